@@ -1,0 +1,205 @@
+#include "storage/db.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/perf_context.h>
+#include <rocksdb/write_batch.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <vector>
+
+#include "storage/codec.h"
+#include "storage/db_options.h"
+#include "storage/rocks_status.h"
+
+namespace freshet::storage {
+
+std::unique_ptr<Iterator> NewRocksIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                                           std::string lower, std::string upper);
+
+namespace fs = std::filesystem;
+
+struct Db::Impl {
+  rocksdb::DB* db = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // index 0 = default, then Cf order
+  std::string secondary_dir;                          // read-only instances only
+
+  rocksdb::ColumnFamilyHandle* handle(Cf cf) const { return handles[static_cast<int>(cf) + 1]; }
+
+  ~Impl() {
+    for (auto* h : handles) {
+      if (h) db->DestroyColumnFamilyHandle(h);
+    }
+    if (db) {
+      db->Close().PermitUncheckedError();
+      delete db;
+    }
+    if (!secondary_dir.empty()) {
+      std::error_code ec;
+      fs::remove_all(secondary_dir, ec);
+    }
+  }
+};
+
+struct Db::Writer {
+  Batch* batch = nullptr;
+  Status status;
+  bool done = false;
+  std::condition_variable cv;
+};
+
+namespace {
+
+bool IsLockError(const rocksdb::Status& s) {
+  return s.IsIOError() && s.ToString().find("lock") != std::string::npos;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& dir, const OpenOptions& options) {
+  rocksdb::DBOptions db_options = MakeDbOptions();
+  if (options.env) db_options.env = static_cast<rocksdb::Env*>(options.env);
+  auto impl = std::make_unique<Impl>();
+  const bool read_only = options.mode == OpenOptions::Mode::kReadOnly;
+  rocksdb::Status s;
+  if (read_only) {
+    std::error_code ec;
+    if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
+      return Status::NotFound("no freshet data directory at " + dir);
+    }
+    char tmpl[] = "/tmp/freshet-reader-XXXXXX";
+    if (!mkdtemp(tmpl)) return Status::IOError("cannot create a temporary directory in /tmp");
+    impl->secondary_dir = tmpl;
+    db_options.create_if_missing = false;
+    db_options.create_missing_column_families = false;
+    s = rocksdb::DB::OpenAsSecondary(rocksdb::Options(db_options, rocksdb::ColumnFamilyOptions()), dir,
+                                     impl->secondary_dir, MakeCfDescriptors(), &impl->handles,
+                                     &impl->db);
+    if (s.ok()) s = impl->db->TryCatchUpWithPrimary();
+  } else {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return Status::IOError("cannot create data directory " + dir + ": " + ec.message());
+    s = rocksdb::DB::Open(db_options, dir, MakeCfDescriptors(), &impl->handles, &impl->db);
+    if (IsLockError(s)) {
+      return Status::FailedPrecondition("data directory " + dir +
+                                        " is in use by another freshet process that writes to it");
+    }
+  }
+  if (!s.ok()) return FromRocks(s, "open " + dir);
+  return std::unique_ptr<Db>(new Db(dir, read_only, options.sync, std::move(impl)));
+}
+
+Db::Db(std::string dir, bool read_only, bool sync, std::unique_ptr<Impl> impl)
+    : dir_(std::move(dir)), read_only_(read_only), sync_(sync), impl_(std::move(impl)) {}
+
+Db::~Db() = default;
+
+Status Db::Get(Cf cf, std::string_view key, std::string* value) const {
+  rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->handle(cf),
+                                     rocksdb::Slice(key.data(), key.size()), value);
+  if (s.IsNotFound()) return Status::NotFound("key not found");
+  return FromRocks(s, "read from " + dir_);
+}
+
+Status Db::Write(Batch* batch, const PrepareFn& prepare) {
+  if (read_only_) return Status::FailedPrecondition("data directory " + dir_ + " is open read-only");
+  Writer w;
+  w.batch = batch;
+  std::unique_lock lock(write_mu_);
+  if (prepare) FRESHET_RETURN_IF_ERROR(prepare(batch));
+  writers_.push_back(&w);
+  while (!w.done && &w != writers_.front()) w.cv.wait(lock);
+  if (w.done) return w.status;
+
+  // This writer leads: take the queue (bounded so one group does not grow without limit).
+  constexpr size_t kMaxGroupBytes = 16 << 20;
+  std::deque<Writer*> group;
+  size_t bytes = 0;
+  for (Writer* x : writers_) {
+    if (!group.empty() && bytes + x->batch->ByteSize() > kMaxGroupBytes) break;
+    group.push_back(x);
+    bytes += x->batch->ByteSize();
+  }
+  lock.unlock();
+  Status s = WriteGroup(group);
+  lock.lock();
+  for (Writer* x : group) {
+    writers_.pop_front();
+    if (x != &w) {
+      x->status = s;
+      x->done = true;
+      x->cv.notify_one();
+    }
+  }
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+  return s;
+}
+
+Status Db::WriteGroup(const std::deque<Writer*>& group) {
+  rocksdb::WriteBatch wb;
+  for (Writer* x : group) {
+    x->batch->ForEach([&](Batch::Op op, Cf cf, std::string_view key, std::string_view value) {
+      rocksdb::Slice k(key.data(), key.size()), v(value.data(), value.size());
+      rocksdb::Status st;
+      switch (op) {
+        case Batch::Op::kPut: st = wb.Put(impl_->handle(cf), k, v); break;
+        case Batch::Op::kDelete: st = wb.Delete(impl_->handle(cf), k); break;
+        case Batch::Op::kDeleteRange: st = wb.DeleteRange(impl_->handle(cf), k, v); break;
+      }
+      st.PermitUncheckedError();
+    });
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = sync_;
+  return FromRocks(impl_->db->Write(wo, &wb), "write to " + dir_);
+}
+
+std::unique_ptr<Iterator> Db::NewIterator(Cf cf, std::string lower, std::string upper) const {
+  return NewRocksIterator(impl_->db, impl_->handle(cf), std::move(lower), std::move(upper));
+}
+
+Status Db::CompactRange(Cf cf, std::string_view begin, std::string_view end) {
+  if (read_only_) return Status::OK();
+  rocksdb::Slice b(begin.data(), begin.size()), e(end.data(), end.size());
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  return FromRocks(impl_->db->CompactRange(options, impl_->handle(cf), &b, end.empty() ? nullptr : &e),
+                   "compact " + dir_);
+}
+
+uint64_t Db::ApproximateSize(Cf cf, std::string_view begin, std::string_view end) const {
+  rocksdb::Range range(rocksdb::Slice(begin.data(), begin.size()), rocksdb::Slice(end.data(), end.size()));
+  uint64_t size = 0;
+  rocksdb::SizeApproximationOptions options;
+  options.include_memtables = true;
+  options.include_files = true;
+  impl_->db->GetApproximateSizes(options, impl_->handle(cf), &range, 1, &size).PermitUncheckedError();
+  return size;
+}
+
+Status Db::Flush() {
+  if (read_only_) return Status::OK();
+  rocksdb::FlushOptions options;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs(impl_->handles.begin() + 1, impl_->handles.end());
+  return FromRocks(impl_->db->Flush(options, cfs), "flush " + dir_);
+}
+
+Status Db::CatchUp() {
+  if (!read_only_) return Status::OK();
+  return FromRocks(impl_->db->TryCatchUpWithPrimary(), "catch up with the writer of " + dir_);
+}
+
+void StartKeyReadCount() {
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
+  rocksdb::get_perf_context()->Reset();
+}
+
+uint64_t KeysReadSinceStart() {
+  // Every internal key an iterator stepped over or past (live or deleted), as RocksDB counts
+  // them; a bounded range scan of n keys reads about n.
+  auto* ctx = rocksdb::get_perf_context();
+  return ctx->internal_key_skipped_count + ctx->internal_delete_skipped_count;
+}
+
+}  // namespace freshet::storage

@@ -1,0 +1,105 @@
+// Db: one freshet database (one RocksDB instance) in one data directory.
+//
+// Column families: meta (descriptions), log (stream records), items (table items), cursors
+// (consumer positions); see codec.h for their key layouts.
+//
+// Durability: with OpenOptions::sync (the default) Write returns only after the batch is in
+// the write-ahead log AND the log is fsynced, so an acknowledged write survives a power cut.
+// Without it, Write returns once the batch is in the OS page cache: it survives a process crash
+// but not a power cut. Concurrent Write calls form a queue; the writer at its head writes the
+// whole queue as one RocksDB batch with one fsync (group commit), in queue order.
+//
+// Ownership: one read-write Db per data directory across all processes (RocksDB's LOCK file);
+// a second read-write Open fails with FailedPrecondition naming the directory. Read-only Dbs
+// are RocksDB secondary instances: any number of them may be open beside the writer and they
+// see everything the writer had written when they opened (or last called CatchUp).
+//
+// Thread-safety: all methods are safe to call concurrently.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "storage/batch.h"
+#include "storage/iterator.h"
+#include "storage/status.h"
+
+namespace freshet::storage {
+
+struct OpenOptions {
+  enum class Mode { kReadWrite, kReadOnly };
+  Mode mode = Mode::kReadWrite;
+  // Acknowledge a write only after fsync of the write-ahead log (see the file comment).
+  bool sync = true;
+  // Test hook: a rocksdb::Env* to run the database on (e.g. a fault-injecting file system).
+  // Null means the default environment. Not owned.
+  void* env = nullptr;
+};
+
+class Db {
+ public:
+  // Opens (creating if needed, in read-write mode) the database in `dir`.
+  // Errors: FailedPrecondition if another process holds `dir` for writing; NotFound if
+  // read-only and there is no database; Corruption naming the file if stored data is damaged.
+  static Result<std::unique_ptr<Db>> Open(const std::string& dir, const OpenOptions& options);
+
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  const std::string& dir() const { return dir_; }
+  bool read_only() const { return read_only_; }
+  bool sync() const { return sync_; }
+
+  // Sets *value and returns OK, or returns NotFound (and leaves *value unspecified).
+  Status Get(Cf cf, std::string_view key, std::string* value) const;
+
+  // Called with the writer queue locked, just before `batch` joins the queue. Whatever it
+  // assigns (e.g. sequence numbers) is therefore assigned in the order batches are written.
+  // It must be quick. If it returns an error, nothing is written and Write returns it.
+  using PrepareFn = std::function<Status(Batch*)>;
+
+  // Applies `batch` atomically (all or nothing), durably per OpenOptions::sync.
+  // Errors: FailedPrecondition on a read-only Db; IOError if the write or fsync failed (the
+  // store may then refuse further writes: RocksDB stops on a background error).
+  Status Write(Batch* batch, const PrepareFn& prepare = nullptr);
+
+  // An iterator over [lower, upper) of `cf`; an empty `upper` means no upper bound.
+  std::unique_ptr<Iterator> NewIterator(Cf cf, std::string lower, std::string upper) const;
+
+  // Rewrites [begin, end) of `cf` so deleted data is physically removed.
+  Status CompactRange(Cf cf, std::string_view begin, std::string_view end);
+  // Approximate bytes stored for keys in [begin, end) of `cf`, memtables included.
+  uint64_t ApproximateSize(Cf cf, std::string_view begin, std::string_view end) const;
+  // Writes memtables to SST files (tests and benchmarks).
+  Status Flush();
+  // Read-only instances: catch up with what the writer has written since. No-op otherwise.
+  Status CatchUp();
+
+ private:
+  struct Impl;
+  struct Writer;
+  Db(std::string dir, bool read_only, bool sync, std::unique_ptr<Impl> impl);
+  Status WriteGroup(const std::deque<Writer*>& group);
+
+  const std::string dir_;
+  const bool read_only_;
+  const bool sync_;
+  std::unique_ptr<Impl> impl_;
+
+  std::mutex write_mu_;
+  std::deque<Writer*> writers_;  // guarded by write_mu_; head is the current leader
+};
+
+// Enables per-thread counting of keys read by iterators and gets (RocksDB perf context).
+void StartKeyReadCount();
+// Keys this thread has read (user keys returned plus keys stepped over) since StartKeyReadCount.
+uint64_t KeysReadSinceStart();
+
+}  // namespace freshet::storage

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages freshet needs to build and test, if any are missing.
+# Runs as root (apt-get); does nothing when everything is already installed.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  librocksdb-dev          # the storage engine
+  nlohmann-json3-dev      # JSON documents: records, items, specs
+  libcurl4-openssl-dev    # NOAA CDO web API client
+  libcli11-dev            # command-line parsing
+  libssl-dev              # MD5 for shard routing
+  zlib1g-dev              # reading gzipped NOAA files
+  libfccp-dev             # fast-cpp-csv-parser for CSV input
+  libgtest-dev libgmock-dev
+  libbenchmark-dev
+  python3                 # test helpers: CDO API stand-in, independent checks
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}; run as root or install them with apt-get" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
