@@ -1,0 +1,81 @@
+#include "tools/cli_common.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <exception>
+#include <map>
+
+namespace freshet::cli {
+
+std::string Context::DataDir() const {
+  if (!data_dir_flag.empty()) return data_dir_flag;
+  const char* env = std::getenv("FRESHET_DATA_DIR");
+  if (env && *env) return env;
+  return "./freshet-data";
+}
+
+Result<std::unique_ptr<storage::Db>> Context::OpenWriter() const {
+  storage::OpenOptions options;
+  options.sync = !no_sync;
+  return storage::Db::Open(DataDir(), options);
+}
+
+Result<std::unique_ptr<storage::Db>> Context::OpenReader() const {
+  storage::OpenOptions options;
+  options.mode = storage::OpenOptions::Mode::kReadOnly;
+  return storage::Db::Open(DataDir(), options);
+}
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kOk: return 0;
+    case Status::Code::kInvalidArgument: return 2;
+    case Status::Code::kNotFound: return 3;
+    case Status::Code::kAlreadyExists: return 4;
+    case Status::Code::kFailedPrecondition: return 5;
+    case Status::Code::kCorruption: return 6;
+    case Status::Code::kIOError: return 7;
+    case Status::Code::kAborted: return 130;
+    case Status::Code::kInternal: return 1;
+  }
+  return 1;
+}
+
+Status Guard(const std::function<Status()>& fn) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("unexpected exception: ") + e.what());
+  }
+}
+
+namespace {
+std::atomic<bool> g_stop{false};
+extern "C" void OnStopSignal(int) { g_stop.store(true); }
+}  // namespace
+
+void InstallStopHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+bool StopRequested() { return g_stop.load(std::memory_order_relaxed); }
+
+namespace {
+std::multimap<int, CommandAdder>& Adders() {
+  static std::multimap<int, CommandAdder> adders;
+  return adders;
+}
+}  // namespace
+
+Registrar::Registrar(int order, CommandAdder adder) { Adders().emplace(order, adder); }
+
+void AddAllCommands(CLI::App* app, Context* ctx) {
+  for (auto& [order, adder] : Adders()) adder(app, ctx);
+}
+
+}  // namespace freshet::cli
