@@ -89,11 +89,12 @@ class StreamLog {
   uint64_t put_version() const;
 
   storage::Db* db() const { return db_; }
+  // Wakes WaitForPut callers; AppendRecords callers call it after their Write succeeds.
+  void NotifyPut();
 
  private:
   // Next sequence for the shard; loads it from the log the first time. REQUIRES: in prepare.
   Result<uint64_t*> NextSequence(uint32_t stream_id, uint32_t shard);
-  void NotifyPut();
 
   storage::Db* const db_;
   std::map<std::pair<uint32_t, uint32_t>, uint64_t> next_sequence_;  // guarded by the Db writer queue

@@ -1,0 +1,161 @@
+// `freshet stream create|list|describe|delete|trim`: managing streams.
+#include <iostream>
+
+#include "stream/shard_router.h"
+#include "stream/stream_log.h"
+#include "tools/cli_common.h"
+#include "tools/stream_commands.h"
+#include "tools/output.h"
+#include "tools/stream_format.h"
+
+namespace freshet::cli {
+namespace {
+
+struct StreamArgs {
+  std::string name;
+  uint32_t shards = 1;
+  uint32_t retention_hours = stream::kDefaultRetentionHours;
+  std::string output = "table";
+};
+
+Status Create(Context* ctx, const StreamArgs& a) {
+  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
+  stream::StreamLog log(db.get());
+  FRESHET_ASSIGN_OR_RETURN(auto d, log.Create(a.name, a.shards, a.retention_hours));
+  std::cout << "created stream " << d.name << " with " << d.shard_count << " shard"
+            << (d.shard_count == 1 ? "" : "s") << ", retention " << d.retention_hours << " h\n";
+  return Status::OK();
+}
+
+Status List(Context* ctx, const StreamArgs& a) {
+  auto db = ctx->OpenReader();
+  if (!db.ok() && db.status().IsNotFound()) {
+    if (a.output == "json") std::cout << "[]\n";
+    return Status::OK();  // no data directory yet: no streams
+  }
+  if (!db.ok()) return db.status();
+  stream::StreamLog log(db->get());
+  FRESHET_ASSIGN_OR_RETURN(auto streams, log.List());
+  if (a.output == "json") {
+    nlohmann::json j = nlohmann::json::array();
+    for (auto& d : streams) j.push_back(nlohmann::json::parse(d.ToJson()));
+    std::cout << j.dump() << "\n";
+    return Status::OK();
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (auto& d : streams) {
+    rows.push_back({d.name, std::to_string(d.shard_count), std::to_string(d.retention_hours)});
+  }
+  PrintTable(std::cout, {"NAME", "SHARDS", "RETENTION_HOURS"}, rows);
+  return Status::OK();
+}
+
+Status Describe(Context* ctx, const StreamArgs& a) {
+  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenReader());
+  stream::StreamLog log(db.get());
+  FRESHET_ASSIGN_OR_RETURN(auto d, log.Get(a.name));
+  FRESHET_ASSIGN_OR_RETURN(auto shards, log.DescribeShards(d));
+  auto seq = [](const std::optional<uint64_t>& s) { return s ? std::to_string(*s) : std::string(); };
+  if (a.output == "json") {
+    nlohmann::json j = nlohmann::json::parse(d.ToJson());
+    j["shards"] = nlohmann::json::array();
+    for (auto& s : shards) {
+      nlohmann::json sj = {{"shard_id", stream::ShardId(s.shard)},
+                           {"starting_hash_key", stream::FormatHashKey(s.range.start)},
+                           {"ending_hash_key", stream::FormatHashKey(s.range.end)},
+                           {"record_count", s.record_count}};
+      if (s.first_sequence) sj["first_sequence_number"] = seq(s.first_sequence);
+      if (s.last_sequence) sj["last_sequence_number"] = seq(s.last_sequence);
+      j["shards"].push_back(sj);
+    }
+    std::cout << j.dump() << "\n";
+    return Status::OK();
+  }
+  std::cout << "stream " << d.name << ": " << d.shard_count << " shards, retention " << d.retention_hours
+            << " h, created " << FormatIsoMs(d.created_ms) << "\n";
+  std::vector<std::vector<std::string>> rows;
+  for (auto& s : shards) {
+    rows.push_back({stream::ShardId(s.shard), stream::FormatHashKey(s.range.start),
+                    stream::FormatHashKey(s.range.end), seq(s.first_sequence), seq(s.last_sequence),
+                    std::to_string(s.record_count)});
+  }
+  PrintTable(std::cout, {"SHARD", "STARTING_HASH_KEY", "ENDING_HASH_KEY", "FIRST_SEQ", "LAST_SEQ", "RECORDS"},
+             rows);
+  return Status::OK();
+}
+
+Status Delete(Context* ctx, const StreamArgs& a) {
+  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
+  stream::StreamLog log(db.get());
+  FRESHET_RETURN_IF_ERROR(log.Delete(a.name));
+  std::cout << "deleted stream " << a.name << "\n";
+  return Status::OK();
+}
+
+Status Trim(Context* ctx, const StreamArgs& a) {
+  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
+  stream::StreamLog log(db.get());
+  FRESHET_ASSIGN_OR_RETURN(auto d, log.Get(a.name));
+  FRESHET_ASSIGN_OR_RETURN(uint64_t removed, log.TrimExpired(d, stream::NowMs()));
+  std::cout << "removed " << removed << " expired records from stream " << d.name << "\n";
+  return Status::OK();
+}
+
+Status SetRetention(Context* ctx, const StreamArgs& a) {
+  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
+  stream::StreamLog log(db.get());
+  FRESHET_RETURN_IF_ERROR(log.SetRetention(a.name, a.retention_hours));
+  std::cout << "stream " << a.name << " now keeps records for " << a.retention_hours << " h\n";
+  return Status::OK();
+}
+
+void AddStreamCommands(CLI::App* app, Context* ctx) {
+  auto* group = app->add_subcommand("stream", "Kinesis-style sharded streams: create, put, read, describe");
+  group->require_subcommand(1);
+  auto args = std::make_shared<StreamArgs>();
+  auto run = [ctx, args](Status (*fn)(Context*, const StreamArgs&)) {
+    return [ctx, args, fn] { ctx->result = Guard([&] { return fn(ctx, *args); }); };
+  };
+
+  auto* create = group->add_subcommand("create", "Create a stream");
+  create->add_option("name", args->name, "stream name (letters, digits, _ - .)")->required();
+  create->add_option("--shards", args->shards, "number of shards, 1-1024 (default 1)")
+      ->check(CLI::Range(1u, stream::kMaxShards));
+  create->add_option("--retention-hours", args->retention_hours,
+                     "how long records are kept, 1-8760 hours (default 24)")
+      ->check(CLI::Range(1u, stream::kMaxRetentionHours));
+  create->callback(run(Create));
+
+  auto* list = group->add_subcommand("list", "List streams");
+  list->add_option("--output", args->output, "table or json")->check(CLI::IsMember({"table", "json"}));
+  list->callback(run(List));
+
+  auto* describe = group->add_subcommand(
+      "describe", "Show a stream's shards: hash key ranges, first and last sequence numbers, record counts");
+  describe->add_option("name", args->name, "stream name")->required();
+  describe->add_option("--output", args->output, "table or json")->check(CLI::IsMember({"table", "json"}));
+  describe->callback(run(Describe));
+
+  auto* del = group->add_subcommand("delete", "Delete a stream and all its records");
+  del->add_option("name", args->name, "stream name")->required();
+  del->callback(run(Delete));
+
+  auto* trim = group->add_subcommand(
+      "trim", "Remove records older than the stream's retention now (writers also do this on their own)");
+  trim->add_option("name", args->name, "stream name")->required();
+  trim->callback(run(Trim));
+
+  auto* retention = group->add_subcommand("set-retention", "Change how long a stream keeps records");
+  retention->add_option("name", args->name, "stream name")->required();
+  retention->add_option("--retention-hours", args->retention_hours, "1-8760 hours")
+      ->required()
+      ->check(CLI::Range(1u, stream::kMaxRetentionHours));
+  retention->callback(run(SetRetention));
+
+  AddStreamIoCommands(group, ctx);
+}
+
+Registrar registrar(10, AddStreamCommands);
+
+}  // namespace
+}  // namespace freshet::cli

@@ -1,0 +1,22 @@
+// How stream records and put acknowledgements are printed (shared by stream and consumer
+// commands, and later by the owner's protocol).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "stream/stream_log.h"
+#include "stream/stream_reader.h"
+
+namespace freshet::cli {
+
+// {"shard_id":…,"sequence_number":"…","partition_key":…,"arrival_ms":…,"data":…} with
+// "encoding":"base64" when the data is not valid UTF-8.
+nlohmann::json RecordJson(const stream::Record& record);
+// {"shard_id":…,"sequence_number":"…","partition_key":…}
+nlohmann::json AckJson(const stream::PutResult& result, const std::string& partition_key);
+// "2024-05-01T12:00:00.123Z"
+std::string FormatIsoMs(uint64_t ms);
+
+}  // namespace freshet::cli
