@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test through ctest: first a normal
+# (RelWithDebInfo) build, then the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# FRESHET_SKIP_SANITIZE=1 skips the sanitizer pass (quicker local runs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tools/install-deps.sh
+jobs=$(nproc)
+
+echo "== build (RelWithDebInfo) =="
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs"
+echo "== tests =="
+(cd build && ctest --output-on-failure -j"$jobs" --timeout 1200)
+
+if [ "${FRESHET_SKIP_SANITIZE:-0}" != 1 ]; then
+  echo "== build (ASan + UBSan) =="
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFRESHET_SANITIZE=ON -DFRESHET_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-asan -j"$jobs"
+  echo "== tests under ASan + UBSan =="
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+     ctest --output-on-failure -j"$jobs" --timeout 1800)
+fi
