@@ -1,0 +1,139 @@
+// The grammar is at the top of item_codec.h.
+#include "query/item_codec.h"
+
+#include "storage/codec.h"
+
+namespace freshet::query {
+namespace {
+
+using Type = AttributeValue::Type;
+
+void PutString(std::string* dst, std::string_view s) {
+  codec::PutVarint32(dst, static_cast<uint32_t>(s.size()));
+  dst->append(s);
+}
+
+void EncodeValue(const AttributeValue& v, std::string* dst);
+
+void EncodeMembers(const Item& item, std::string_view skip1, std::string_view skip2,
+                   std::string* dst) {
+  uint32_t count = 0;
+  for (const auto& [name, value] : item) count += (name != skip1 && name != skip2) ? 1 : 0;
+  codec::PutVarint32(dst, count);
+  for (const auto& [name, value] : item) {
+    if (name == skip1 || name == skip2) continue;
+    PutString(dst, name);
+    EncodeValue(value, dst);
+  }
+}
+
+void EncodeValue(const AttributeValue& v, std::string* dst) {
+  switch (v.type()) {
+    case Type::kS: dst->push_back('S'); PutString(dst, v.scalar()); return;
+    case Type::kN: dst->push_back('N'); PutString(dst, v.scalar()); return;
+    case Type::kB: dst->push_back('B'); PutString(dst, v.scalar()); return;
+    case Type::kBool: dst->push_back(v.boolean() ? 'T' : 'F'); return;
+    case Type::kNull: dst->push_back('0'); return;
+    case Type::kL:
+      dst->push_back('L');
+      codec::PutVarint32(dst, static_cast<uint32_t>(v.elements().size()));
+      for (const auto& e : v.elements()) EncodeValue(e, dst);
+      return;
+    case Type::kM: dst->push_back('M'); EncodeMembers(v.map(), {}, {}, dst); return;
+    case Type::kSS:
+    case Type::kNS:
+    case Type::kBS:
+      dst->push_back(v.type() == Type::kSS ? 's' : v.type() == Type::kNS ? 'n' : 'b');
+      codec::PutVarint32(dst, static_cast<uint32_t>(v.elements().size()));
+      for (const auto& e : v.elements()) PutString(dst, e.scalar());
+      return;
+  }
+}
+
+bool GetString(std::string_view* in, std::string* out) {
+  uint32_t len;
+  if (!codec::GetVarint32(in, &len) || in->size() < len) return false;
+  out->assign(in->data(), len);
+  in->remove_prefix(len);
+  return true;
+}
+
+bool DecodeValue(std::string_view* in, int depth, AttributeValue* out);
+
+bool DecodeMembers(std::string_view* in, int depth, Item* item) {
+  uint32_t count;
+  if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
+  if (item->empty()) item->Reserve(count + 2);  // + room for the key attributes
+  std::string name;
+  for (uint32_t i = 0; i < count; ++i) {
+    AttributeValue value;
+    if (!GetString(in, &name) || !DecodeValue(in, depth, &value)) return false;
+    item->Set(std::move(name), std::move(value));
+  }
+  return true;
+}
+
+bool DecodeValue(std::string_view* in, int depth, AttributeValue* out) {
+  if (in->empty() || depth > kMaxDepth) return false;
+  const char tag = in->front();
+  in->remove_prefix(1);
+  std::string s;
+  uint32_t count;
+  switch (tag) {
+    case 'S': if (!GetString(in, &s)) return false; *out = AttributeValue::S(std::move(s)); return true;
+    case 'N': if (!GetString(in, &s)) return false; *out = AttributeValue::N(std::move(s)); return true;
+    case 'B': if (!GetString(in, &s)) return false; *out = AttributeValue::B(std::move(s)); return true;
+    case 'T': *out = AttributeValue::Bool(true); return true;
+    case 'F': *out = AttributeValue::Bool(false); return true;
+    case '0': *out = AttributeValue::Null(); return true;
+    case 'L': {
+      if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
+      std::vector<AttributeValue> elements(count);
+      for (auto& e : elements) {
+        if (!DecodeValue(in, depth + 1, &e)) return false;
+      }
+      *out = AttributeValue::L(std::move(elements));
+      return true;
+    }
+    case 'M': {
+      Item members;
+      if (!DecodeMembers(in, depth + 1, &members)) return false;
+      *out = AttributeValue::M(std::move(members));
+      return true;
+    }
+    case 's':
+    case 'n':
+    case 'b': {
+      if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
+      std::vector<AttributeValue> elements;
+      elements.reserve(count);
+      for (uint32_t i = 0; i < count; ++i) {
+        if (!GetString(in, &s)) return false;
+        elements.push_back(tag == 's'   ? AttributeValue::S(std::move(s))
+                           : tag == 'n' ? AttributeValue::N(std::move(s))
+                                        : AttributeValue::B(std::move(s)));
+      }
+      *out = AttributeValue::Set(tag == 's' ? Type::kSS : tag == 'n' ? Type::kNS : Type::kBS,
+                                 std::move(elements));
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void EncodeItemValue(const Item& item, std::string_view skip1, std::string_view skip2,
+                     std::string* dst) {
+  dst->push_back('\x01');
+  EncodeMembers(item, skip1, skip2, dst);
+}
+
+bool DecodeItemValue(std::string_view value, Item* item) {
+  if (value.empty() || value.front() != '\x01') return false;
+  value.remove_prefix(1);
+  return DecodeMembers(&value, 1, item) && value.empty();
+}
+
+}  // namespace freshet::query

@@ -1,0 +1,110 @@
+#include "query/item_key.h"
+
+#include "query/item_json.h"
+#include "storage/codec.h"
+
+namespace freshet::query {
+namespace {
+
+AttributeValue::Type ValueTypeOf(KeyType type) {
+  switch (type) {
+    case KeyType::kS: return AttributeValue::Type::kS;
+    case KeyType::kN: return AttributeValue::Type::kN;
+    case KeyType::kB: return AttributeValue::Type::kB;
+  }
+  return AttributeValue::Type::kS;
+}
+
+bool DecodeComponent(KeyType type, std::string_view* in, std::string* out) {
+  return type == KeyType::kN ? codec::GetOrderedNumber(in, out) : codec::GetOrderedBytes(in, out);
+}
+
+AttributeValue MakeValue(KeyType type, std::string text) {
+  switch (type) {
+    case KeyType::kS: return AttributeValue::S(std::move(text));
+    case KeyType::kN: return AttributeValue::N(std::move(text));
+    case KeyType::kB: return AttributeValue::B(std::move(text));
+  }
+  return AttributeValue();
+}
+
+}  // namespace
+
+std::string TableKeyPrefix(uint32_t table_id) {
+  std::string prefix;
+  codec::PutFixed32(&prefix, table_id);
+  return prefix;
+}
+
+Status AppendKeyComponent(const KeyAttribute& attr, const AttributeValue& value, size_t max_bytes,
+                          std::string* dst) {
+  if (value.type() != ValueTypeOf(attr.type)) {
+    return Status::InvalidArgument("key attribute '" + attr.name + "' must be of type " +
+                                   std::string(KeyTypeName(attr.type)) + ", not " +
+                                   std::string(TypeName(value.type())));
+  }
+  const std::string& s = value.scalar();
+  if (attr.type == KeyType::kN) {
+    Status st = codec::PutOrderedNumber(dst, s);
+    if (!st.ok()) return st.WithContext("key attribute '" + attr.name + "'");
+    return Status::OK();
+  }
+  if (s.empty() || s.size() > max_bytes) {
+    return Status::InvalidArgument("key attribute '" + attr.name + "' must be 1.." +
+                                   std::to_string(max_bytes) + " bytes, not " + std::to_string(s.size()));
+  }
+  codec::PutOrderedBytes(dst, s);
+  return Status::OK();
+}
+
+Status AppendItemKey(const TableDescription& table, const Item& item, std::string* dst) {
+  const size_t start = dst->size();
+  auto component = [&](const KeyAttribute& attr, size_t max_bytes) -> Status {
+    const AttributeValue* v = item.Find(attr.name);
+    if (!v) return Status::InvalidArgument("missing key attribute '" + attr.name + "'");
+    return AppendKeyComponent(attr, *v, max_bytes, dst);
+  };
+  codec::PutFixed32(dst, table.id);
+  Status s = component(table.partition_key, kMaxPartitionKeyBytes);
+  if (s.ok() && table.sort_key) s = component(*table.sort_key, kMaxSortKeyBytes);
+  if (!s.ok()) dst->resize(start);
+  return s;
+}
+
+bool DecodeItemKey(const TableDescription& table, std::string_view key, Item* item) {
+  uint32_t id;
+  std::string text;
+  if (!codec::GetFixed32(&key, &id) || id != table.id ||
+      !DecodeComponent(table.partition_key.type, &key, &text)) {
+    return false;
+  }
+  item->Set(table.partition_key.name, MakeValue(table.partition_key.type, std::move(text)));
+  if (table.sort_key) {
+    text.clear();
+    if (!DecodeComponent(table.sort_key->type, &key, &text)) return false;
+    item->Set(table.sort_key->name, MakeValue(table.sort_key->type, std::move(text)));
+  }
+  return key.empty();
+}
+
+Result<AttributeValue> ParseKeyText(KeyType type, std::string_view text, std::string_view what) {
+  switch (type) {
+    case KeyType::kS:
+      return AttributeValue::S(std::string(text));
+    case KeyType::kN: {
+      auto canonical = codec::CanonicalNumber(text);
+      if (!canonical.ok()) return canonical.status().WithContext(what);
+      return AttributeValue::N(std::string(text));
+    }
+    case KeyType::kB: {
+      std::string bytes;
+      if (!DecodeBase64(text, &bytes)) {
+        return Status::InvalidArgument(std::string(what) + ": B key values are given as base64");
+      }
+      return AttributeValue::B(std::move(bytes));
+    }
+  }
+  return Status::Internal("unknown key type");
+}
+
+}  // namespace freshet::query

@@ -1,0 +1,48 @@
+// Item keys in the items column family: the table id, then the partition key, then the sort
+// key, each in the order-preserving form of storage/codec.h:
+//
+//   item_key := u32 table_id key_component(partition) [key_component(sort)]
+//   key_component := bytes (S: UTF-8, B: raw bytes) | number (N)
+//
+// So all items of one partition key sit together, sorted by sort key (S and B bytewise, N
+// numerically). Key attribute values are returned in canonical form (N "1.50" reads back as
+// "1.5"), because the encoding keeps the number, not its spelling.
+//
+// Thread-safety: all functions are pure.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "query/item.h"
+#include "query/table_description.h"
+#include "storage/status.h"
+
+namespace freshet::query {
+
+inline constexpr size_t kMaxPartitionKeyBytes = 2048;
+inline constexpr size_t kMaxSortKeyBytes = 1024;
+
+// u32 table id: the prefix of every key of the table.
+std::string TableKeyPrefix(uint32_t table_id);
+
+// Appends the key component for `value` as attribute `attr`. Errors: InvalidArgument naming
+// the attribute if `value` is not of attr.type, is empty, is longer than `max_bytes`, or (N) is
+// not a valid number.
+Status AppendKeyComponent(const KeyAttribute& attr, const AttributeValue& value, size_t max_bytes,
+                          std::string* dst);
+
+// Appends the whole key of `item` (which must carry the table's key attributes) to *dst.
+// Errors: InvalidArgument naming the missing or mistyped key attribute; nothing is appended.
+Status AppendItemKey(const TableDescription& table, const Item& item, std::string* dst);
+
+// Sets the key attributes of *item from `key` (a whole item key of `table`, table id included).
+// Returns false if `key` is malformed.
+bool DecodeItemKey(const TableDescription& table, std::string_view key, Item* item);
+
+// A key value given as text on the command line, read by the declared type: S as is, N as a
+// number, B as base64. Errors: InvalidArgument naming `what`.
+Result<AttributeValue> ParseKeyText(KeyType type, std::string_view text, std::string_view what);
+
+}  // namespace freshet::query

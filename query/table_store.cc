@@ -1,0 +1,222 @@
+// Tables and single-item operations. Query and Scan are in table_query.cc.
+#include "query/table_store.h"
+
+#include <chrono>
+#include <set>
+
+#include "query/item_codec.h"
+#include "query/item_key.h"
+#include "storage/catalog.h"
+#include "storage/codec.h"
+
+namespace freshet::query {
+namespace {
+
+using Type = AttributeValue::Type;
+using storage::Cf;
+
+Status BadValue(std::string_view path, std::string_view what) {
+  return Status::InvalidArgument("attribute '" + std::string(path) + "': " + std::string(what));
+}
+
+Status ValidateValue(const AttributeValue& v, std::string_view path, int depth) {
+  if (depth > kMaxDepth) return BadValue(path, "nested more than 32 levels deep");
+  switch (v.type()) {
+    case Type::kN:
+      if (!codec::CanonicalNumber(v.scalar()).ok()) {
+        return BadValue(path, "'" + v.scalar() + "' is not a valid number (at most 38 significant digits)");
+      }
+      return Status::OK();
+    case Type::kL:
+      for (const auto& e : v.elements()) FRESHET_RETURN_IF_ERROR(ValidateValue(e, path, depth + 1));
+      return Status::OK();
+    case Type::kM:
+      for (const auto& [name, member] : v.map()) {
+        if (name.empty()) return BadValue(path, "a map member has an empty name");
+        FRESHET_RETURN_IF_ERROR(ValidateValue(member, path, depth + 1));
+      }
+      return Status::OK();
+    case Type::kSS:
+    case Type::kNS:
+    case Type::kBS: {
+      if (v.elements().empty()) return BadValue(path, "a set must not be empty");
+      std::set<std::string> seen;
+      for (const auto& e : v.elements()) {
+        std::string canonical = e.scalar();
+        if (v.type() == Type::kNS) {
+          auto c = codec::CanonicalNumber(e.scalar());
+          if (!c.ok()) return BadValue(path, "'" + e.scalar() + "' is not a valid number");
+          canonical = *c;
+        }
+        if (!seen.insert(std::move(canonical)).second) return BadValue(path, "a set must not hold duplicates");
+      }
+      return Status::OK();
+    }
+    default:
+      return Status::OK();
+  }
+}
+
+Status CheckNoKeyAttributes(const TableDescription& t, std::string_view name, std::string_view what) {
+  if (name == t.partition_key.name || (t.sort_key && name == t.sort_key->name)) {
+    return Status::InvalidArgument(std::string(what) + " names key attribute '" + std::string(name) +
+                                   "': keys cannot be updated");
+  }
+  return Status::OK();
+}
+
+std::string TableMetaKey(std::string_view name) { return codec::MetaKey(codec::kMetaTable, name); }
+
+}  // namespace
+
+Result<TableDescription> TableStore::Create(const TableDescription& spec) {
+  FRESHET_RETURN_IF_ERROR(ValidateTableName(spec.name));
+  TableDescription desc = spec;
+  desc.created_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+  auto id = storage::CreateNamed(db_, codec::kMetaTable, desc.name, [&](uint32_t new_id) {
+    desc.id = new_id;
+    return DescriptionToJson(desc);
+  });
+  if (!id.ok()) {
+    if (id.status().code() == Status::Code::kAlreadyExists) {
+      return Status::AlreadyExists("table '" + desc.name + "' already exists");
+    }
+    return id.status();
+  }
+  return desc;
+}
+
+Result<TableDescription> TableStore::Get(std::string_view name) const {
+  auto json = storage::GetNamed(*db_, codec::kMetaTable, name);
+  if (!json.ok()) {
+    if (json.status().IsNotFound()) return Status::NotFound("table '" + std::string(name) + "' does not exist");
+    return json.status();
+  }
+  return DescriptionFromJson(*json);
+}
+
+Result<std::vector<TableDescription>> TableStore::List() const {
+  FRESHET_ASSIGN_OR_RETURN(auto named, storage::ListNamed(*db_, codec::kMetaTable));
+  std::vector<TableDescription> out;
+  for (const auto& [name, json] : named) {
+    FRESHET_ASSIGN_OR_RETURN(TableDescription d, DescriptionFromJson(json));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Status TableStore::Delete(std::string_view name) {
+  FRESHET_ASSIGN_OR_RETURN(TableDescription desc, Get(name));
+  const KeyRange range = TableRange(desc.id);
+  storage::Batch batch;
+  batch.Delete(Cf::kMeta, TableMetaKey(name));
+  batch.DeleteRange(Cf::kItems, range.lower, range.upper);
+  return db_->Write(&batch);
+}
+
+Result<TableStats> TableStore::Stats(const TableDescription& table) const {
+  const KeyRange range = TableRange(table.id);
+  auto it = db_->NewIterator(Cf::kItems, range.lower, range.upper);
+  TableStats stats;
+  for (it->Seek(range.lower); it->Valid(); it->Next()) {
+    ++stats.item_count;
+    stats.size_bytes += it->key().size() + it->value().size();
+  }
+  FRESHET_RETURN_IF_ERROR(it->status());
+  return stats;
+}
+
+Result<std::string> TableStore::EncodeItemKey(const TableDescription& table, const Item& item) const {
+  std::string key;
+  FRESHET_RETURN_IF_ERROR(AppendItemKey(table, item, &key));
+  return key;
+}
+
+Status TableStore::ValidateItem(const TableDescription& table, const Item& item) const {
+  storage::Batch scratch;
+  return AddPut(table, item, &scratch);
+}
+
+Status TableStore::AddPut(const TableDescription& table, const Item& item, storage::Batch* batch) const {
+  std::string key;
+  FRESHET_RETURN_IF_ERROR(AppendItemKey(table, item, &key));
+  for (const auto& [name, value] : item) {
+    if (name.empty()) return Status::InvalidArgument("an attribute has an empty name");
+    FRESHET_RETURN_IF_ERROR(ValidateValue(value, name, 1));
+  }
+  std::string value;
+  EncodeItemValue(item, table.partition_key.name, table.sort_key ? table.sort_key->name : "", &value);
+  if (key.size() + value.size() > kMaxItemBytes) {
+    return Status::InvalidArgument("item is " + std::to_string(key.size() + value.size()) +
+                                   " bytes; the limit is 400 KB");
+  }
+  batch->Put(Cf::kItems, key, value);
+  return Status::OK();
+}
+
+Status TableStore::AddDelete(const TableDescription& table, const Item& key, storage::Batch* batch) const {
+  FRESHET_ASSIGN_OR_RETURN(std::string encoded, EncodeItemKey(table, key));
+  batch->Delete(Cf::kItems, encoded);
+  return Status::OK();
+}
+
+Status TableStore::AddUpdate(const TableDescription& table, const Item& key, const Item& set,
+                             const std::vector<std::string>& remove, storage::Batch* batch,
+                             Item* merged) const {
+  for (const auto& [name, value] : set) FRESHET_RETURN_IF_ERROR(CheckNoKeyAttributes(table, name, "set"));
+  for (const auto& name : remove) FRESHET_RETURN_IF_ERROR(CheckNoKeyAttributes(table, name, "remove"));
+  FRESHET_ASSIGN_OR_RETURN(std::optional<Item> current, GetItem(table, key));
+  Item item;
+  if (current) {
+    item = std::move(*current);
+  } else {  // upsert: the new item starts with the key attributes
+    for (const KeyAttribute* attr : {&table.partition_key, table.sort_key ? &*table.sort_key : nullptr}) {
+      if (attr && key.Find(attr->name)) item.Set(attr->name, *key.Find(attr->name));
+    }
+  }
+  for (const auto& [name, value] : set) item.Set(name, value);
+  for (const auto& name : remove) item.Remove(name);
+  FRESHET_RETURN_IF_ERROR(AddPut(table, item, batch));
+  if (merged) *merged = std::move(item);
+  return Status::OK();
+}
+
+Result<std::optional<Item>> TableStore::GetItem(const TableDescription& table, const Item& key) const {
+  FRESHET_ASSIGN_OR_RETURN(std::string encoded, EncodeItemKey(table, key));
+  std::string value;
+  Status s = db_->Get(Cf::kItems, encoded, &value);
+  if (s.IsNotFound()) return std::optional<Item>();
+  FRESHET_RETURN_IF_ERROR(s);
+  Item item;
+  if (!DecodeItemValue(value, &item) || !DecodeItemKey(table, encoded, &item)) {
+    return Status::Corruption("item of table '" + table.name + "' is malformed");
+  }
+  return std::optional<Item>(std::move(item));
+}
+
+Status TableStore::PutItem(const TableDescription& table, const Item& item) {
+  storage::Batch batch;
+  FRESHET_RETURN_IF_ERROR(AddPut(table, item, &batch));
+  return db_->Write(&batch);
+}
+
+Result<bool> TableStore::DeleteItem(const TableDescription& table, const Item& key) {
+  FRESHET_ASSIGN_OR_RETURN(std::optional<Item> existing, GetItem(table, key));
+  storage::Batch batch;
+  FRESHET_RETURN_IF_ERROR(AddDelete(table, key, &batch));
+  FRESHET_RETURN_IF_ERROR(db_->Write(&batch));
+  return existing.has_value();
+}
+
+Result<Item> TableStore::UpdateItem(const TableDescription& table, const Item& key, const Item& set,
+                                    const std::vector<std::string>& remove) {
+  storage::Batch batch;
+  Item merged;
+  FRESHET_RETURN_IF_ERROR(AddUpdate(table, key, set, remove, &batch, &merged));
+  FRESHET_RETURN_IF_ERROR(db_->Write(&batch));
+  return merged;
+}
+
+}  // namespace freshet::query
