@@ -1,0 +1,107 @@
+#include "ingest/file_ingest.h"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "ingest/line_source.h"
+
+namespace freshet::ingest {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class Progress {
+ public:
+  Progress(bool enabled, const std::string& path) : enabled_(enabled), path_(path), start_(Clock::now()) {}
+  ~Progress() {
+    if (printed_) std::fputc('\n', stderr);
+  }
+  void Update(uint64_t records, double fraction) {
+    if (!enabled_) return;
+    auto now = Clock::now();
+    if (now - last_ < std::chrono::milliseconds(500)) return;
+    last_ = now;
+    double seconds = std::chrono::duration<double>(now - start_).count();
+    std::fprintf(stderr, "\r%s: %llu records, %.0f records/s, %.0f%%  ", path_.c_str(),
+                 static_cast<unsigned long long>(records), seconds > 0 ? records / seconds : 0.0, fraction * 100);
+    printed_ = true;
+  }
+
+ private:
+  const bool enabled_;
+  const std::string& path_;
+  const Clock::time_point start_;
+  Clock::time_point last_{};
+  bool printed_ = false;
+};
+
+bool IsBlank(const char* line) {
+  for (; *line; ++line)
+    if (*line != ' ' && *line != '\t') return false;
+  return true;
+}
+
+std::string Where(const LineSource& source) { return source.path() + ":" + std::to_string(source.line_number()); }
+
+}  // namespace
+
+Result<FileIngestStats> IngestFile(const std::string& path, const FileIngestOptions& options, RecordSink* sink) {
+  std::ostream& errors = options.errors ? *options.errors : std::cerr;
+  FRESHET_ASSIGN_OR_RETURN(std::unique_ptr<LineSource> source, LineSource::Open(path));
+  FileIngestStats stats;
+  stats.format = options.format;
+  RecordBatcher batcher(sink);
+  std::unique_ptr<LineParser> parser;
+  std::vector<PendingRecord> records;
+  Progress progress(options.progress, path);
+  bool header_pending = false;
+  for (;;) {
+    char* line = nullptr;
+    FRESHET_RETURN_IF_ERROR(source->Next(&line));
+    if (line == nullptr) break;
+    ++stats.lines;
+    if (IsBlank(line)) continue;
+    if (parser == nullptr) {
+      if (stats.format == Format::kAuto) stats.format = DetectFormat(line);
+      ParserOptions parser_options{options.partition_key_field};
+      Result<std::unique_ptr<LineParser>> made = MakeLineParser(stats.format, parser_options);
+      if (!made.ok()) return made.status();
+      parser = std::move(made).value();
+      header_pending = parser->has_header();
+    }
+    Status st;
+    records.clear();
+    try {
+      if (header_pending) {
+        header_pending = false;
+        st = parser->ParseHeader(line);
+        if (!st.ok()) return Status::InvalidArgument(Where(*source) + ": " + st.message());
+        continue;
+      }
+      st = parser->ParseLine(line, &records);
+    } catch (const std::exception& e) {  // a library exception escaping a parser: report the line
+      st = Status::InvalidArgument(e.what());
+      records.clear();
+    }
+    if (!st.ok()) {
+      errors << Where(*source) << ": " << st.message() << "\n";
+      ++stats.skipped_lines;
+      continue;
+    }
+    for (PendingRecord& record : records) FRESHET_RETURN_IF_ERROR(batcher.Add(std::move(record)));
+    if ((stats.lines & 0x3fff) == 0) {
+      if (options.should_stop && options.should_stop()) {
+        FRESHET_RETURN_IF_ERROR(batcher.Flush());
+        return Status::Aborted("interrupted after " + std::to_string(batcher.records_put()) + " records of " + path);
+      }
+      progress.Update(batcher.records_put(), source->fraction_read());
+    }
+  }
+  FRESHET_RETURN_IF_ERROR(batcher.Flush());
+  stats.records = batcher.records_put();
+  if (stats.format == Format::kAuto) stats.format = Format::kCsv;  // an empty file
+  return stats;
+}
+
+}  // namespace freshet::ingest
