@@ -96,7 +96,7 @@ Status PutFile(Context* ctx, const PutArgs& a, stream::StreamLog* log, const str
   }
   FRESHET_RETURN_IF_ERROR(flush());
   if (a.output == "summary" || a.output == "text") {
-    std::cerr << "put " << put << " records to stream " << d.name << " in " << batches << " batches"
+    (a.output == "summary" ? std::cout : std::cerr) << "put " << put << " records to stream " << d.name << " in " << batches << " batches"
               << (ctx->no_sync ? " (not synced: --no-sync)" : "") << "\n";
   }
   return Status::OK();

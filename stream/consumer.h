@@ -1,0 +1,83 @@
+// Consumer: moves a stream's records into tables exactly once, as a pipeline spec says.
+//
+// For each shard it reads a batch from just after its cursor, maps every record to items
+// (record_mapper.h), and commits the items, the advanced cursor and any dead letters in ONE
+// Db::Write. A crash therefore leaves either the whole step or none of it: after a restart
+// the consumer resumes at the committed cursor, and no record is lost or applied twice.
+// Records that cannot be applied go to the dead-letter stream with their shard, sequence
+// number and reason, in that same write. Merge targets read the committed item once per
+// batch and fold every record's attributes into it in sequence order, so the result does not
+// depend on where batches start or end.
+//
+// Thread-safety: one thread drives a Consumer. Other threads may put to the stream.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "query/table_store.h"
+#include "stream/pipeline_spec.h"
+#include "stream/record_mapper.h"
+#include "stream/stream_log.h"
+#include "stream/stream_reader.h"
+
+namespace freshet::stream {
+
+struct ConsumerOptions {
+  size_t batch = 1000;  // records per shard per step (one atomic write each)
+  Position start;       // where a shard without a cursor starts (trim horizon by default)
+  // Called with a one-line notice (records missed to retention); may be null.
+  std::function<void(const std::string&)> notice;
+};
+
+struct ConsumeStats {
+  uint64_t records_read = 0;
+  uint64_t items_written = 0;  // item puts committed (an item merged by 3 records in one batch counts once)
+  uint64_t rejected = 0;       // records sent to the dead-letter stream
+  uint64_t missed = 0;         // records removed by retention before they were applied
+  uint64_t batches = 0;
+};
+
+class Consumer {
+ public:
+  // Resolves (or, with create_if_missing, creates) the stream, the dead-letter stream and the
+  // target tables, and checks the spec's keys against the tables. `log` must outlive this.
+  static Result<std::unique_ptr<Consumer>> Open(StreamLog* log, PipelineSpec spec, ConsumerOptions options);
+
+  // One batch from every shard. Returns how many records were read.
+  Result<size_t> Step();
+  // Steps until every shard is at its tip (or stop() returns true).
+  Status Drain(const std::function<bool()>& stop);
+  // Steps until stop() returns true; waits for puts when caught up, without spinning, and trims
+  // expired records once a minute. `on_idle` (may be null) runs while waiting.
+  Status Follow(const std::function<bool()>& stop, const std::function<void()>& on_idle);
+
+  const ConsumeStats& stats() const { return stats_; }
+  const PipelineSpec& spec() const { return spec_; }
+  const StreamDescription& stream() const { return stream_; }
+  const StreamDescription& dead_letter_stream() const { return dlq_; }
+
+ private:
+  struct ShardState {
+    bool loaded = false;
+    uint64_t next = 0;  // next sequence number to read
+  };
+  Consumer(StreamLog* log, PipelineSpec spec, ConsumerOptions options);
+  Status Resolve();
+  Result<size_t> StepShard(uint32_t shard);
+  Status CheckMissed(uint32_t shard, uint64_t first_available);
+
+  StreamLog* const log_;
+  storage::Db* const db_;
+  const PipelineSpec spec_;
+  const ConsumerOptions options_;
+  query::TableStore tables_;
+  StreamDescription stream_, dlq_;
+  std::unique_ptr<RecordMapper> mapper_;
+  std::vector<ShardState> shards_;
+  ConsumeStats stats_;
+};
+
+}  // namespace freshet::stream
