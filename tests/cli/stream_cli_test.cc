@@ -1,0 +1,178 @@
+// The stream commands as users and scripts see them: output shapes, errors, exit codes.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "tests/cli/process.h"
+
+namespace freshet::test {
+namespace {
+
+class StreamCliTest : public ::testing::Test {
+ protected:
+  ProcessResult Run(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), {"--data-dir", dir_.path() + "/data"});
+    return RunFreshet(args, input);
+  }
+  std::vector<nlohmann::json> JsonLines(const std::string& text) {
+    std::vector<nlohmann::json> out;
+    std::stringstream ss(text);
+    std::string line;
+    while (std::getline(ss, line)) out.push_back(nlohmann::json::parse(line));
+    return out;
+  }
+  TempDir dir_;
+};
+
+TEST_F(StreamCliTest, CreatePutReadDescribe) {
+  auto r = Run({"stream", "create", "weather", "--shards", "4", "--retention-hours", "48"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Run({"stream", "put", "weather", "--partition-key", "A", "--data", "hello"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "shardId-000000000001 1\n");  // md5("A") = 7fc5... lies in the second quarter
+
+  std::string lines;
+  for (int i = 0; i < 1200; ++i) lines += R"({"station":"S)" + std::to_string(i % 37) + R"(","i":)" + std::to_string(i) + "}\n";
+  r = Run({"stream", "put", "weather", "--file", "-", "--partition-key-field", "station", "--output", "jsonl"}, lines);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto acks = JsonLines(r.out);
+  ASSERT_EQ(acks.size(), 1200u);
+  EXPECT_EQ(acks[0]["partition_key"], "S0");
+  EXPECT_TRUE(acks[0]["sequence_number"].is_string());
+  EXPECT_EQ(acks[0]["shard_id"].get<std::string>().rfind("shardId-", 0), 0u);
+
+  r = Run({"stream", "read", "weather", "--output", "jsonl"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto records = JsonLines(r.out);
+  ASSERT_EQ(records.size(), 1201u);
+  std::map<std::string, int> per_shard;
+  for (auto& rec : records) {
+    for (const char* f : {"shard_id", "sequence_number", "partition_key", "arrival_ms", "data"}) {
+      EXPECT_TRUE(rec.contains(f)) << f;
+    }
+    per_shard[rec["shard_id"].get<std::string>()]++;
+  }
+  // Every acknowledgement names a record that is there, with the same shard and number.
+  std::set<std::pair<std::string, std::string>> stored;
+  auto id = [](const nlohmann::json& j) {
+    return std::make_pair(j["shard_id"].get<std::string>(), j["sequence_number"].get<std::string>());
+  };
+  for (auto& rec : records) stored.insert(id(rec));
+  for (auto& ack : acks) EXPECT_TRUE(stored.count(id(ack)));
+
+  r = Run({"stream", "describe", "weather", "--output", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto d = nlohmann::json::parse(r.out);
+  EXPECT_EQ(d["retention_hours"], 48);
+  ASSERT_EQ(d["shards"].size(), 4u);
+  EXPECT_EQ(d["shards"][3]["ending_hash_key"], "340282366920938463463374607431768211455");
+  int total = 0;
+  for (auto& s : d["shards"]) {
+    total += s["record_count"].get<int>();
+    EXPECT_EQ(s["record_count"].get<int>(), per_shard[s["shard_id"].get<std::string>()]);
+  }
+  EXPECT_EQ(total, 1201);
+
+  r = Run({"stream", "read", "weather", "--shard", "shardId-000000000001", "--from", "after:1", "--limit", "3",
+           "--output", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto page = nlohmann::json::parse(r.out);
+  ASSERT_EQ(page.size(), 3u);
+  EXPECT_EQ(page[0]["sequence_number"], "2");
+  EXPECT_EQ(page[2]["sequence_number"], "4");
+}
+
+TEST_F(StreamCliTest, BinaryDataIsBase64) {
+  ASSERT_EQ(Run({"stream", "create", "s"}).exit_code, 0);
+  ASSERT_EQ(Run({"stream", "put", "s", "--partition-key", "k", "--data", "\xff\xfe"}).exit_code, 0);
+  auto r = Run({"stream", "read", "s", "--output", "jsonl"});
+  auto rec = JsonLines(r.out).at(0);
+  EXPECT_EQ(rec["encoding"], "base64");
+  EXPECT_EQ(rec["data"], "//4=");
+}
+
+TEST_F(StreamCliTest, BadLineNamesItsNumberAndEarlierBatchesStay) {
+  ASSERT_EQ(Run({"stream", "create", "s"}).exit_code, 0);
+  std::string lines;
+  for (int i = 0; i < 7; ++i) lines += R"({"k":"a"})" "\n";
+  lines += R"({"no_key":1})" "\n";
+  lines += R"({"k":"after"})" "\n";
+  auto r = Run({"stream", "put", "s", "--file", "-", "--partition-key-field", "k", "--batch", "5", "--output", "jsonl"},
+               lines);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("stdin:8: no field 'k'"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+  EXPECT_EQ(JsonLines(r.out).size(), 7u);  // each acknowledged record was printed
+  EXPECT_EQ(JsonLines(Run({"stream", "read", "s", "--output", "jsonl"}).out).size(), 7u);
+}
+
+TEST_F(StreamCliTest, ErrorsAreOneLineWithExitCodes) {
+  auto r = Run({"stream", "describe", "nope"});
+  EXPECT_EQ(r.exit_code, 3);
+  ASSERT_EQ(Run({"stream", "create", "s"}).exit_code, 0);
+  r = Run({"stream", "create", "s"});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_EQ(r.err, "freshet: stream 's' already exists\n");
+  r = Run({"stream", "put", "s", "--partition-key", std::string(257, 'k'), "--data", "x"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("partition key must be 1 to 256 characters"), std::string::npos);
+  r = Run({"stream", "read", "s", "--from", "at:banana"});
+  EXPECT_EQ(r.exit_code, 2);
+  r = Run({"stream", "create", "t", "--shards", "0"});
+  EXPECT_EQ(r.exit_code, 2);
+  r = Run({"stream", "put", "s", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("--no-sync"), std::string::npos) << "global flags are explained in subcommand help";
+}
+
+TEST_F(StreamCliTest, SecondWriterIsRefusedAndReadersWorkBesideIt) {
+  ASSERT_EQ(Run({"stream", "create", "sensors"}).exit_code, 0);
+  ASSERT_EQ(Run({"stream", "put", "sensors", "--partition-key", "k", "--data", R"({"sensor_id":"k"})"}).exit_code, 0);
+  // A follow-mode consumer holds the directory for writing.
+  pid_t owner = StartFreshet({"--data-dir", dir_.path() + "/data", "consume", "--pipeline", "sensors", "--follow"}, "",
+                             dir_.path() + "/owner.out", dir_.path() + "/owner.err");
+  ProcessResult r;
+  for (int i = 0; i < 100; ++i) {  // until the owner has opened the directory
+    r = Run({"stream", "put", "sensors", "--partition-key", "k", "--data", "x"});
+    if (r.exit_code != 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_NE(r.err.find("data directory " + dir_.path() + "/data is in use"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("LOCK"), std::string::npos) << r.err;
+  auto list = Run({"stream", "list"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("sensors"), std::string::npos);
+  EXPECT_EQ(Run({"stream", "read", "sensors", "--output", "jsonl"}).exit_code, 0);
+  kill(owner, SIGTERM);
+  EXPECT_EQ(WaitExit(owner), 0) << ReadFile(dir_.path() + "/owner.err");
+}
+
+TEST_F(StreamCliTest, FollowSeesNewRecordsAndStopsOnSigterm) {
+  ASSERT_EQ(Run({"stream", "create", "s"}).exit_code, 0);
+  std::string out = dir_.path() + "/follow.out";
+  pid_t reader = StartFreshet({"--data-dir", dir_.path() + "/data", "stream", "read", "s", "--follow"}, "", out,
+                              dir_.path() + "/follow.err");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(Run({"stream", "put", "s", "--partition-key", "k", "--data", "first"}).exit_code, 0);
+  ASSERT_EQ(Run({"stream", "put", "s", "--partition-key", "k", "--data", "second"}).exit_code, 0);
+  std::string seen;
+  for (int i = 0; i < 100 && std::count(seen.begin(), seen.end(), '\n') < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    seen = ReadFile(out);
+  }
+  kill(reader, SIGTERM);
+  EXPECT_EQ(WaitExit(reader), 0);
+  auto lines = JsonLines(ReadFile(out));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["data"], "first");
+  EXPECT_EQ(lines[1]["data"], "second");
+}
+
+}  // namespace
+}  // namespace freshet::test
