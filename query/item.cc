@@ -4,6 +4,11 @@
 
 namespace freshet::query {
 
+struct AttributeValue::Composite {
+  std::vector<AttributeValue> elements;
+  Item map;
+};
+
 AttributeValue::AttributeValue() = default;
 AttributeValue::~AttributeValue() = default;
 AttributeValue::AttributeValue(AttributeValue&& other) noexcept = default;
@@ -13,8 +18,7 @@ AttributeValue::AttributeValue(const AttributeValue& other)
     : type_(other.type_),
       bool_(other.bool_),
       scalar_(other.scalar_),
-      elements_(other.elements_),
-      map_(other.map_ ? std::make_unique<Item>(*other.map_) : nullptr) {}
+      composite_(other.composite_ ? std::make_unique<Composite>(*other.composite_) : nullptr) {}
 
 AttributeValue& AttributeValue::operator=(const AttributeValue& other) {
   if (this != &other) *this = AttributeValue(other);
@@ -54,22 +58,38 @@ AttributeValue AttributeValue::Null() { return AttributeValue(); }
 AttributeValue AttributeValue::L(std::vector<AttributeValue> elements) {
   AttributeValue v;
   v.type_ = Type::kL;
-  v.elements_ = std::move(elements);
+  v.composite_ = std::make_unique<Composite>(Composite{std::move(elements), Item()});
   return v;
 }
 
 AttributeValue AttributeValue::M(Item members) {
   AttributeValue v;
   v.type_ = Type::kM;
-  v.map_ = std::make_unique<Item>(std::move(members));
+  v.composite_ = std::make_unique<Composite>(Composite{{}, std::move(members)});
   return v;
 }
 
 AttributeValue AttributeValue::Set(Type set_type, std::vector<AttributeValue> elements) {
   AttributeValue v;
   v.type_ = set_type;
-  v.elements_ = std::move(elements);
+  v.composite_ = std::make_unique<Composite>(Composite{std::move(elements), Item()});
   return v;
+}
+
+const std::vector<AttributeValue>& AttributeValue::elements() const {
+  static const std::vector<AttributeValue> kNone;
+  return composite_ ? composite_->elements : kNone;
+}
+
+const Item& AttributeValue::map() const {
+  static const Item kEmpty;
+  return composite_ ? composite_->map : kEmpty;
+}
+
+void AttributeValue::AssignScalar(Type type, std::string_view bytes) {
+  type_ = type;
+  scalar_.assign(bytes.data(), bytes.size());
+  composite_.reset();
 }
 
 bool AttributeValue::operator==(const AttributeValue& other) const {
@@ -84,9 +104,9 @@ bool AttributeValue::operator==(const AttributeValue& other) const {
     case Type::kNull:
       return true;
     case Type::kM:
-      return *map_ == *other.map_;
+      return map() == other.map();
     default:
-      return elements_ == other.elements_;
+      return elements() == other.elements();
   }
 }
 

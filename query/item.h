@@ -48,22 +48,27 @@ class AttributeValue {
   Type type() const { return type_; }
   // S text, N text or B bytes. REQUIRES: type() is kS, kN or kB.
   const std::string& scalar() const { return scalar_; }
-  std::string* mutable_scalar() { return &scalar_; }
   bool boolean() const { return bool_; }
-  // Elements of L, SS, NS, BS.
-  const std::vector<AttributeValue>& elements() const { return elements_; }
+  // Elements of L, SS, NS, BS (empty for other types).
+  const std::vector<AttributeValue>& elements() const;
   // Members of M. REQUIRES: type() == kM.
-  const Item& map() const { return *map_; }
+  const Item& map() const;
+
+  // Makes this an S, N or B value holding `bytes`, reusing its buffer (for decoders).
+  void AssignScalar(Type type, std::string_view bytes);
 
   bool operator==(const AttributeValue& other) const;
   bool operator!=(const AttributeValue& other) const { return !(*this == other); }
 
  private:
+  struct Composite;  // the elements of L and sets, or the members of M
+
+  // Scalars live inline; lists, maps and sets behind one pointer, so the common (scalar)
+  // value is small and cheap to move and destroy.
   Type type_ = Type::kNull;
   bool bool_ = false;
   std::string scalar_;
-  std::vector<AttributeValue> elements_;
-  std::unique_ptr<Item> map_;
+  std::unique_ptr<Composite> composite_;
 };
 
 // "S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS".

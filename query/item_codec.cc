@@ -60,15 +60,30 @@ bool GetString(std::string_view* in, std::string* out) {
 
 bool DecodeValue(std::string_view* in, int depth, AttributeValue* out);
 
+bool GetView(std::string_view* in, std::string_view* out) {
+  uint32_t len;
+  if (!codec::GetVarint32(in, &len) || in->size() < len) return false;
+  *out = in->substr(0, len);
+  in->remove_prefix(len);
+  return true;
+}
+
 bool DecodeMembers(std::string_view* in, int depth, Item* item) {
   uint32_t count;
   if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
-  if (item->empty()) item->Reserve(count + 2);  // + room for the key attributes
-  std::string name;
+  const bool append = item->empty();  // members are stored in name order
+  if (append) item->Reserve(count + 2);  // + room for the key attributes
+  std::string_view name, last;
   for (uint32_t i = 0; i < count; ++i) {
     AttributeValue value;
-    if (!GetString(in, &name) || !DecodeValue(in, depth, &value)) return false;
-    item->Set(std::move(name), std::move(value));
+    if (!GetView(in, &name) || !DecodeValue(in, depth, &value)) return false;
+    if (append) {
+      if (i > 0 && name <= last) return false;
+      item->AppendSorted(std::string(name), std::move(value));
+      last = name;
+    } else {
+      item->Set(std::string(name), std::move(value));
+    }
   }
   return true;
 }
@@ -78,11 +93,12 @@ bool DecodeValue(std::string_view* in, int depth, AttributeValue* out) {
   const char tag = in->front();
   in->remove_prefix(1);
   std::string s;
+  std::string_view view;
   uint32_t count;
   switch (tag) {
-    case 'S': if (!GetString(in, &s)) return false; *out = AttributeValue::S(std::move(s)); return true;
-    case 'N': if (!GetString(in, &s)) return false; *out = AttributeValue::N(std::move(s)); return true;
-    case 'B': if (!GetString(in, &s)) return false; *out = AttributeValue::B(std::move(s)); return true;
+    case 'S': if (!GetView(in, &view)) return false; out->AssignScalar(Type::kS, view); return true;
+    case 'N': if (!GetView(in, &view)) return false; out->AssignScalar(Type::kN, view); return true;
+    case 'B': if (!GetView(in, &view)) return false; out->AssignScalar(Type::kB, view); return true;
     case 'T': *out = AttributeValue::Bool(true); return true;
     case 'F': *out = AttributeValue::Bool(false); return true;
     case '0': *out = AttributeValue::Null(); return true;

@@ -39,6 +39,7 @@ Result<Page> ReadPage(const storage::Db& db, const TableDescription& table, KeyR
     it->Seek(range.lower);
   }
   Page page;
+  page.items.reserve(limit != 0 ? std::min<size_t>(limit, 1024) : 32);
   size_t bytes = 0;
   std::string last_key;
   for (; it->Valid(); reverse ? it->Prev() : it->Next()) {
