@@ -26,7 +26,7 @@
 namespace freshet::stream {
 
 struct ConsumerOptions {
-  size_t batch = 1000;  // records per shard per step (one atomic write each)
+  size_t batch = 1000;  // records per shard per step (a step is one atomic write)
   Position start;       // where a shard without a cursor starts (trim horizon by default)
   // Called with a one-line notice (records missed to retention); may be null.
   std::function<void(const std::string&)> notice;
@@ -46,7 +46,7 @@ class Consumer {
   // target tables, and checks the spec's keys against the tables. `log` must outlive this.
   static Result<std::unique_ptr<Consumer>> Open(StreamLog* log, PipelineSpec spec, ConsumerOptions options);
 
-  // One batch from every shard. Returns how many records were read.
+  // One batch from every shard, committed in one write. Returns how many records were read.
   Result<size_t> Step();
   // Steps until every shard is at its tip (or stop() returns true).
   Status Drain(const std::function<bool()>& stop);
@@ -66,7 +66,15 @@ class Consumer {
   };
   Consumer(StreamLog* log, PipelineSpec spec, ConsumerOptions options);
   Status Resolve();
-  Result<size_t> StepShard(uint32_t shard);
+  struct Mapped {
+    Status status;
+    std::vector<MappedItem> items;
+    std::vector<std::string> keys;  // encoded item key of each item
+  };
+  // The next batch of the shard after its cursor (loading the cursor the first time).
+  Result<std::vector<Record>> ReadBatch(uint32_t shard);
+  // Maps, validates and keys one record. Thread-safe (const).
+  void MapRecord(const Record& record, Mapped* out) const;
   Status CheckMissed(uint32_t shard, uint64_t first_available);
 
   StreamLog* const log_;
