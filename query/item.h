@@ -91,9 +91,12 @@ class Item {
   bool Remove(std::string_view name);
   // Appends an attribute. REQUIRES: `name` sorts after every name already present (decoders
   // use it to build an item in O(n)); use Set otherwise.
-  void AppendSorted(std::string name, AttributeValue value) {
-    entries_.emplace_back(std::move(name), std::move(value));
+  // Returns the stored value, valid until the item changes.
+  AttributeValue* AppendSorted(std::string name, AttributeValue value) {
+    return &entries_.emplace_back(std::move(name), std::move(value)).second;
   }
+  // The last attribute's name, or empty.
+  std::string_view LastName() const { return entries_.empty() ? std::string_view() : entries_.back().first; }
   void Reserve(size_t n) { entries_.reserve(n); }
   void Clear() { entries_.clear(); }
 

@@ -75,13 +75,14 @@ bool DecodeMembers(std::string_view* in, int depth, Item* item) {
   if (append) item->Reserve(count + 2);  // + room for the key attributes
   std::string_view name, last;
   for (uint32_t i = 0; i < count; ++i) {
-    AttributeValue value;
-    if (!GetView(in, &name) || !DecodeValue(in, depth, &value)) return false;
-    if (append) {
+    if (!GetView(in, &name)) return false;
+    if (append) {  // decode in place: no temporary value to move and destroy
       if (i > 0 && name <= last) return false;
-      item->AppendSorted(std::string(name), std::move(value));
+      if (!DecodeValue(in, depth, item->AppendSorted(std::string(name), AttributeValue()))) return false;
       last = name;
     } else {
+      AttributeValue value;
+      if (!DecodeValue(in, depth, &value)) return false;
       item->Set(std::string(name), std::move(value));
     }
   }

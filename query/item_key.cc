@@ -1,5 +1,7 @@
 #include "query/item_key.h"
 
+#include <cstring>
+
 #include "query/item_json.h"
 #include "storage/codec.h"
 
@@ -16,7 +18,26 @@ AttributeValue::Type ValueTypeOf(KeyType type) {
 }
 
 bool DecodeComponent(KeyType type, std::string_view* in, std::string* out) {
-  return type == KeyType::kN ? codec::GetOrderedNumber(in, out) : codec::GetOrderedBytes(in, out);
+  if (type == KeyType::kN) return codec::GetOrderedNumber(in, out);
+  // Fast path for the common string without 0x00 bytes: one copy up to the terminator.
+  const void* zero = std::memchr(in->data(), 0, in->size());
+  if (zero) {
+    const size_t n = static_cast<size_t>(static_cast<const char*>(zero) - in->data());
+    if (n + 1 < in->size() && (*in)[n + 1] == '\x01') {
+      out->assign(in->data(), n);
+      in->remove_prefix(n + 2);
+      return true;
+    }
+  }
+  return codec::GetOrderedBytes(in, out);
+}
+
+void SetKeyAttribute(Item* item, const std::string& name, AttributeValue value) {
+  if (item->empty() || item->LastName() < name) {
+    item->AppendSorted(name, std::move(value));
+  } else {
+    item->Set(name, std::move(value));
+  }
 }
 
 AttributeValue MakeValue(KeyType type, std::string text) {
@@ -78,11 +99,11 @@ bool DecodeItemKey(const TableDescription& table, std::string_view key, Item* it
       !DecodeComponent(table.partition_key.type, &key, &text)) {
     return false;
   }
-  item->Set(table.partition_key.name, MakeValue(table.partition_key.type, std::move(text)));
+  SetKeyAttribute(item, table.partition_key.name, MakeValue(table.partition_key.type, std::move(text)));
   if (table.sort_key) {
     text.clear();
     if (!DecodeComponent(table.sort_key->type, &key, &text)) return false;
-    item->Set(table.sort_key->name, MakeValue(table.sort_key->type, std::move(text)));
+    SetKeyAttribute(item, table.sort_key->name, MakeValue(table.sort_key->type, std::move(text)));
   }
   return key.empty();
 }
