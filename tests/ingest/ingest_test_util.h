@@ -35,6 +35,9 @@ class VectorSink : public RecordSink {
 
 inline std::string SourceDir() {
   const char* dir = std::getenv("FRESHET_SOURCE_DIR");
+#ifdef FRESHET_DEFAULT_SOURCE_DIR
+  if (!dir || !*dir) dir = FRESHET_DEFAULT_SOURCE_DIR;
+#endif
   return dir && *dir ? dir : ".";
 }
 inline std::string BundledExport() { return SourceDir() + "/data/noaa/cdo-montgomery-md-2012-2018.csv.gz"; }

@@ -1,0 +1,157 @@
+// `freshet ingest file` and `freshet ingest noaa`: thin calls into ingest/, with a RecordSink that
+// puts batches into an existing stream (stream::StreamLog::Put, one atomic batch each).
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "ingest/cdo_source.h"
+#include "ingest/file_ingest.h"
+#include "stream/stream_log.h"
+#include "tools/cli_common.h"
+
+namespace freshet::cli {
+namespace {
+
+static_assert(ingest::kMaxBatchRecords == stream::kMaxBatchRecords);
+static_assert(ingest::kMaxBatchBytes == stream::kMaxBatchBytes);
+static_assert(ingest::kMaxRecordDataBytes == stream::kMaxDataBytes);
+static_assert(ingest::kMaxPartitionKeyChars == stream::kMaxPartitionKeyChars);
+
+// Puts each batch from ingest/ into one stream.
+class StreamSink : public ingest::RecordSink {
+ public:
+  StreamSink(stream::StreamLog* log, stream::StreamDescription stream) : log_(log), stream_(std::move(stream)) {}
+  Status Put(std::vector<ingest::PendingRecord>&& records) override {
+    std::vector<stream::PutRecord> batch;
+    batch.reserve(records.size());
+    for (auto& r : records) batch.push_back({std::move(r.partition_key), std::move(r.data), std::nullopt});
+    return log_->Put(stream_, batch).status();
+  }
+
+ private:
+  stream::StreamLog* log_;
+  stream::StreamDescription stream_;
+};
+
+Result<stream::StreamDescription> ExistingStream(stream::StreamLog* log, const std::string& name) {
+  Result<stream::StreamDescription> d = log->Get(name);
+  if (!d.ok() && d.status().IsNotFound()) {
+    return Status::NotFound("stream '" + name + "' does not exist; create it first: freshet stream create " + name);
+  }
+  return d;
+}
+
+struct FileArgs {
+  std::string stream, format = "auto", key_field;
+  std::vector<std::string> paths;
+};
+
+Status IngestFiles(Context* ctx, const FileArgs& a) {
+  FRESHET_ASSIGN_OR_RETURN(ingest::Format format, ingest::ParseFormatName(a.format));
+  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
+  stream::StreamLog log(db.get());
+  FRESHET_ASSIGN_OR_RETURN(stream::StreamDescription d, ExistingStream(&log, a.stream));
+  InstallStopHandlers();
+  StreamSink sink(&log, d);
+  ingest::FileIngestOptions options;
+  options.format = format;
+  options.partition_key_field = a.key_field;
+  options.progress = isatty(STDERR_FILENO) == 1;
+  options.should_stop = StopRequested;
+  uint64_t records = 0, skipped = 0;
+  for (const std::string& path : a.paths) {
+    FRESHET_ASSIGN_OR_RETURN(ingest::FileIngestStats stats, ingest::IngestFile(path, options, &sink));
+    std::cout << path << ": " << stats.records << " records (" << ingest::FormatName(stats.format) << ")"
+              << (stats.skipped_lines ? ", " + std::to_string(stats.skipped_lines) + " malformed lines skipped" : "")
+              << "\n";
+    records += stats.records;
+    skipped += stats.skipped_lines;
+  }
+  if (skipped > 0) {
+    return Status::InvalidArgument(std::to_string(skipped) + " malformed line(s) skipped (listed above); the other " +
+                                   std::to_string(records) + " records were put to '" + a.stream + "'");
+  }
+  return Status::OK();
+}
+
+struct NoaaArgs {
+  std::string stream, location, start, end, datatypes, token, endpoint = ingest::kDefaultCdoEndpoint;
+  std::vector<std::string> stations;
+};
+
+int EnvInt(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::atoi(v) : fallback;
+}
+
+Status IngestNoaa(Context* ctx, const NoaaArgs& a) {
+  ingest::CdoOptions options;
+  options.endpoint = a.endpoint;
+  options.token = a.token;
+  if (options.token.empty() && std::getenv("NOAA_TOKEN")) options.token = std::getenv("NOAA_TOKEN");
+  options.location_id = a.location;
+  options.station_ids = a.stations;
+  options.start_date = a.start;
+  options.end_date = a.end;
+  for (size_t at = 0; at < a.datatypes.size();) {
+    size_t comma = a.datatypes.find(',', at);
+    std::string type = a.datatypes.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    if (!type.empty()) options.datatypes.push_back(type);
+    at = comma == std::string::npos ? a.datatypes.size() : comma + 1;
+  }
+  // Undocumented knobs for tests: shorter backoff and timeout.
+  options.retry_base_ms = EnvInt("FRESHET_CDO_RETRY_BASE_MS", options.retry_base_ms);
+  options.timeout_ms = EnvInt("FRESHET_CDO_TIMEOUT_MS", static_cast<int>(options.timeout_ms));
+  options.log = &std::cerr;
+  options.should_stop = StopRequested;
+  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
+  stream::StreamLog log(db.get());
+  FRESHET_ASSIGN_OR_RETURN(stream::StreamDescription d, ExistingStream(&log, a.stream));
+  InstallStopHandlers();
+  StreamSink sink(&log, d);
+  ingest::StationNameCache cache(ctx->DataDir() + "/noaa-stations.json");
+  FRESHET_RETURN_IF_ERROR(cache.Load());
+  Result<ingest::CdoStats> stats = ingest::IngestFromCdo(options, &cache, &sink);
+  Status saved = cache.Save();
+  if (!stats.ok()) return stats.status();
+  FRESHET_RETURN_IF_ERROR(saved);
+  std::cout << stats->records << " records put to '" << a.stream << "' (" << stats->pages << " pages, "
+            << stats->requests << " requests, " << stats->retries << " retries)\n";
+  return Status::OK();
+}
+
+void AddIngestCommands(CLI::App* app, Context* ctx) {
+  auto* group = app->add_subcommand("ingest", "Fill a stream from NOAA (web API or files), JSON lines or CSV");
+  group->require_subcommand(1);
+
+  auto fa = std::make_shared<FileArgs>();
+  auto* file = group->add_subcommand(
+      "file", "Put the records of files (plain or gzip) into an existing stream; malformed lines are reported "
+              "as FILE:LINE, skipped, and make the command exit 2");
+  file->add_option("--stream", fa->stream, "stream name (must exist)")->required();
+  file->add_option("paths", fa->paths, "files to read")->required();
+  file->add_option("--format", fa->format, "auto|cdo-csv|access-csv|ghcn-csv|dly|jsonl|csv (default auto)");
+  file->add_option("--partition-key-field", fa->key_field, "jsonl/csv: the field whose value is the partition key");
+  file->callback([ctx, fa] { ctx->result = Guard([&] { return IngestFiles(ctx, *fa); }); });
+
+  auto na = std::make_shared<NoaaArgs>();
+  auto* noaa = group->add_subcommand(
+      "noaa", "Put daily GHCN observations from NOAA's CDO web API (needs a free token) into an existing stream");
+  noaa->add_option("--stream", na->stream, "stream name (must exist)")->required();
+  auto* location = noaa->add_option("--location", na->location, "CDO location id, e.g. FIPS:24031");
+  auto* station = noaa->add_option("--station", na->stations, "station id, e.g. GHCND:USW00093721 (repeatable)");
+  location->excludes(station);
+  noaa->add_option("--start", na->start, "first day, YYYY-MM-DD")->required();
+  noaa->add_option("--end", na->end, "last day, YYYY-MM-DD (inclusive)")->required();
+  noaa->add_option("--datatypes", na->datatypes, "comma-separated elements, e.g. PRCP,SNOW,TMIN,TMAX (default all)");
+  noaa->add_option("--token", na->token, "CDO token (default $NOAA_TOKEN)");
+  noaa->add_option("--endpoint", na->endpoint, "API base URL (default " + std::string(ingest::kDefaultCdoEndpoint) + ")");
+  noaa->callback([ctx, na] { ctx->result = Guard([&] { return IngestNoaa(ctx, *na); }); });
+}
+
+Registrar registrar(40, AddIngestCommands);
+
+}  // namespace
+}  // namespace freshet::cli
