@@ -188,7 +188,7 @@ IOStatus FaultInjectionFs::CheckLocked(const std::string& fname, Op op) {
   if (!active_) {
     // Marked as data loss so RocksDB treats it as unrecoverable and does not schedule its
     // auto-resume (which makes Close wait about a second): a powered-off process just dies.
-    IOStatus off = IOStatus::IOError("simulated power cut, file system is off: ", fname);
+    IOStatus off = IOStatus::IOError("simulated power cut, file system is off", fname);
     off.SetDataLoss(true);
     return off;
   }
@@ -200,9 +200,9 @@ IOStatus FaultInjectionFs::CheckLocked(const std::string& fname, Op op) {
   if (armed_->remaining > 0) --armed_->remaining;
   ++fired_;
   switch (f) {
-    case Fault::kSyncError: return IOStatus::IOError("injected fsync failure: ", fname);
-    case Fault::kWriteError: return IOStatus::IOError("injected write failure: ", fname);
-    case Fault::kNoSpace: return IOStatus::NoSpace("injected: no space left on device: ", fname);
+    case Fault::kSyncError: return IOStatus::IOError("injected fsync failure", fname);
+    case Fault::kWriteError: return IOStatus::IOError("injected write failure", fname);
+    case Fault::kNoSpace: return IOStatus::NoSpace("injected", fname);
   }
   return IOStatus::OK();
 }
@@ -364,7 +364,7 @@ IOStatus FaultInjectionFs::Truncate(const std::string& f, size_t size, const IOO
   if (!s.ok()) return s;
   // truncate(2) itself: the default FileSystem does not implement Truncate.
   if (::truncate(f.c_str(), static_cast<off_t>(size)) != 0) {
-    return IOStatus::IOError("truncate " + f + ": ", std::strerror(errno));
+    return IOStatus::IOError("truncate " + f, std::strerror(errno));
   }
   OnTruncate(f, size);
   return s;
@@ -394,7 +394,7 @@ rocksdb::IOStatus FaultInjectionFs::SimulatePowerCut() {
     if (!target()->GetFileSize(name, IOOptions(), &real, nullptr).ok() || real <= st.synced) continue;
     // truncate(2) itself: the default FileSystem does not implement Truncate.
     if (::truncate(name.c_str(), static_cast<off_t>(st.synced)) != 0 && result.ok()) {
-      result = IOStatus::IOError("power cut: cannot truncate " + name + ": ", std::strerror(errno));
+      result = IOStatus::IOError("power cut: cannot truncate " + name, std::strerror(errno));
     }
   }
   for (const auto& [dir, entries] : pending_dirs_) {
