@@ -4,7 +4,10 @@
 #include <rocksdb/perf_context.h>
 #include <rocksdb/write_batch.h>
 
+#include <cstdarg>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <vector>
 
@@ -54,6 +57,38 @@ bool IsLockError(const rocksdb::Status& s) {
   return s.IsIOError() && s.ToString().find("lock") != std::string::npos;
 }
 
+// RocksDB's Status for a damaged WAL record says only "checksum mismatch"; the file is named
+// only in the warning it logs ("<file>: dropping N bytes; <reason>"). This logger keeps the
+// first such line so Open can say which file is damaged.
+class WalDropLogger : public rocksdb::LoggerWrapper {
+ public:
+  explicit WalDropLogger(std::shared_ptr<rocksdb::Logger> target)
+      : LoggerWrapper(target.get()), target_(std::move(target)) {}
+  using LoggerWrapper::Logv;
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level >= rocksdb::InfoLogLevel::WARN_LEVEL && std::strstr(format, ": dropping ")) {
+      char line[1024];
+      va_list copy;
+      va_copy(copy, ap);
+      std::vsnprintf(line, sizeof(line), format, copy);
+      va_end(copy);
+      const char* text = std::strstr(line, "] ");  // after RocksDB's "[source:line] " prefix
+      std::lock_guard lock(mu_);
+      if (dropped_.empty()) dropped_ = text ? text + 2 : line;
+    }
+    LoggerWrapper::Logv(level, format, ap);
+  }
+  std::string dropped() const {
+    std::lock_guard lock(mu_);
+    return dropped_;
+  }
+
+ private:
+  std::shared_ptr<rocksdb::Logger> target_;
+  mutable std::mutex mu_;
+  std::string dropped_;  // guarded by mu_
+};
+
 }  // namespace
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& dir, const OpenOptions& options) {
@@ -80,10 +115,18 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& dir, const OpenOptions& 
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return Status::IOError("cannot create data directory " + dir + ": " + ec.message());
+    std::shared_ptr<WalDropLogger> wal_log;
+    std::shared_ptr<rocksdb::Logger> info_log;
+    if (rocksdb::CreateLoggerFromOptions(dir, db_options, &info_log).ok()) {
+      db_options.info_log = wal_log = std::make_shared<WalDropLogger>(std::move(info_log));
+    }
     s = rocksdb::DB::Open(db_options, dir, MakeCfDescriptors(), &impl->handles, &impl->db);
     if (IsLockError(s)) {
       return Status::FailedPrecondition("data directory " + dir +
                                         " is in use by another freshet process that writes to it");
+    }
+    if (s.IsCorruption() && wal_log && !wal_log->dropped().empty()) {
+      return Status::Corruption("open " + dir + ": " + s.ToString() + " (write-ahead log " + wal_log->dropped() + ")");
     }
   }
   if (!s.ok()) return FromRocks(s, "open " + dir);
