@@ -385,15 +385,17 @@ IOStatus FaultInjectionFs::DeleteDir(const std::string& d, const IOOptions& o, I
   return s.ok() ? target()->DeleteDir(d, o, dbg) : s;
 }
 
-rocksdb::IOStatus FaultInjectionFs::SimulatePowerCut() {
+rocksdb::IOStatus FaultInjectionFs::SimulatePowerCut(std::mt19937_64* torn_tails) {
   std::lock_guard lock(mu_);
   IOStatus result;
   // Truncate first, then undo directory changes: a renamed-over file gets its old bytes back.
   for (const auto& [name, st] : files_) {
     uint64_t real = 0;
     if (!target()->GetFileSize(name, IOOptions(), &real, nullptr).ok() || real <= st.synced) continue;
+    const uint64_t keep = torn_tails ? st.synced + (*torn_tails)() % (real - st.synced + 1) : st.synced;
+    if (keep == real) continue;
     // truncate(2) itself: the default FileSystem does not implement Truncate.
-    if (::truncate(name.c_str(), static_cast<off_t>(st.synced)) != 0 && result.ok()) {
+    if (::truncate(name.c_str(), static_cast<off_t>(keep)) != 0 && result.ok()) {
       result = IOStatus::IOError("power cut: cannot truncate " + name, std::strerror(errno));
     }
   }

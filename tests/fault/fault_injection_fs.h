@@ -6,7 +6,8 @@
 // see the page cache), and the wrapper remembers, per file, how many bytes a Sync or Fsync
 // made durable, and per directory which entries (creations, renames) no directory fsync has
 // made durable yet. SimulatePowerCut() then does what losing the page cache does:
-//   - every tracked file is truncated to its last synced size (RangeSync does not count:
+//   - every tracked file is truncated to its last synced size, or optionally to a random point
+//     of its unsynced tail (RangeSync does not count:
 //     sync_file_range(2) persists no metadata, so the file size it wrote may be lost);
 //   - every file created since its directory's last fsync is deleted, and a file that a
 //     rename replaced gets its previous contents back (RocksDB writes CURRENT by rename).
@@ -30,6 +31,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <set>
 #include <string>
 
@@ -69,9 +71,11 @@ class FaultInjectionFs : public rocksdb::FileSystemWrapper {
   int faults_fired() const;
 
   // Drops what a power cut would lose (see the file comment) and forgets all state.
+  // With `torn_tails`, each file instead keeps a random part of its unsynced tail (the page
+  // cache was partly written back), so the last WAL record may be cut in the middle.
   // Returns the first error met while doing so (the test must then fail: the cut is not real).
   // REQUIRES: no database is open on this file system.
-  rocksdb::IOStatus SimulatePowerCut();
+  rocksdb::IOStatus SimulatePowerCut(std::mt19937_64* torn_tails = nullptr);
 
   // Bytes written but not yet synced, over all tracked files (for test diagnostics).
   uint64_t UnsyncedBytes() const;

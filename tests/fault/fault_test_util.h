@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -56,10 +57,11 @@ struct FaultDb {
     db.reset();
   }
   // Power off, shut the database down (its writes fail), drop what was not durable.
-  void CutPower() {
+  // With `torn_tails`, files keep a random part of their unsynced tails (see SimulatePowerCut).
+  void CutPower(std::mt19937_64* torn_tails = nullptr) {
     fs->SetActive(false);
     Close();
-    rocksdb::IOStatus s = fs->SimulatePowerCut();
+    rocksdb::IOStatus s = fs->SimulatePowerCut(torn_tails);
     EXPECT_TRUE(s.ok()) << s.ToString();
   }
 };
