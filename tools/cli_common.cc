@@ -6,6 +6,9 @@
 #include <exception>
 #include <map>
 
+#include "stream/local_api.h"
+#include "stream/owner_socket.h"
+
 namespace freshet::cli {
 
 std::string Context::DataDir() const {
@@ -25,6 +28,21 @@ Result<std::unique_ptr<storage::Db>> Context::OpenReader() const {
   storage::OpenOptions options;
   options.mode = storage::OpenOptions::Mode::kReadOnly;
   return storage::Db::Open(DataDir(), options);
+}
+
+Result<api::Api*> Context::Api() {
+  if (!api_) {
+    auto owner = api::OwnerClient::Connect(DataDir());
+    if (owner.ok()) {
+      api_ = std::move(owner.value());
+      has_owner_ = true;
+    } else if (owner.status().IsNotFound()) {
+      api_ = std::make_unique<api::LocalApi>(DataDir(), !no_sync);
+    } else {
+      return owner.status();
+    }
+  }
+  return api_.get();
 }
 
 int ExitCodeFor(const Status& status) {

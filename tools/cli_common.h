@@ -11,6 +11,7 @@
 
 #include "storage/db.h"
 #include "storage/status.h"
+#include "stream/api.h"
 
 namespace freshet::cli {
 
@@ -25,6 +26,16 @@ struct Context {
   Result<std::unique_ptr<storage::Db>> OpenWriter() const;
   // Opens the data directory read-only beside any writer. NotFound if there is none.
   Result<std::unique_ptr<storage::Db>> OpenReader() const;
+
+  // What commands run their operations through: the owner of the data directory if one is
+  // live (`freshet serve`, `consume --follow`), else this process, opening the directory as
+  // each operation needs. Owned by the context.
+  Result<api::Api*> Api();
+  bool has_owner() const { return has_owner_; }
+
+ private:
+  std::unique_ptr<api::Api> api_;
+  bool has_owner_ = false;
 };
 
 // Exit codes, stable for scripts: 0 ok, 1 other failure, 2 invalid input or usage, 3 not found,

@@ -9,6 +9,7 @@
 #include "stream/shard_router.h"
 #include "tools/cli_common.h"
 #include "tools/output.h"
+#include "tools/owner.h"
 
 namespace freshet::cli {
 namespace {
@@ -25,17 +26,18 @@ Status Consume(Context* ctx, const ConsumeArgs& a) {
   options.batch = a.batch;
   FRESHET_ASSIGN_OR_RETURN(options.start, stream::Position::Parse(a.from));
   options.notice = [](const std::string& line) { std::cerr << "freshet: " << line << "\n"; };
+  FRESHET_RETURN_IF_ERROR(CheckNoOwner(ctx));
+  if (a.follow) {
+    std::vector<stream::PipelineSpec> pipelines;
+    pipelines.push_back(std::move(spec));
+    return RunOwner(ctx, std::move(pipelines), options);
+  }
   FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
   stream::StreamLog log(db.get());
   FRESHET_ASSIGN_OR_RETURN(auto consumer, stream::Consumer::Open(&log, std::move(spec), options));
   FRESHET_RETURN_IF_ERROR(log.TrimExpired(consumer->stream(), stream::NowMs()).status());
   auto start = std::chrono::steady_clock::now();
-  if (a.follow) {
-    InstallStopHandlers();
-    FRESHET_RETURN_IF_ERROR(consumer->Follow(StopRequested, nullptr));
-  } else {
-    FRESHET_RETURN_IF_ERROR(consumer->Drain(nullptr));
-  }
+  FRESHET_RETURN_IF_ERROR(consumer->Drain(nullptr));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto& s = consumer->stats();
   std::cout << "consumer " << consumer->spec().consumer << ": read " << s.records_read << " records from stream "
@@ -49,61 +51,57 @@ Status Consume(Context* ctx, const ConsumeArgs& a) {
 }
 
 Status List(Context* ctx, const ConsumeArgs& a) {
-  auto db = ctx->OpenReader();
-  if (!db.ok() && db.status().IsNotFound()) return Status::OK();
-  if (!db.ok()) return db.status();
-  stream::StreamLog log(db->get());
-  FRESHET_ASSIGN_OR_RETURN(auto consumers, stream::ListConsumers(**db, log));
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  auto listed = api->Call("ListConsumers", api::Json::object());
+  if (!listed.ok() && !listed.status().IsNotFound()) return listed.status();
+  // No data directory yet: no consumers.
+  api::Json consumers = listed.ok() ? (*listed)["Consumers"] : api::Json::array();
   if (a.output == "json") {
     nlohmann::json j = nlohmann::json::array();
-    for (auto& c : consumers) j.push_back({{"name", c.name}, {"stream", c.stream}, {"shards", c.shards_with_cursor}});
+    for (auto& c : consumers) j.push_back({{"name", c["ConsumerName"]}, {"stream", c["StreamName"]}, {"shards", c["Shards"]}});
     std::cout << j.dump() << "\n";
     return Status::OK();
   }
   std::vector<std::vector<std::string>> rows;
-  for (auto& c : consumers) rows.push_back({c.name, c.stream, std::to_string(c.shards_with_cursor)});
+  for (auto& c : consumers) {
+    rows.push_back({c["ConsumerName"].get<std::string>(), c["StreamName"].get<std::string>(),
+                    std::to_string(c["Shards"].get<uint64_t>())});
+  }
   PrintTable(std::cout, {"CONSUMER", "STREAM", "SHARDS"}, rows);
   return Status::OK();
 }
 
 Status StatusCmd(Context* ctx, const ConsumeArgs& a) {
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenReader());
-  stream::StreamLog log(db.get());
-  FRESHET_ASSIGN_OR_RETURN(auto d, stream::ConsumerStream(*db, log, a.name));
-  FRESHET_ASSIGN_OR_RETURN(auto lags, stream::ConsumerLag(*db, a.name, d));
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  FRESHET_ASSIGN_OR_RETURN(api::Json r, api->Call("DescribeConsumer", {{"ConsumerName", a.name}}));
   if (a.output == "json") {
     nlohmann::json shards = nlohmann::json::array();
-    for (auto& l : lags) {
-      nlohmann::json s = {{"shard_id", stream::ShardId(l.shard)},
-                          {"tip", std::to_string(l.tip)},
-                          {"records_behind", l.behind},
-                          {"ms_behind", l.ms_behind}};
-      s["cursor"] = l.cursor ? nlohmann::json(std::to_string(*l.cursor)) : nlohmann::json(nullptr);
-      shards.push_back(s);
+    for (auto& l : r["Shards"]) {
+      shards.push_back({{"shard_id", l["ShardId"]},
+                        {"cursor", l["Cursor"]},
+                        {"tip", l["Tip"]},
+                        {"records_behind", l["RecordsBehind"]},
+                        {"ms_behind", l["MillisBehind"]}});
     }
-    std::cout << nlohmann::json{{"consumer", a.name}, {"stream", d.name}, {"shards", shards}}.dump() << "\n";
+    std::cout << nlohmann::json{{"consumer", a.name}, {"stream", r["StreamName"]}, {"shards", shards}}.dump() << "\n";
     return Status::OK();
   }
-  std::cout << "consumer " << a.name << " on stream " << d.name << "\n";
+  std::cout << "consumer " << a.name << " on stream " << r["StreamName"].get<std::string>() << "\n";
   std::vector<std::vector<std::string>> rows;
-  for (auto& l : lags) {
-    rows.push_back({stream::ShardId(l.shard), l.cursor ? std::to_string(*l.cursor) : "-", std::to_string(l.tip),
-                    std::to_string(l.behind), std::to_string(l.ms_behind)});
+  for (auto& l : r["Shards"]) {
+    rows.push_back({l["ShardId"].get<std::string>(), l["Cursor"].is_null() ? "-" : l["Cursor"].get<std::string>(),
+                    l["Tip"].get<std::string>(), std::to_string(l["RecordsBehind"].get<uint64_t>()),
+                    std::to_string(l["MillisBehind"].get<uint64_t>())});
   }
   PrintTable(std::cout, {"SHARD", "CURSOR", "TIP", "BEHIND", "MS_BEHIND"}, rows);
   return Status::OK();
 }
 
 Status Reset(Context* ctx, const ConsumeArgs& a) {
-  FRESHET_ASSIGN_OR_RETURN(auto position, stream::Position::Parse(a.to));
-  if (position.kind != stream::Position::Kind::kTrimHorizon && position.kind != stream::Position::Kind::kLatest) {
-    return Status::InvalidArgument("--to must be trim-horizon or latest");
-  }
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
-  stream::StreamLog log(db.get());
-  FRESHET_ASSIGN_OR_RETURN(auto d, stream::ConsumerStream(*db, log, a.name));
-  FRESHET_RETURN_IF_ERROR(stream::ResetConsumer(db.get(), a.name, d, position));
-  std::cout << "consumer " << a.name << " reset to " << a.to << " on stream " << d.name << "\n";
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  FRESHET_ASSIGN_OR_RETURN(api::Json r, api->Call("ResetConsumer", {{"ConsumerName", a.name}, {"To", a.to}}));
+  std::cout << "consumer " << a.name << " reset to " << a.to << " on stream " << r["StreamName"].get<std::string>()
+            << "\n";
   return Status::OK();
 }
 
@@ -131,8 +129,9 @@ void AddConsumeCommands(CLI::App* app, Context* ctx) {
                                                     "student, sensors; see `freshet pipeline show NAME`)")
       ->required();
   consume->add_flag("--follow", args->follow,
-                    "keep consuming new records until SIGINT/SIGTERM (then commit and exit 0); "
-                    "default: drain every shard to its tip and exit");
+                    "keep consuming new records until SIGINT/SIGTERM (then commit and exit 0), serving other "
+                    "freshet commands meanwhile as the directory's owner; default: drain every shard to its tip "
+                    "and exit");
   consume->add_option("--batch", args->batch, "records per shard per atomic step (default 1000)")
       ->check(CLI::Range(size_t{1}, size_t{10000}));
   consume->add_option("--from", args->from, "where a shard without a cursor starts: trim-horizon (default) or latest")
@@ -153,6 +152,29 @@ void AddConsumeCommands(CLI::App* app, Context* ctx) {
   reset->add_option("name", args->name, "consumer name")->required();
   reset->add_option("--to", args->to, "trim-horizon or latest")->required();
   reset->callback(run(Reset));
+
+  auto serve_pipelines = std::make_shared<std::vector<std::string>>();
+  auto* serve = app->add_subcommand(
+      "serve",
+      "Own the data directory: run consumers in follow mode and serve every other freshet command\n"
+      "(put, read, query, ...) over the Unix socket <data dir>/freshet.sock until SIGINT/SIGTERM");
+  serve->add_option("--pipeline", *serve_pipelines, "a pipeline to run (JSON file or built-in name); repeatable");
+  serve->add_option("--batch", args->batch, "records per shard per atomic consumer step (default 1000)")
+      ->check(CLI::Range(size_t{1}, size_t{10000}));
+  serve->callback([ctx, args, serve_pipelines] {
+    ctx->result = Guard([&]() -> Status {
+      std::vector<stream::PipelineSpec> pipelines;
+      for (const auto& p : *serve_pipelines) {
+        FRESHET_ASSIGN_OR_RETURN(auto spec, stream::LoadPipeline(p));
+        pipelines.push_back(std::move(spec));
+      }
+      stream::ConsumerOptions options;
+      options.batch = args->batch;
+      options.notice = [](const std::string& line) { std::cerr << "freshet: " << line << "\n"; };
+      FRESHET_RETURN_IF_ERROR(CheckNoOwner(ctx));
+      return RunOwner(ctx, std::move(pipelines), options);
+    });
+  });
 
   auto* pipeline = app->add_subcommand("pipeline", "Built-in pipeline specs");
   pipeline->require_subcommand(1);

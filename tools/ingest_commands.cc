@@ -1,5 +1,6 @@
 // `freshet ingest file` and `freshet ingest noaa`: thin calls into ingest/, with a RecordSink that
-// puts batches into an existing stream (stream::StreamLog::Put, one atomic batch each).
+// puts batches into an existing stream (PutRecords through the Api, one atomic batch each, to
+// this process's store or to the directory's owner).
 #include <unistd.h>
 
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include "ingest/cdo_source.h"
 #include "ingest/file_ingest.h"
 #include "stream/stream_log.h"
+#include "tools/api_client.h"
 #include "tools/cli_common.h"
 
 namespace freshet::cli {
@@ -22,20 +24,20 @@ static_assert(ingest::kMaxPartitionKeyChars == stream::kMaxPartitionKeyChars);
 // Puts each batch from ingest/ into one stream.
 class StreamSink : public ingest::RecordSink {
  public:
-  StreamSink(stream::StreamLog* log, stream::StreamDescription stream) : log_(log), stream_(std::move(stream)) {}
+  StreamSink(StreamClient* log, stream::StreamDescription stream) : log_(log), stream_(std::move(stream)) {}
   Status Put(std::vector<ingest::PendingRecord>&& records) override {
     std::vector<stream::PutRecord> batch;
     batch.reserve(records.size());
     for (auto& r : records) batch.push_back({std::move(r.partition_key), std::move(r.data), std::nullopt});
-    return log_->Put(stream_, batch).status();
+    return log_->Put(stream_.name, batch).status();
   }
 
  private:
-  stream::StreamLog* log_;
+  StreamClient* log_;
   stream::StreamDescription stream_;
 };
 
-Result<stream::StreamDescription> ExistingStream(stream::StreamLog* log, const std::string& name) {
+Result<stream::StreamDescription> ExistingStream(StreamClient* log, const std::string& name) {
   Result<stream::StreamDescription> d = log->Get(name);
   if (!d.ok() && d.status().IsNotFound()) {
     return Status::NotFound("stream '" + name + "' does not exist; create it first: freshet stream create " + name);
@@ -50,8 +52,8 @@ struct FileArgs {
 
 Status IngestFiles(Context* ctx, const FileArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(ingest::Format format, ingest::ParseFormatName(a.format));
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
-  stream::StreamLog log(db.get());
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  StreamClient log(api);
   FRESHET_ASSIGN_OR_RETURN(stream::StreamDescription d, ExistingStream(&log, a.stream));
   InstallStopHandlers();
   StreamSink sink(&log, d);
@@ -106,8 +108,8 @@ Status IngestNoaa(Context* ctx, const NoaaArgs& a) {
   options.timeout_ms = EnvInt("FRESHET_CDO_TIMEOUT_MS", static_cast<int>(options.timeout_ms));
   options.log = &std::cerr;
   options.should_stop = StopRequested;
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
-  stream::StreamLog log(db.get());
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  StreamClient log(api);
   FRESHET_ASSIGN_OR_RETURN(stream::StreamDescription d, ExistingStream(&log, a.stream));
   InstallStopHandlers();
   StreamSink sink(&log, d);

@@ -7,6 +7,7 @@
 #include "query/item_output.h"
 #include "query/table_store.h"
 #include "query/weather.h"
+#include "tools/api_client.h"
 #include "tools/cli_common.h"
 #include "tools/output.h"
 
@@ -16,7 +17,6 @@ namespace {
 using query::Item;
 using query::OutputFormat;
 using query::TableDescription;
-using query::TableStore;
 
 struct QueryArgs {
   std::string name;
@@ -79,12 +79,12 @@ Result<std::optional<query::SortKeyCondition>> ConditionFrom(const TableDescript
 
 Status TableQuery(Context* ctx, const QueryArgs& a, bool scan) {
   FRESHET_ASSIGN_OR_RETURN(OutputFormat format, query::ParseOutputFormat(a.output));
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenReader());
-  TableStore store(db.get());
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  TableClient store(api);
   FRESHET_ASSIGN_OR_RETURN(TableDescription t, store.Get(a.name));
   query::Page page;
   if (scan) {
-    FRESHET_ASSIGN_OR_RETURN(page, store.Scan(t, {a.limit, a.start_after, a.attributes}));
+    FRESHET_ASSIGN_OR_RETURN(page, store.Scan(t.name, {a.limit, a.start_after, a.attributes}));
   } else {
     query::QueryRequest r;
     FRESHET_ASSIGN_OR_RETURN(r.partition, query::ParseKeyText(t.partition_key.type, a.pk, "--pk"));
@@ -93,7 +93,7 @@ Status TableQuery(Context* ctx, const QueryArgs& a, bool scan) {
     r.reverse = a.reverse;
     r.start_after = a.start_after;
     r.attributes = a.attributes;
-    FRESHET_ASSIGN_OR_RETURN(page, store.Query(t, r));
+    FRESHET_ASSIGN_OR_RETURN(page, store.Query(t.name, r));
   }
   PrintPage(page, t, a.attributes, format, a.typed);
   return Status::OK();
@@ -113,8 +113,8 @@ Status WeatherQuery(Context* ctx, const WeatherArgs& a) {
   FRESHET_RETURN_IF_ERROR(query::ValidateDate(a.from, "--from"));
   FRESHET_RETURN_IF_ERROR(query::ValidateDate(a.to, "--to"));
   if (a.from > a.to) return Status::InvalidArgument("--from " + a.from + " is after --to " + a.to);
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenReader());
-  TableStore store(db.get());
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  TableClient store(api);
   FRESHET_ASSIGN_OR_RETURN(TableDescription t, store.Get(a.table));
   if (t.partition_key.type != query::KeyType::kS || !t.sort_key || t.sort_key->type != query::KeyType::kS) {
     return Status::InvalidArgument("table '" + t.name + "' does not have the weather key shape "
@@ -131,7 +131,7 @@ Status WeatherQuery(Context* ctx, const WeatherArgs& a) {
   }
   std::vector<Item> items;
   do {
-    FRESHET_ASSIGN_OR_RETURN(query::Page page, store.Query(t, r));
+    FRESHET_ASSIGN_OR_RETURN(query::Page page, store.Query(t.name, r));
     for (Item& item : page.items) {
       Item shown;
       for (const auto& [name, value] : item) shown.AppendSorted(name, query::ConvertValue(name, value, units));

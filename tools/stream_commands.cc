@@ -3,6 +3,7 @@
 
 #include "stream/shard_router.h"
 #include "stream/stream_log.h"
+#include "tools/api_client.h"
 #include "tools/cli_common.h"
 #include "tools/stream_commands.h"
 #include "tools/output.h"
@@ -19,23 +20,19 @@ struct StreamArgs {
 };
 
 Status Create(Context* ctx, const StreamArgs& a) {
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
-  stream::StreamLog log(db.get());
-  FRESHET_ASSIGN_OR_RETURN(auto d, log.Create(a.name, a.shards, a.retention_hours));
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  FRESHET_ASSIGN_OR_RETURN(auto d, StreamClient(api).Create(a.name, a.shards, a.retention_hours));
   std::cout << "created stream " << d.name << " with " << d.shard_count << " shard"
             << (d.shard_count == 1 ? "" : "s") << ", retention " << d.retention_hours << " h\n";
   return Status::OK();
 }
 
 Status List(Context* ctx, const StreamArgs& a) {
-  auto db = ctx->OpenReader();
-  if (!db.ok() && db.status().IsNotFound()) {
-    if (a.output == "json") std::cout << "[]\n";
-    return Status::OK();  // no data directory yet: no streams
-  }
-  if (!db.ok()) return db.status();
-  stream::StreamLog log(db->get());
-  FRESHET_ASSIGN_OR_RETURN(auto streams, log.List());
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  auto listed = StreamClient(api).List();
+  if (!listed.ok() && !listed.status().IsNotFound()) return listed.status();
+  // No data directory yet: no streams.
+  auto streams = listed.ok() ? std::move(listed.value()) : std::vector<stream::StreamDescription>{};
   if (a.output == "json") {
     nlohmann::json j = nlohmann::json::array();
     for (auto& d : streams) j.push_back(nlohmann::json::parse(d.ToJson()));
@@ -51,21 +48,21 @@ Status List(Context* ctx, const StreamArgs& a) {
 }
 
 Status Describe(Context* ctx, const StreamArgs& a) {
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenReader());
-  stream::StreamLog log(db.get());
-  FRESHET_ASSIGN_OR_RETURN(auto d, log.Get(a.name));
-  FRESHET_ASSIGN_OR_RETURN(auto shards, log.DescribeShards(d));
-  auto seq = [](const std::optional<uint64_t>& s) { return s ? std::to_string(*s) : std::string(); };
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  FRESHET_ASSIGN_OR_RETURN(api::Json r, StreamClient(api).Describe(a.name));
+  FRESHET_ASSIGN_OR_RETURN(auto d, stream::StreamDescription::FromJson(r["Stream"].dump()));
+  auto text = [](const api::Json& s, const char* field) { return s.value(field, std::string()); };
   if (a.output == "json") {
     nlohmann::json j = nlohmann::json::parse(d.ToJson());
     j["shards"] = nlohmann::json::array();
-    for (auto& s : shards) {
-      nlohmann::json sj = {{"shard_id", stream::ShardId(s.shard)},
-                           {"starting_hash_key", stream::FormatHashKey(s.range.start)},
-                           {"ending_hash_key", stream::FormatHashKey(s.range.end)},
-                           {"record_count", s.record_count}};
-      if (s.first_sequence) sj["first_sequence_number"] = seq(s.first_sequence);
-      if (s.last_sequence) sj["last_sequence_number"] = seq(s.last_sequence);
+    for (auto& s : r["Shards"]) {
+      nlohmann::json sj = {{"shard_id", s["ShardId"]},
+                           {"starting_hash_key", s["StartingHashKey"]},
+                           {"ending_hash_key", s["EndingHashKey"]},
+                           {"record_count", s["RecordCount"]},
+                           {"trim_horizon", s["TrimHorizon"]}};
+      if (s.contains("FirstSequenceNumber")) sj["first_sequence_number"] = s["FirstSequenceNumber"];
+      if (s.contains("LastSequenceNumber")) sj["last_sequence_number"] = s["LastSequenceNumber"];
       j["shards"].push_back(sj);
     }
     std::cout << j.dump() << "\n";
@@ -74,10 +71,10 @@ Status Describe(Context* ctx, const StreamArgs& a) {
   std::cout << "stream " << d.name << ": " << d.shard_count << " shards, retention " << d.retention_hours
             << " h, created " << FormatIsoMs(d.created_ms) << "\n";
   std::vector<std::vector<std::string>> rows;
-  for (auto& s : shards) {
-    rows.push_back({stream::ShardId(s.shard), stream::FormatHashKey(s.range.start),
-                    stream::FormatHashKey(s.range.end), seq(s.first_sequence), seq(s.last_sequence),
-                    std::to_string(s.record_count)});
+  for (auto& s : r["Shards"]) {
+    rows.push_back({text(s, "ShardId"), text(s, "StartingHashKey"), text(s, "EndingHashKey"),
+                    text(s, "FirstSequenceNumber"), text(s, "LastSequenceNumber"),
+                    std::to_string(s["RecordCount"].get<uint64_t>())});
   }
   PrintTable(std::cout, {"SHARD", "STARTING_HASH_KEY", "ENDING_HASH_KEY", "FIRST_SEQ", "LAST_SEQ", "RECORDS"},
              rows);
@@ -85,26 +82,22 @@ Status Describe(Context* ctx, const StreamArgs& a) {
 }
 
 Status Delete(Context* ctx, const StreamArgs& a) {
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
-  stream::StreamLog log(db.get());
-  FRESHET_RETURN_IF_ERROR(log.Delete(a.name));
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  FRESHET_RETURN_IF_ERROR(StreamClient(api).Delete(a.name));
   std::cout << "deleted stream " << a.name << "\n";
   return Status::OK();
 }
 
 Status Trim(Context* ctx, const StreamArgs& a) {
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
-  stream::StreamLog log(db.get());
-  FRESHET_ASSIGN_OR_RETURN(auto d, log.Get(a.name));
-  FRESHET_ASSIGN_OR_RETURN(uint64_t removed, log.TrimExpired(d, stream::NowMs()));
-  std::cout << "removed " << removed << " expired records from stream " << d.name << "\n";
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  FRESHET_ASSIGN_OR_RETURN(uint64_t removed, StreamClient(api).Trim(a.name));
+  std::cout << "removed " << removed << " expired records from stream " << a.name << "\n";
   return Status::OK();
 }
 
 Status SetRetention(Context* ctx, const StreamArgs& a) {
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
-  stream::StreamLog log(db.get());
-  FRESHET_RETURN_IF_ERROR(log.SetRetention(a.name, a.retention_hours));
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  FRESHET_RETURN_IF_ERROR(StreamClient(api).SetRetention(a.name, a.retention_hours));
   std::cout << "stream " << a.name << " now keeps records for " << a.retention_hours << " h\n";
   return Status::OK();
 }

@@ -7,6 +7,7 @@
 #include "stream/shard_router.h"
 #include "stream/stream_log.h"
 #include "stream/stream_reader.h"
+#include "tools/api_client.h"
 #include "tools/output.h"
 #include "tools/stream_commands.h"
 #include "tools/stream_format.h"
@@ -48,7 +49,7 @@ Result<std::string> KeyFromLine(const std::string& line, const std::string& fiel
   return Status::InvalidArgument("field '" + field + "' is not a string or a number");
 }
 
-Status PutFile(Context* ctx, const PutArgs& a, stream::StreamLog* log, const stream::StreamDescription& d) {
+Status PutFile(Context* ctx, const PutArgs& a, StreamClient* log, const std::string& stream_name) {
   std::ifstream file;
   std::istream* in = &std::cin;
   if (a.file != "-") {
@@ -61,7 +62,7 @@ Status PutFile(Context* ctx, const PutArgs& a, stream::StreamLog* log, const str
   size_t batch_bytes = 0, line_no = 0, put = 0, batches = 0;
   auto flush = [&]() -> Status {
     if (batch.empty()) return Status::OK();
-    FRESHET_ASSIGN_OR_RETURN(auto results, log->Put(d, batch));
+    FRESHET_ASSIGN_OR_RETURN(auto results, log->Put(stream_name, batch));
     if (a.output != "summary") PrintAcks(results, batch, a.output);
     put += batch.size();
     ++batches;
@@ -96,7 +97,7 @@ Status PutFile(Context* ctx, const PutArgs& a, stream::StreamLog* log, const str
   }
   FRESHET_RETURN_IF_ERROR(flush());
   if (a.output == "summary" || a.output == "text") {
-    (a.output == "summary" ? std::cout : std::cerr) << "put " << put << " records to stream " << d.name << " in " << batches << " batches"
+    (a.output == "summary" ? std::cout : std::cerr) << "put " << put << " records to stream " << stream_name << " in " << batches << " batches"
               << (ctx->no_sync ? " (not synced: --no-sync)" : "") << "\n";
   }
   return Status::OK();
@@ -108,14 +109,14 @@ Status Put(Context* ctx, const PutArgs& a) {
   }
   if (!a.file.empty() && a.key_field.empty()) return Status::InvalidArgument("--file needs --partition-key-field");
   if (a.has_data && a.partition_key.empty()) return Status::InvalidArgument("--data needs --partition-key");
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
-  stream::StreamLog log(db.get());
-  FRESHET_ASSIGN_OR_RETURN(auto d, log.Get(a.name));
-  FRESHET_RETURN_IF_ERROR(log.TrimExpired(d, stream::NowMs()).status());
-  if (!a.file.empty()) return PutFile(ctx, a, &log, d);
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  StreamClient log(api);
+  // Writers remove expired records as they start (the owner also does so once a minute).
+  FRESHET_RETURN_IF_ERROR(log.Trim(a.name).status());
+  if (!a.file.empty()) return PutFile(ctx, a, &log, a.name);
   stream::PutRecord record{a.partition_key, a.data, std::nullopt};
   if (!a.explicit_hash_key.empty()) record.explicit_hash_key = a.explicit_hash_key;
-  FRESHET_ASSIGN_OR_RETURN(auto results, log.Put(d, {record}));
+  FRESHET_ASSIGN_OR_RETURN(auto results, log.Put(a.name, {record}));
   PrintAcks(results, {record}, a.output == "summary" ? "text" : a.output);
   return Status::OK();
 }
@@ -143,9 +144,9 @@ void PrintRecords(const std::vector<stream::Record>& records, const std::string&
 }
 
 Status Read(Context* ctx, const ReadArgs& a) {
-  FRESHET_ASSIGN_OR_RETURN(auto position, stream::Position::Parse(a.from));
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenReader());
-  stream::StreamLog log(db.get());
+  FRESHET_RETURN_IF_ERROR(stream::Position::Parse(a.from).status());
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  StreamClient log(api);
   FRESHET_ASSIGN_OR_RETURN(auto d, log.Get(a.name));
   std::vector<uint32_t> shards;
   if (!a.shard.empty()) {
@@ -156,7 +157,7 @@ Status Read(Context* ctx, const ReadArgs& a) {
   }
   std::vector<uint64_t> next(shards.size());
   for (size_t i = 0; i < shards.size(); ++i) {
-    FRESHET_ASSIGN_OR_RETURN(next[i], stream::ResolvePosition(*db, d, shards[i], position));
+    FRESHET_ASSIGN_OR_RETURN(next[i], log.Resolve(d, shards[i], a.from));
   }
   const std::string output = a.follow && a.output != "jsonl" ? "jsonl" : a.output;
   nlohmann::json all = nlohmann::json::array();
@@ -168,8 +169,7 @@ Status Read(Context* ctx, const ReadArgs& a) {
   while (printed < limit) {
     size_t got = 0;
     for (size_t i = 0; i < shards.size() && printed < limit; ++i) {
-      FRESHET_ASSIGN_OR_RETURN(auto records,
-                               stream::ReadShard(*db, d, shards[i], next[i], std::min<size_t>(limit - printed, 1000)));
+      FRESHET_ASSIGN_OR_RETURN(auto records, log.Read(d, shards[i], next[i], std::min<size_t>(limit - printed, 1000)));
       if (records.empty()) continue;
       next[i] = records.back().sequence + 1;
       printed += records.size();
@@ -188,7 +188,6 @@ Status Read(Context* ctx, const ReadArgs& a) {
     if (StopRequested()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(idle_ms));
     idle_ms = std::min(idle_ms * 2, 50);
-    FRESHET_RETURN_IF_ERROR(db->CatchUp());
   }
   if (output == "json") std::cout << all.dump() << "\n";
   if (output == "table") PrintTable(std::cout, {"SHARD", "SEQ", "PARTITION_KEY", "ARRIVAL", "DATA"}, rows);

@@ -9,6 +9,7 @@
 
 #include "query/item_json.h"
 #include "query/table_store.h"
+#include "tools/api_client.h"
 #include "tools/cli_common.h"
 #include "tools/output.h"
 
@@ -17,7 +18,6 @@ namespace {
 
 using query::Item;
 using query::TableDescription;
-using query::TableStore;
 
 struct TableArgs {
   std::string name;
@@ -83,9 +83,8 @@ Status Create(Context* ctx, const TableArgs& a) {
     spec = query::TableFromFlags(a.name, a.partition_key, a.sort_key);
   }
   if (!spec.ok()) return spec.status();
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
-  TableStore store(db.get());
-  FRESHET_ASSIGN_OR_RETURN(TableDescription d, store.Create(*spec));
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  FRESHET_ASSIGN_OR_RETURN(TableDescription d, TableClient(api).Create(spec->spec_json));
   std::cout << "created table " << d.name << " with partition key " << KeyText(d.partition_key);
   if (d.sort_key) std::cout << " and sort key " << KeyText(*d.sort_key);
   std::cout << "\n";
@@ -93,13 +92,11 @@ Status Create(Context* ctx, const TableArgs& a) {
 }
 
 Status List(Context* ctx, const TableArgs& a) {
-  auto db = ctx->OpenReader();
-  std::vector<TableDescription> tables;
-  if (db.ok()) {
-    FRESHET_ASSIGN_OR_RETURN(tables, TableStore(db->get()).List());
-  } else if (!db.status().IsNotFound()) {
-    return db.status();  // no data directory yet: no tables
-  }
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  auto listed = TableClient(api).List();
+  if (!listed.ok() && !listed.status().IsNotFound()) return listed.status();
+  // No data directory yet: no tables.
+  std::vector<TableDescription> tables = listed.ok() ? std::move(listed.value()) : std::vector<TableDescription>{};
   if (a.output == "json") {
     nlohmann::json j = nlohmann::json::array();
     for (auto& d : tables) j.push_back(nlohmann::json::parse(query::DescriptionToJson(d)));
@@ -115,10 +112,10 @@ Status List(Context* ctx, const TableArgs& a) {
 }
 
 Status Describe(Context* ctx, const TableArgs& a) {
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenReader());
-  TableStore store(db.get());
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  TableClient store(api);
   FRESHET_ASSIGN_OR_RETURN(TableDescription d, store.Get(a.name));
-  FRESHET_ASSIGN_OR_RETURN(query::TableStats stats, store.Stats(d));
+  FRESHET_ASSIGN_OR_RETURN(query::TableStats stats, store.Stats(a.name));
   if (a.output == "json") {
     nlohmann::json j = nlohmann::json::parse(query::DescriptionToJson(d));
     j["item_count"] = stats.item_count;
@@ -139,8 +136,8 @@ Status Describe(Context* ctx, const TableArgs& a) {
 }
 
 Status Delete(Context* ctx, const TableArgs& a) {
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
-  FRESHET_RETURN_IF_ERROR(TableStore(db.get()).Delete(a.name));
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  FRESHET_RETURN_IF_ERROR(TableClient(api).Delete(a.name));
   std::cout << "deleted table " << a.name << "\n";
   return Status::OK();
 }
@@ -149,62 +146,70 @@ Status Delete(Context* ctx, const TableArgs& a) {
 // or nothing if any line is invalid.
 Status Put(Context* ctx, const TableArgs& a) {
   if (a.item_json.empty() == a.item_file.empty()) return Status::InvalidArgument("give exactly one of --item and --file");
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
-  TableStore store(db.get());
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  TableClient store(api);
   FRESHET_ASSIGN_OR_RETURN(TableDescription d, store.Get(a.name));
-  storage::Batch batch;
   if (!a.item_json.empty()) {
     FRESHET_ASSIGN_OR_RETURN(Item item, ParseFlagItem(a.item_json, "--item"));
-    FRESHET_RETURN_IF_ERROR(store.AddPut(d, item, &batch).WithContext("--item"));
-    return db->Write(&batch);
+    return store.PutItem(d.name, item).WithContext("--item");
   }
   FRESHET_ASSIGN_OR_RETURN(std::string text, ReadFileOrStdin(a.item_file));
   std::istringstream lines(text);
   std::string line;
+  std::vector<Item> items;
+  std::vector<size_t> line_of;  // line number of each item, for errors
   for (size_t n = 1; std::getline(lines, line); ++n) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const std::string where = a.item_file + " line " + std::to_string(n);
     auto item = query::ParseItemJson(line);
-    if (!item.ok()) return item.status().WithContext(where);
-    FRESHET_RETURN_IF_ERROR(store.AddPut(d, *item, &batch).WithContext(where));
+    if (!item.ok()) return item.status().WithContext(a.item_file + " line " + std::to_string(n));
+    items.push_back(std::move(item.value()));
+    line_of.push_back(n);
   }
-  FRESHET_RETURN_IF_ERROR(db->Write(&batch));
-  std::cout << "put " << batch.Count() << " item" << (batch.Count() == 1 ? "" : "s") << " into " << d.name << "\n";
+  Status s = store.PutItems(d.name, items);
+  if (!s.ok()) {
+    // The store names the item by position ("item K: ..."); say which line it came from.
+    size_t k = 0;
+    if (std::sscanf(s.message().c_str(), "item %zu:", &k) == 1 && k >= 1 && k <= line_of.size()) {
+      std::string rest = s.message().substr(s.message().find(':') + 2);
+      return Status(s.code() == Status::Code::kInvalidArgument ? Status::InvalidArgument(rest) : s)
+          .WithContext(a.item_file + " line " + std::to_string(line_of[k - 1]));
+    }
+    return s;
+  }
+  std::cout << "put " << items.size() << " item" << (items.size() == 1 ? "" : "s") << " into " << d.name << "\n";
   return Status::OK();
 }
 
 Status Get(Context* ctx, const TableArgs& a) {
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenReader());
-  TableStore store(db.get());
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  TableClient store(api);
   FRESHET_ASSIGN_OR_RETURN(TableDescription d, store.Get(a.name));
   FRESHET_ASSIGN_OR_RETURN(Item key, ParseFlagItem(a.key_json, "--key"));
-  FRESHET_ASSIGN_OR_RETURN(std::optional<Item> item, store.GetItem(d, key));
+  FRESHET_ASSIGN_OR_RETURN(std::optional<Item> item, store.GetItem(d.name, key));
   if (!item) return Status::NotFound("no item with that key in table '" + d.name + "'");
   std::cout << (a.plain ? query::ItemToPlainJson(*item) : query::ItemToTypedJson(*item)) << "\n";
   return Status::OK();
 }
 
 Status DeleteItem(Context* ctx, const TableArgs& a) {
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
-  TableStore store(db.get());
-  FRESHET_ASSIGN_OR_RETURN(TableDescription d, store.Get(a.name));
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  TableClient store(api);
   FRESHET_ASSIGN_OR_RETURN(Item key, ParseFlagItem(a.key_json, "--key"));
-  FRESHET_ASSIGN_OR_RETURN(bool existed, store.DeleteItem(d, key));
+  FRESHET_ASSIGN_OR_RETURN(bool existed, store.DeleteItem(a.name, key));
   std::cout << (existed ? "deleted 1 item\n" : "deleted 0 items (there was none with that key)\n");
   return Status::OK();
 }
 
 Status Update(Context* ctx, const TableArgs& a) {
-  FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
-  TableStore store(db.get());
-  FRESHET_ASSIGN_OR_RETURN(TableDescription d, store.Get(a.name));
+  FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
+  TableClient store(api);
   FRESHET_ASSIGN_OR_RETURN(Item key, ParseFlagItem(a.key_json, "--key"));
   Item set;
   if (!a.set_json.empty()) {
     FRESHET_ASSIGN_OR_RETURN(set, ParseFlagItem(a.set_json, "--set"));
   }
   if (set.empty() && a.remove.empty()) return Status::InvalidArgument("table update needs --set or --remove");
-  FRESHET_ASSIGN_OR_RETURN(Item merged, store.UpdateItem(d, key, set, a.remove));
+  FRESHET_ASSIGN_OR_RETURN(Item merged, store.UpdateItem(a.name, key, set, a.remove));
   std::cout << (a.plain ? query::ItemToPlainJson(merged) : query::ItemToTypedJson(merged)) << "\n";
   return Status::OK();
 }

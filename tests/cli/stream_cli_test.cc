@@ -2,7 +2,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <chrono>
 #include <map>
 #include <set>
@@ -130,27 +133,68 @@ TEST_F(StreamCliTest, ErrorsAreOneLineWithExitCodes) {
   EXPECT_NE(r.out.find("--no-sync"), std::string::npos) << "global flags are explained in subcommand help";
 }
 
-TEST_F(StreamCliTest, SecondWriterIsRefusedAndReadersWorkBesideIt) {
-  ASSERT_EQ(Run({"stream", "create", "sensors"}).exit_code, 0);
-  ASSERT_EQ(Run({"stream", "put", "sensors", "--partition-key", "k", "--data", R"({"sensor_id":"k"})"}).exit_code, 0);
-  // A follow-mode consumer holds the directory for writing.
-  pid_t owner = StartFreshet({"--data-dir", dir_.path() + "/data", "consume", "--pipeline", "sensors", "--follow"}, "",
-                             dir_.path() + "/owner.out", dir_.path() + "/owner.err");
+TEST_F(StreamCliTest, SecondWriterIsRefusedWithAOneLineErrorNamingTheDirectory) {
+  ASSERT_EQ(Run({"stream", "create", "s"}).exit_code, 0);
+  // A `stream put --file -` reading from a FIFO holds the directory for writing (it is not an
+  // owner: it serves no socket) for as long as its input stays open.
+  std::string fifo = dir_.path() + "/input";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  pid_t writer = StartFreshet({"--data-dir", dir_.path() + "/data", "stream", "put", "s", "--file", "-",
+                               "--partition-key-field", "k"},
+                              fifo, dir_.path() + "/w.out", dir_.path() + "/w.err");
+  int fd = open(fifo.c_str(), O_WRONLY);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, "{\"k\":\"a\"}\n", 10), 10);
   ProcessResult r;
-  for (int i = 0; i < 100; ++i) {  // until the owner has opened the directory
-    r = Run({"stream", "put", "sensors", "--partition-key", "k", "--data", "x"});
+  for (int i = 0; i < 100; ++i) {  // until the writer has opened the directory
+    r = Run({"stream", "put", "s", "--partition-key", "k", "--data", "x"});
     if (r.exit_code != 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(r.exit_code, 5);
-  EXPECT_NE(r.err.find("data directory " + dir_.path() + "/data is in use"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("LOCK"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err, "freshet: data directory " + dir_.path() + "/data is in use by another freshet process that "
+                   "writes to it\n");
+  // Readers work beside the writer.
   auto list = Run({"stream", "list"});
   EXPECT_EQ(list.exit_code, 0) << list.err;
-  EXPECT_NE(list.out.find("sensors"), std::string::npos);
-  EXPECT_EQ(Run({"stream", "read", "sensors", "--output", "jsonl"}).exit_code, 0);
+  EXPECT_NE(list.out.find("s "), std::string::npos);
+  close(fd);
+  EXPECT_EQ(WaitExit(writer), 0) << ReadFile(dir_.path() + "/w.err");
+}
+
+TEST_F(StreamCliTest, CommandsGoThroughALiveOwner) {
+  ASSERT_EQ(Run({"stream", "create", "sensors"}).exit_code, 0);
+  pid_t owner = StartFreshet({"--data-dir", dir_.path() + "/data", "consume", "--pipeline", "sensors", "--follow"}, "",
+                             dir_.path() + "/owner.out", dir_.path() + "/owner.err");
+  for (int i = 0; i < 100 && !std::filesystem::exists(dir_.path() + "/data/freshet.sock"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(std::filesystem::exists(dir_.path() + "/data/freshet.sock"));
+  EXPECT_EQ(std::filesystem::status(dir_.path() + "/data/freshet.sock").permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto put = Run({"stream", "put", "sensors", "--partition-key", "sensor-2", "--data",
+                  R"({"sensor_id":"sensor-2","temperature":88.8,"current_time":987654321})"});
+  EXPECT_EQ(put.exit_code, 0) << put.err;
+  EXPECT_EQ(put.out, "shardId-000000000000 1\n");
+  ProcessResult item;
+  for (int i = 0; i < 100; ++i) {  // the owner's consumer applies it within milliseconds
+    item = Run({"table", "get", "SensorData", "--key", R"({"SensorId":"sensor-2","CurrentTime":987654321})"});
+    if (item.exit_code == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(item.exit_code, 0) << item.err;
+  EXPECT_NE(item.out.find(R"("Temperature":{"N":"88.8"})"), std::string::npos) << item.out;
+  // Errors come back as they would have been printed alone.
+  auto missing = Run({"stream", "describe", "nope"});
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_EQ(missing.err, "freshet: stream 'nope' does not exist\n");
+  // A command that needs the directory for itself is told who has it.
+  auto consume = Run({"consume", "--pipeline", "sensors"});
+  EXPECT_EQ(consume.exit_code, 5);
+  EXPECT_NE(consume.err.find(dir_.path() + "/data is owned by a running freshet"), std::string::npos) << consume.err;
   kill(owner, SIGTERM);
   EXPECT_EQ(WaitExit(owner), 0) << ReadFile(dir_.path() + "/owner.err");
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/data/freshet.sock"));
 }
 
 TEST_F(StreamCliTest, FollowSeesNewRecordsAndStopsOnSigterm) {

@@ -1,0 +1,194 @@
+#include "stream/owner_socket.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace freshet::api {
+namespace {
+
+bool WriteAll(int fd, const char* p, size_t n) {
+  while (n > 0) {
+    ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+bool ReadAll(int fd, char* p, size_t n) {
+  while (n > 0) {
+    ssize_t r = recv(fd, p, n, 0);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<size_t>(r);
+  }
+  return true;
+}
+
+bool WriteFrame(int fd, const std::string& body) {
+  uint32_t n = static_cast<uint32_t>(body.size());
+  char header[4] = {static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+                    static_cast<char>(n)};
+  return WriteAll(fd, header, 4) && WriteAll(fd, body.data(), body.size());
+}
+
+enum class FrameResult { kOk, kClosed, kTooLarge };
+
+FrameResult ReadFrame(int fd, std::string* body) {
+  unsigned char header[4];
+  if (!ReadAll(fd, reinterpret_cast<char*>(header), 4)) return FrameResult::kClosed;
+  uint32_t n = (uint32_t{header[0]} << 24) | (uint32_t{header[1]} << 16) | (uint32_t{header[2]} << 8) | header[3];
+  if (n > kMaxFrameBytes) return FrameResult::kTooLarge;
+  body->resize(n);
+  return ReadAll(fd, body->data(), n) ? FrameResult::kOk : FrameResult::kClosed;
+}
+
+Result<sockaddr_un> Address(const std::string& path) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof(addr.sun_path)) {
+    return Status::InvalidArgument("socket path " + path + " is too long for a Unix socket (" +
+                                   std::to_string(sizeof(addr.sun_path) - 1) + " bytes at most)");
+  }
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  return addr;
+}
+
+std::string ErrorFrame(const Status& s) { return Json{{"ok", false}, {"error", StatusToJson(s)}}.dump(); }
+
+}  // namespace
+
+std::string SocketPath(const std::string& data_dir) { return data_dir + "/freshet.sock"; }
+
+Result<std::unique_ptr<OwnerServer>> OwnerServer::Start(const std::string& data_dir, Api* api) {
+  const std::string path = SocketPath(data_dir);
+  FRESHET_ASSIGN_OR_RETURN(sockaddr_un addr, Address(path));
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Status::IOError("cannot create a socket: " + std::string(std::strerror(errno)));
+  // We hold the data directory's lock, so any socket file here was left by a dead owner.
+  unlink(path.c_str());
+  mode_t old_mask = umask(0177);  // the socket is created 0600: only the directory's owner connects
+  int rc = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  umask(old_mask);
+  if (rc != 0 || listen(fd, 64) != 0) {
+    std::string why = std::strerror(errno);
+    close(fd);
+    return Status::IOError("cannot listen on " + path + ": " + why);
+  }
+  std::unique_ptr<OwnerServer> server(new OwnerServer(path, fd, api));
+  server->accept_thread_ = std::thread(&OwnerServer::AcceptLoop, server.get());
+  return server;
+}
+
+OwnerServer::OwnerServer(std::string path, int listen_fd, Api* api)
+    : path_(std::move(path)), listen_fd_(listen_fd), api_(api) {}
+
+OwnerServer::~OwnerServer() { Stop(); }
+
+void OwnerServer::Stop() {
+  if (stopping_.exchange(true)) return;
+  unlink(path_.c_str());
+  shutdown(listen_fd_, SHUT_RDWR);
+  if (accept_thread_.joinable()) accept_thread_.join();
+  close(listen_fd_);
+  std::list<std::pair<int, std::thread>> connections;
+  {
+    std::lock_guard lock(mu_);
+    connections.swap(connections_);
+  }
+  // Requests in flight finish (their threads are mid-Call); idle connections are woken.
+  for (auto& [fd, thread] : connections) shutdown(fd, SHUT_RD);
+  for (auto& [fd, thread] : connections) {
+    thread.join();
+    close(fd);
+  }
+}
+
+void OwnerServer::AcceptLoop() {
+  while (!stopping_) {
+    int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      break;  // the listening socket was shut down
+    }
+    timeval timeout{kIdleTimeoutSeconds, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    std::lock_guard lock(mu_);
+    if (stopping_) {
+      close(fd);
+      break;
+    }
+    connections_.emplace_back(fd, std::thread());
+    connections_.back().second = std::thread(&OwnerServer::Serve, this, fd);
+  }
+}
+
+void OwnerServer::Serve(int fd) {
+  std::string body;
+  while (!stopping_) {
+    FrameResult r = ReadFrame(fd, &body);
+    if (r == FrameResult::kTooLarge) {
+      WriteFrame(fd, ErrorFrame(Status::InvalidArgument("request larger than " + std::to_string(kMaxFrameBytes) +
+                                                        " bytes refused")));
+      break;
+    }
+    if (r != FrameResult::kOk) break;
+    Json request = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (request.is_discarded() || !request.is_object() || !request.contains("op") || !request["op"].is_string()) {
+      WriteFrame(fd, ErrorFrame(Status::InvalidArgument("malformed request")));
+      break;
+    }
+    auto result = api_->Call(request["op"].get<std::string>(), request.value("request", Json::object()));
+    std::string reply = result.ok() ? Json{{"ok", true}, {"response", std::move(result.value())}}.dump()
+                                    : ErrorFrame(result.status());
+    if (!WriteFrame(fd, reply)) break;
+  }
+  shutdown(fd, SHUT_RDWR);
+}
+
+Result<std::unique_ptr<OwnerClient>> OwnerClient::Connect(const std::string& data_dir) {
+  const std::string path = SocketPath(data_dir);
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return Status::NotFound("no owner");
+  FRESHET_ASSIGN_OR_RETURN(sockaddr_un addr, Address(path));
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Status::IOError("cannot create a socket: " + std::string(std::strerror(errno)));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    int err = errno;
+    close(fd);
+    if (err == ECONNREFUSED) {
+      unlink(path.c_str());  // the owner died without removing it
+      return Status::NotFound("no owner (removed a dead owner's socket)");
+    }
+    return Status::IOError("cannot connect to the owner at " + path + ": " + std::strerror(err));
+  }
+  return std::unique_ptr<OwnerClient>(new OwnerClient(fd));
+}
+
+OwnerClient::~OwnerClient() { close(fd_); }
+
+Result<Json> OwnerClient::Call(std::string_view op, const Json& request) {
+  std::string frame = Json{{"op", op}, {"request", request}}.dump();
+  if (frame.size() > kMaxFrameBytes) {
+    return Status::InvalidArgument("request of " + std::to_string(frame.size()) + " bytes is over the " +
+                                   std::to_string(kMaxFrameBytes) + "-byte limit");
+  }
+  std::string body;
+  if (!WriteFrame(fd_, frame) || ReadFrame(fd_, &body) != FrameResult::kOk) {
+    return Status::Aborted("the owner of the data directory closed the connection (did it stop?)");
+  }
+  Json reply = Json::parse(body, nullptr, false);
+  if (reply.is_discarded() || !reply.is_object()) return Status::Internal("malformed reply from the owner");
+  if (!reply.value("ok", false)) return StatusFromJson(reply.value("error", Json::object()));
+  return reply.value("response", Json::object());
+}
+
+}  // namespace freshet::api
