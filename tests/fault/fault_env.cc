@@ -21,7 +21,12 @@ class ShortSleepClock : public rocksdb::SystemClockWrapper {
 class FaultEnv : public rocksdb::EnvWrapper {
  public:
   explicit FaultEnv(std::unique_ptr<rocksdb::Env> composite) : EnvWrapper(std::move(composite)) {
-    system_clock_ = std::make_shared<ShortSleepClock>();
+    // One clock for the whole process, never destroyed: RocksDB keeps a pointer to the clock of
+    // the first database that uses a block cache in that cache's statistics collector, and
+    // freshet's block cache is shared by every Db in the process, so the clock must outlive
+    // every Env (a per-Env clock crashed a later DumpStats).
+    static const auto* clock = new std::shared_ptr<rocksdb::SystemClock>(std::make_shared<ShortSleepClock>());
+    system_clock_ = *clock;
   }
   const char* Name() const override { return "FaultEnv"; }
   void SleepForMicroseconds(int micros) override { system_clock_->SleepForMicroseconds(micros); }
