@@ -6,19 +6,19 @@
 // see the page cache), and the wrapper remembers, per file, how many bytes a Sync or Fsync
 // made durable, and per directory which entries (creations, renames) no directory fsync has
 // made durable yet. SimulatePowerCut() then does what losing the page cache does:
-//   - every tracked file is truncated to its last synced size, or optionally to a random point
-//     of its unsynced tail (RangeSync does not count:
-//     sync_file_range(2) persists no metadata, so the file size it wrote may be lost);
+//   - every tracked file is truncated to its last synced size, or optionally to a random
+//     point of its unsynced tail. RangeSync does not count: sync_file_range(2) persists no
+//     metadata, so the file size it wrote may be lost;
 //   - every file created since its directory's last fsync is deleted, and a file that a
 //     rename replaced gets its previous contents back (RocksDB writes CURRENT by rename).
 // The real Sync/Fsync calls are skipped (the model decides what is durable), so tests do not
-// wait for the disk. Not modelled (as in LevelDB's and RocksDB's own test file systems): deletions are durable
-// at once, and a rename whose source was already durable is durable at once. Unsynced pages
-// are dropped as a whole suffix, never persisted out of order.
+// wait for the disk. Not modelled (as in LevelDB's and RocksDB's own test file systems):
+// deletions are durable at once, and a rename whose source was already durable is durable at
+// once. Unsynced bytes are lost as a suffix of each file, never as a hole in the middle.
 //
-// Use: SetActive(false) at the moment of the cut: from then on every mutating call fails
-// with IOError, so nothing the process does afterwards (its shutdown included) reaches
-// "disk". Close the database, then call SimulatePowerCut(), then reopen on a fresh env.
+// Use: SetActive(false), or CutBefore(n), at the moment of the cut: from then on every
+// mutating call fails with IOError, so nothing the process does afterwards (its shutdown
+// included) reaches "disk". Close the database, call SimulatePowerCut(), reopen on a fresh env.
 //
 // Thread-safety: all methods are safe to call concurrently.
 #pragma once
@@ -32,7 +32,6 @@
 #include <mutex>
 #include <optional>
 #include <random>
-#include <set>
 #include <string>
 
 namespace freshet::test {
