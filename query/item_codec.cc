@@ -17,11 +17,16 @@ void EncodeValue(const AttributeValue& v, std::string* dst);
 
 void EncodeMembers(const Item& item, std::string_view skip1, std::string_view skip2,
                    std::string* dst) {
+  // An empty skip name skips nothing: an attribute may be named "" (nested maps are encoded
+  // with both skips empty, and used to lose such a member).
+  auto skipped = [&](const std::string& name) {
+    return (!skip1.empty() && name == skip1) || (!skip2.empty() && name == skip2);
+  };
   uint32_t count = 0;
-  for (const auto& [name, value] : item) count += (name != skip1 && name != skip2) ? 1 : 0;
+  for (const auto& [name, value] : item) count += skipped(name) ? 0 : 1;
   codec::PutVarint32(dst, count);
   for (const auto& [name, value] : item) {
-    if (name == skip1 || name == skip2) continue;
+    if (skipped(name)) continue;
     PutString(dst, name);
     EncodeValue(value, dst);
   }
