@@ -130,13 +130,22 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& dir, const OpenOptions& 
     }
   }
   if (!s.ok()) return FromRocks(s, "open " + dir);
-  return std::unique_ptr<Db>(new Db(dir, read_only, options.sync, std::move(impl)));
+  std::unique_ptr<Db> db(new Db(dir, read_only, options.sync, std::move(impl)));
+  db->flush_on_close_ = options.flush_on_close;
+  return db;
 }
 
 Db::Db(std::string dir, bool read_only, bool sync, std::unique_ptr<Impl> impl)
     : dir_(std::move(dir)), read_only_(read_only), sync_(sync), impl_(std::move(impl)) {}
 
-Db::~Db() = default;
+Db::~Db() {
+  if (read_only_ || !flush_on_close_ || !impl_ || !impl_->db) return;
+  // A clean close flushes the memtables: --no-sync writes become durable when the process exits
+  // normally, and the next reader (a secondary instance) has no write-ahead log to replay, which
+  // is most of what opening a directory costs. Errors are ignored: the WAL still holds the data.
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs(impl_->handles.begin() + 1, impl_->handles.end());
+  impl_->db->Flush(rocksdb::FlushOptions(), cfs).PermitUncheckedError();
+}
 
 Status Db::Get(Cf cf, std::string_view key, std::string* value) const {
   rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->handle(cf),

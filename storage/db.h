@@ -6,7 +6,7 @@
 // Durability: with OpenOptions::sync (the default) Write returns only after the batch is in
 // the write-ahead log AND the log is fsynced, so an acknowledged write survives a power cut.
 // Without it, Write returns once the batch is in the OS page cache: it survives a process crash
-// but not a power cut. Concurrent Write calls form a queue; the writer at its head writes the
+// but not a power cut, until the Db is destroyed (closed cleanly), which flushes everything. Concurrent Write calls form a queue; the writer at its head writes the
 // whole queue as one RocksDB batch with one fsync (group commit), in queue order.
 //
 // Ownership: one read-write Db per data directory across all processes (RocksDB's LOCK file);
@@ -37,6 +37,9 @@ struct OpenOptions {
   Mode mode = Mode::kReadWrite;
   // Acknowledge a write only after fsync of the write-ahead log (see the file comment).
   bool sync = true;
+  // Whether destroying the Db flushes the memtables (see the file comment). Tests turn it off to
+  // leave the data in the write-ahead log only, as a crash would.
+  bool flush_on_close = true;
   // Test hook: a rocksdb::Env* to run the database on (e.g. a fault-injecting file system).
   // Null means the default environment. Not owned.
   void* env = nullptr;
@@ -86,6 +89,7 @@ class Db {
   struct Impl;
   struct Writer;
   Db(std::string dir, bool read_only, bool sync, std::unique_ptr<Impl> impl);
+  bool flush_on_close_ = true;
   Status WriteGroup(const std::deque<Writer*>& group);
 
   const std::string dir_;

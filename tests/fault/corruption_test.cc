@@ -57,7 +57,9 @@ class CorruptionTest : public ::testing::Test {
   // blocks) with the sensors consumer's stream, then closes. With `flush`, they go to SSTs;
   // without, they are only in the WAL.
   void Populate(bool flush) {
-    auto db = storage::Db::Open(dir_.path(), {});
+    storage::OpenOptions options;
+    options.flush_on_close = flush;  // without: close as a crash would, leaving the WAL
+    auto db = storage::Db::Open(dir_.path(), options);
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     stream::StreamLog log(db->get());
     auto created = log.Create("sensors", 1, 24);
