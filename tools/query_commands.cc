@@ -104,6 +104,7 @@ struct WeatherArgs {
   std::vector<std::string> elements;
   std::string units = "metric";
   std::string output = "table";
+  bool flags = false;
 };
 
 Status WeatherQuery(Context* ctx, const WeatherArgs& a) {
@@ -142,7 +143,13 @@ Status WeatherQuery(Context* ctx, const WeatherArgs& a) {
 
   std::vector<std::string> columns = {t.partition_key.name, t.sort_key->name};
   if (a.elements.empty()) {
-    columns = query::ColumnsOf(items, &t);
+    // Every attribute, except the per-element flag attributes (PRCP_mflag, ...) unless --flags:
+    // a month of one station should fit a terminal.
+    for (std::string& c : query::ColumnsOf(items, &t)) {
+      const bool is_flag = c.find('_') != std::string::npos && c != "station_name";
+      if (a.flags || !is_flag || c == t.partition_key.name || c == t.sort_key->name) columns.push_back(std::move(c));
+    }
+    columns.erase(columns.begin(), columns.begin() + 2);  // the key columns, already first
   } else {
     columns.insert(columns.end(), a.elements.begin(), a.elements.end());
   }
@@ -206,6 +213,7 @@ void AddQueryCommands(CLI::App* app, Context* ctx) {
       ->check(CLI::IsMember({"metric", "standard"}));
   w->add_option("--output", wa->output, "table, json, jsonl or csv")
       ->check(CLI::IsMember({"table", "json", "jsonl", "csv"}));
+  w->add_flag("--flags", wa->flags, "table and csv: also show the flag attributes (PRCP_mflag, ...)");
   w->add_option("--table", wa->table, "table with partition key station (S) and sort key date (S)");
   w->callback([ctx, wa] { ctx->result = Guard([&] { return WeatherQuery(ctx, *wa); }); });
 }
