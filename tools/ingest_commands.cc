@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <memory>
 
@@ -78,6 +79,54 @@ Status IngestFiles(Context* ctx, const FileArgs& a) {
   return Status::OK();
 }
 
+// Station names from CDO's /stations are kept in the `stations` table (partition key station S:
+// {"station": id, "name": ...}), with one item {"station": "location:ID"} per location whose
+// list was fetched, so later runs do not ask again.
+constexpr const char* kStationsTable = "stations";
+constexpr const char* kLocationPrefix = "location:";
+
+Status LoadStations(api::Api* api, ingest::StationNameCache* cache) {
+  TableClient tables(api);
+  auto table = tables.Get(kStationsTable);
+  if (!table.ok()) return table.status().IsNotFound() ? Status::OK() : table.status();
+  query::ScanRequest scan;
+  while (true) {
+    FRESHET_ASSIGN_OR_RETURN(query::Page page, tables.Scan(kStationsTable, scan));
+    for (const query::Item& item : page.items) {
+      const query::AttributeValue* id = item.Find("station");
+      const query::AttributeValue* name = item.Find("name");
+      if (!id || id->type() != query::AttributeValue::Type::kS) continue;
+      if (id->scalar().rfind(kLocationPrefix, 0) == 0) {
+        cache->locations.push_back(id->scalar().substr(std::strlen(kLocationPrefix)));
+      } else if (name && name->type() == query::AttributeValue::Type::kS) {
+        cache->names[id->scalar()] = name->scalar();
+      }
+    }
+    if (!page.next_token) return Status::OK();
+    scan.start_after = *page.next_token;
+  }
+}
+
+Status SaveStations(api::Api* api, const ingest::StationNameCache& cache) {
+  if (cache.names.empty() && cache.locations.empty()) return Status::OK();
+  TableClient tables(api);
+  auto created = tables.CreateFromFlags(kStationsTable, "station:S", "");
+  if (!created.ok() && created.status().code() != Status::Code::kAlreadyExists) return created.status();
+  std::vector<query::Item> items;
+  for (const auto& [id, name] : cache.names) {
+    query::Item item;
+    item.Set("station", query::AttributeValue::S(id));
+    item.Set("name", query::AttributeValue::S(name));
+    items.push_back(std::move(item));
+  }
+  for (const auto& location : cache.locations) {
+    query::Item item;
+    item.Set("station", query::AttributeValue::S(kLocationPrefix + location));
+    items.push_back(std::move(item));
+  }
+  return tables.PutItems(kStationsTable, items).WithContext("saving station names");
+}
+
 struct NoaaArgs {
   std::string stream, location, start, end, datatypes, token, endpoint = ingest::kDefaultCdoEndpoint;
   std::vector<std::string> stations;
@@ -113,10 +162,10 @@ Status IngestNoaa(Context* ctx, const NoaaArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(stream::StreamDescription d, ExistingStream(&log, a.stream));
   InstallStopHandlers();
   StreamSink sink(&log, d);
-  ingest::StationNameCache cache(ctx->DataDir() + "/noaa-stations.json");
-  FRESHET_RETURN_IF_ERROR(cache.Load());
+  ingest::StationNameCache cache("");  // kept in the `stations` table, not a file
+  FRESHET_RETURN_IF_ERROR(LoadStations(api, &cache));
   Result<ingest::CdoStats> stats = ingest::IngestFromCdo(options, &cache, &sink);
-  Status saved = cache.Save();
+  Status saved = SaveStations(api, cache);
   if (!stats.ok()) return stats.status();
   FRESHET_RETURN_IF_ERROR(saved);
   std::cout << stats->records << " records put to '" << a.stream << "' (" << stats->pages << " pages, "
