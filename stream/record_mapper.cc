@@ -42,20 +42,27 @@ bool ScalarText(const json& v, std::string* out) {
   return false;
 }
 
-Status Convert(const json& v, std::optional<Type> type, const std::string& field, AttributeValue* out) {
+// Whether `text` is a DynamoDB number, without allocating once warm.
+bool IsNumber(const std::string& text) {
+  thread_local std::string scratch;
+  scratch.clear();
+  return codec::PutOrderedNumber(&scratch, text).ok();
+}
+
+Status Convert(const json& v, std::optional<Type> type, const std::vector<std::string>& path, AttributeValue* out) {
   auto wrong = [&](const char* what) {
-    return Status::InvalidArgument("field '" + field + "' is not " + what);
+    return Status::InvalidArgument("field '" + JoinPath(path) + "' is not " + what);
   };
   if (!type) {
     auto value = query::ParsePlainValueJson(v.dump());
-    if (!value.ok()) return value.status().WithContext("field '" + field + "'");
+    if (!value.ok()) return value.status().WithContext("field '" + JoinPath(path) + "'");
     *out = std::move(value.value());
     return Status::OK();
   }
   std::string text;
   switch (*type) {
     case Type::kN:
-      if (!(v.is_number() || v.is_string()) || !ScalarText(v, &text) || !codec::CanonicalNumber(text).ok())
+      if (!(v.is_number() || v.is_string()) || !ScalarText(v, &text) || !IsNumber(text))
         return wrong("a number");
       *out = AttributeValue::N(std::move(text));
       return Status::OK();
@@ -81,6 +88,10 @@ Type KeyAttrType(query::KeyType t) {
 
 // Replaces each {field} in `name` by the record field's text.
 Status ExpandName(const json& record, const std::string& name, std::string* out) {
+  if (name.find('{') == std::string::npos) {
+    *out = name;
+    return Status::OK();
+  }
   out->clear();
   size_t pos = 0;
   while (pos < name.size()) {
@@ -95,11 +106,12 @@ Status ExpandName(const json& record, const std::string& name, std::string* out)
       break;
     }
     out->append(name, pos, open - pos);
-    std::string field = name.substr(open + 1, close - open - 1);
-    const json* v = Find(record, {field});
-    std::string text;
+    thread_local std::vector<std::string> field(1);
+    field[0].assign(name, open + 1, close - open - 1);
+    const json* v = Find(record, field);
+    thread_local std::string text;
     if (!v || !ScalarText(*v, &text) || text.empty()) {
-      return Status::InvalidArgument("field '" + field + "' (names attribute " + name + ") is missing");
+      return Status::InvalidArgument("field '" + field[0] + "' (names attribute " + name + ") is missing");
     }
     out->append(text);
     pos = close + 1;
@@ -142,7 +154,7 @@ Status RecordMapper::Map(std::string_view data, std::vector<MappedItem>* out) co
       } else {
         const json* v = Find(record, k.value.path);
         if (!v) return Status::InvalidArgument("key field '" + JoinPath(k.value.path) + "' is missing");
-        FRESHET_RETURN_IF_ERROR(Convert(*v, key_type, JoinPath(k.value.path), &value));
+        FRESHET_RETURN_IF_ERROR(Convert(*v, key_type, k.value.path, &value));
       }
       if (value.type() != key_type) {
         return Status::InvalidArgument("key attribute " + k.name_template + " must be of type " +
@@ -160,7 +172,7 @@ Status RecordMapper::Map(std::string_view data, std::vector<MappedItem>* out) co
           if (a.value.optional) continue;
           return Status::InvalidArgument("field '" + JoinPath(a.value.path) + "' is missing");
         }
-        FRESHET_RETURN_IF_ERROR(Convert(*v, a.value.type, JoinPath(a.value.path), &value));
+        FRESHET_RETURN_IF_ERROR(Convert(*v, a.value.type, a.value.path, &value));
       }
       FRESHET_RETURN_IF_ERROR(ExpandName(record, a.name_template, &name));
       item.item.Set(name, std::move(value));

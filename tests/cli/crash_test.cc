@@ -61,6 +61,7 @@ class CrashTest : public ::testing::Test {
     pid_t pid = StartFreshet({"--data-dir", data(), "consume", "--pipeline", dir_.path() + "/crash.json", "--follow",
                               "--batch", "50"},
                              "", dir_.path() + "/consumer.out", dir_.path() + "/consumer.err");
+    children_.push_back(pid);
     for (int i = 0; i < 400 && !std::filesystem::exists(data() + "/freshet.sock"); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
@@ -123,7 +124,15 @@ class CrashTest : public ::testing::Test {
     std::sort(out.begin(), out.end());
     return out;
   }
+  void TearDown() override {
+    for (pid_t pid : children_) kill(pid, SIGKILL);  // an early failure must not leave an owner running
+    for (pid_t pid : children_) WaitExit(pid);
+    // FRESHET_CRASH_KEEP=DIR keeps the data directory and the children's output of a failed run.
+    const char* keep = std::getenv("FRESHET_CRASH_KEEP");
+    if (keep && HasFailure()) std::filesystem::rename(dir_.path(), keep);
+  }
   TempDir dir_;
+  std::vector<pid_t> children_;
 };
 
 TEST_F(CrashTest, KillWriterAndConsumerAtRandomMomentsNothingLostNothingTwice) {
@@ -145,6 +154,9 @@ TEST_F(CrashTest, KillWriterAndConsumerAtRandomMomentsNothingLostNothingTwice) {
     size_t chunk = cycle < cycles ? std::min(records.size(), next + 200 + rng() % 600) : records.size();
     for (size_t i = next; i < chunk; ++i) input += records[i] + "\n";
     std::ofstream(dir_.path() + "/input") << input;
+    // Emptied here, not by the child: a writer killed before it opens its output must not leave
+    // the previous cycle's acknowledgements in place.
+    std::ofstream(dir_.path() + "/acks", std::ios::trunc).close();
     pid_t writer = StartFreshet({"--data-dir", data(), "stream", "put", "weather", "--file", "-",
                                  "--partition-key-field", "station", "--batch", std::to_string(1 + rng() % 60),
                                  "--output", "jsonl"},
@@ -167,7 +179,10 @@ TEST_F(CrashTest, KillWriterAndConsumerAtRandomMomentsNothingLostNothingTwice) {
     for (const std::string& line : CompleteLines(dir_.path() + "/acks")) {
       auto ack = json::parse(line);
       auto id = std::make_pair(ack["shard_id"].get<std::string>(), ack["sequence_number"].get<std::string>());
-      ASSERT_TRUE(acked.emplace(id, records[next]).second) << "acknowledged twice: " << line;
+      ASSERT_TRUE(acked.emplace(id, records[next]).second)
+          << "cycle " << cycle << " mode " << mode << ": acknowledged twice: " << line << "\nfirst: " << acked[id]
+          << "\nnow: " << records[next] << "\nwriter: " << ReadFile(dir_.path() + "/writer.err")
+          << "\nconsumer: " << ReadFile(dir_.path() + "/consumer.err");
       ++next;
     }
     if (consumer == 0) consumer = StartConsumer();  // checks go through a live owner, too
