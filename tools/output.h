@@ -6,14 +6,17 @@
 #include <string_view>
 #include <vector>
 
+#include "stream/api_fields.h"  // IsValidUtf8
+
 namespace freshet::cli {
+
+using api::IsValidUtf8;
 
 // Prints `rows` under `headers` in left-aligned columns separated by two spaces.
 void PrintTable(std::ostream& out, const std::vector<std::string>& headers,
                 const std::vector<std::vector<std::string>>& rows);
 
 std::string Base64Encode(std::string_view bytes);
-bool IsValidUtf8(std::string_view text);
 
 // Parses a whole decimal number in [min, max] from a flag value; the message names the flag.
 bool ParseUnsigned(std::string_view text, uint64_t min, uint64_t max, uint64_t* out);
