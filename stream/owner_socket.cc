@@ -70,17 +70,22 @@ std::string SocketPath(const std::string& data_dir) { return data_dir + "/freshe
 
 Result<std::unique_ptr<OwnerServer>> OwnerServer::Start(const std::string& data_dir, Api* api) {
   const std::string path = SocketPath(data_dir);
-  FRESHET_ASSIGN_OR_RETURN(sockaddr_un addr, Address(path));
+  // Bound and listening under a temporary name first, then renamed into place, so a client never
+  // finds a socket that refuses connections (and takes it for a dead owner's).
+  const std::string temp = data_dir + "/.freshet.sock." + std::to_string(getpid());
+  FRESHET_RETURN_IF_ERROR(Address(path).status());
+  FRESHET_ASSIGN_OR_RETURN(sockaddr_un addr, Address(temp));
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return Status::IOError("cannot create a socket: " + std::string(std::strerror(errno)));
-  // We hold the data directory's lock, so any socket file here was left by a dead owner.
-  unlink(path.c_str());
+  unlink(temp.c_str());
   mode_t old_mask = umask(0177);  // the socket is created 0600: only the directory's owner connects
   int rc = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   umask(old_mask);
-  if (rc != 0 || listen(fd, 64) != 0) {
+  // We hold the data directory's lock, so a socket already at `path` was left by a dead owner.
+  if (rc != 0 || listen(fd, 64) != 0 || rename(temp.c_str(), path.c_str()) != 0) {
     std::string why = std::strerror(errno);
     close(fd);
+    unlink(temp.c_str());
     return Status::IOError("cannot listen on " + path + ": " + why);
   }
   std::unique_ptr<OwnerServer> server(new OwnerServer(path, fd, api));
@@ -158,6 +163,7 @@ Result<std::unique_ptr<OwnerClient>> OwnerClient::Connect(const std::string& dat
   const std::string path = SocketPath(data_dir);
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return Status::NotFound("no owner");
+  const ino_t inode = st.st_ino;
   FRESHET_ASSIGN_OR_RETURN(sockaddr_un addr, Address(path));
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return Status::IOError("cannot create a socket: " + std::string(std::strerror(errno)));
@@ -165,7 +171,8 @@ Result<std::unique_ptr<OwnerClient>> OwnerClient::Connect(const std::string& dat
     int err = errno;
     close(fd);
     if (err == ECONNREFUSED) {
-      unlink(path.c_str());  // the owner died without removing it
+      // The owner died without removing it. Remove it unless a new owner has replaced it since.
+      if (stat(path.c_str(), &st) == 0 && st.st_ino == inode) unlink(path.c_str());
       return Status::NotFound("no owner (removed a dead owner's socket)");
     }
     return Status::IOError("cannot connect to the owner at " + path + ": " + std::strerror(err));

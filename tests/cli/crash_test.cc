@@ -62,7 +62,9 @@ class CrashTest : public ::testing::Test {
                               "--batch", "50"},
                              "", dir_.path() + "/consumer.out", dir_.path() + "/consumer.err");
     children_.push_back(pid);
-    for (int i = 0; i < 400 && !std::filesystem::exists(data() + "/freshet.sock"); ++i) {
+    // Up to 30 s: sanitizer builds start slowly. A writer started before the socket exists would
+    // open the directory itself and find it locked.
+    for (int i = 0; i < 6000 && !std::filesystem::exists(data() + "/freshet.sock"); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     return pid;

@@ -27,7 +27,7 @@ class OwnerTest : public ::testing::Test {
   pid_t StartServe() {
     pid_t pid = StartFreshet({"--data-dir", data(), "serve", "--pipeline", "weather"}, "", dir_.path() + "/serve.out",
                              dir_.path() + "/serve.err");
-    for (int i = 0; i < 200 && !std::filesystem::exists(data() + "/freshet.sock"); ++i) {
+    for (int i = 0; i < 1200 && !std::filesystem::exists(data() + "/freshet.sock"); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
     }
     EXPECT_TRUE(std::filesystem::exists(data() + "/freshet.sock")) << ReadFile(dir_.path() + "/serve.err");

@@ -166,7 +166,7 @@ TEST_F(StreamCliTest, CommandsGoThroughALiveOwner) {
   ASSERT_EQ(Run({"stream", "create", "sensors"}).exit_code, 0);
   pid_t owner = StartFreshet({"--data-dir", dir_.path() + "/data", "consume", "--pipeline", "sensors", "--follow"}, "",
                              dir_.path() + "/owner.out", dir_.path() + "/owner.err");
-  for (int i = 0; i < 100 && !std::filesystem::exists(dir_.path() + "/data/freshet.sock"); ++i) {
+  for (int i = 0; i < 600 && !std::filesystem::exists(dir_.path() + "/data/freshet.sock"); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   ASSERT_TRUE(std::filesystem::exists(dir_.path() + "/data/freshet.sock"));
