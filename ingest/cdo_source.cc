@@ -88,8 +88,9 @@ Status FetchStationNames(const CdoOptions& options, CdoFetcher* fetcher, Station
       if (doc.empty() || doc["results"].empty()) break;
       for (const Json& station : doc["results"]) AddStation(station, cache);
       offset += static_cast<long>(doc["results"].size());
-      const Json& count = doc["metadata"]["resultset"]["count"];
-      if (!count.is_number_integer() || offset > count.get<long>()) break;
+      // By pointer: doc["metadata"]["resultset"] throws when metadata is not an object.
+      static const Json::json_pointer kCount("/metadata/resultset/count");
+      if (!doc.contains(kCount) || !doc.at(kCount).is_number_integer() || offset > doc.at(kCount).get<long>()) break;
     }
     cache->locations.push_back(options.location_id);
     return Status::OK();
