@@ -15,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev
   libbenchmark-dev
   python3                 # test helpers: CDO API stand-in, independent checks
+  clang libclang-rt-14-dev  # the fuzz stage: clang++ with libFuzzer, ASan and UBSan runtimes
 )
 
 missing=()

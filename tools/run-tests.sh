@@ -2,6 +2,8 @@
 # Installs what is missing, builds, and runs every test through ctest: first a normal
 # (RelWithDebInfo) build, then the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 # FRESHET_SKIP_SANITIZE=1 skips the sanitizer pass (quicker local runs).
+# Last, the libFuzzer targets (clang, tests/fuzz/) run over their corpora for a bounded time:
+# FRESHET_FUZZ_SECONDS per target (default 15); FRESHET_SKIP_FUZZ=1 skips them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,4 +23,12 @@ if [ "${FRESHET_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== tests under ASan + UBSan =="
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j"$jobs" --timeout 1800)
+fi
+
+if [ "${FRESHET_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== build (libFuzzer + ASan + UBSan, clang) =="
+  cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DFRESHET_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build build-fuzz -j"$jobs"
+  echo "== fuzz: each target ${FRESHET_FUZZ_SECONDS:-15} s over tests/fuzz/corpus/ =="
+  tests/fuzz/run_fuzzers.sh build-fuzz
 fi

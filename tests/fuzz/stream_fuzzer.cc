@@ -142,9 +142,10 @@ void FuzzCodecBytes(std::string_view payload) {
   {
     std::string_view in = payload;
     std::string decimal;
-    if (codec::GetOrderedNumber(&in, &decimal)) {
-      std::string encoded;
-      Check(codec::PutOrderedNumber(&encoded, decimal).ok());
+    // The decoder also reads numbers no writer makes (over 38 digits: the grammar has no
+    // limit, PutOrderedNumber has); what the writer accepts reads back the same.
+    std::string encoded;
+    if (codec::GetOrderedNumber(&in, &decimal) && codec::PutOrderedNumber(&encoded, decimal).ok()) {
       std::string_view again_in = encoded;
       std::string again;
       Check(codec::GetOrderedNumber(&again_in, &again) && again == decimal);
