@@ -84,6 +84,9 @@ Result<FileIngestStats> IngestFile(const std::string& path, const FileIngestOpti
       st = Status::InvalidArgument(e.what());
       records.clear();
     }
+    // The NOAA parsers do not check the per-record limits (e.g. a station id over 256
+    // characters); a record over them is a malformed line, not a batch the sink refuses.
+    for (size_t i = 0; st.ok() && i < records.size(); ++i) st = CheckRecordLimits(records[i]);
     if (!st.ok()) {
       errors << Where(*source) << ": " << st.message() << "\n";
       ++stats.skipped_lines;

@@ -121,7 +121,7 @@ bool WriteTemp(std::string_view payload) {
 
 // IngestFile's loop without the file: blank lines skipped, the first other line is the header
 // if the parser has one, every other line parsed (a parser's library exception is a skipped
-// line there, too).
+// line there, too). A line that fails appends nothing.
 void FuzzParser(Format format, std::string_view payload) {
   Result<std::unique_ptr<LineParser>> parser = Status::NotFound("no line yet");
   bool header_pending = false;
@@ -155,9 +155,9 @@ void FuzzParser(Format format, std::string_view payload) {
       if (!records.empty()) std::abort();  // "then nothing was appended"
       continue;
     }
-    for (const PendingRecord& r : records) {
-      if (!CheckRecordLimits(r).ok()) std::abort();
-    }
+    // IngestFile skips a line with a record over the limits (ingest_file_fuzzer checks that it
+    // does); the NOAA parsers leave that check to it.
+    for (const PendingRecord& r : records) (void)CheckRecordLimits(r);
   }
 }
 
