@@ -130,7 +130,11 @@ Result<TableDescription> TableFromFlags(std::string_view name, std::string_view 
     schema.push_back({{"AttributeName", sk.name}, {"KeyType", "RANGE"}});
     desc.sort_key = sk;
   }
-  desc.spec_json = json{{"TableName", desc.name}, {"AttributeDefinitions", defs}, {"KeySchema", schema}}.dump();
+  try {
+    desc.spec_json = json{{"TableName", desc.name}, {"AttributeDefinitions", defs}, {"KeySchema", schema}}.dump();
+  } catch (const json::type_error&) {  // dump() throws on an attribute name that is not UTF-8
+    return Status::InvalidArgument("--partition-key and --sort-key must name attributes in valid UTF-8");
+  }
   return desc;
 }
 

@@ -11,6 +11,7 @@
 //   4  DecodeItemValue on raw bytes; a decoded item re-encodes and decodes to itself
 //   5  ParseKeyText as S, N and B; the value round-trips through the item key
 //   6  DecodeItemKey on raw bytes for tables keyed S/N/B
+//   7  TableFromFlags("NAME,PARTITION,SORT" as --name, --partition-key, --sort-key); as 1
 //
 // Thread-safety: libFuzzer calls LLVMFuzzerTestOneInput from one thread.
 #include <cstddef>
@@ -32,7 +33,7 @@
 namespace freshet::query {
 namespace {
 
-constexpr int kModes = 7;
+constexpr int kModes = 8;
 constexpr uint32_t kTableId = 7;
 
 void Check(bool ok) {
@@ -114,8 +115,7 @@ void FuzzItemJson(std::string_view payload) {
   Check(again.ok() && *again == *item);
 }
 
-void FuzzCreateTable(std::string_view payload) {
-  Result<TableDescription> desc = ParseCreateTable(payload);
+void CheckDescription(const Result<TableDescription>& desc) {
   if (!desc.ok()) return;
   Check(ValidateTableName(desc->name).ok());
   Result<TableDescription> back = DescriptionFromJson(DescriptionToJson(*desc));
@@ -123,6 +123,15 @@ void FuzzCreateTable(std::string_view payload) {
   Check(back->name == desc->name && back->partition_key.name == desc->partition_key.name &&
         back->partition_key.type == desc->partition_key.type && back->sort_key.has_value() == desc->sort_key.has_value());
   if (desc->sort_key) Check(back->sort_key->name == desc->sort_key->name && back->sort_key->type == desc->sort_key->type);
+}
+
+void FuzzCreateTable(std::string_view payload) { CheckDescription(ParseCreateTable(payload)); }
+
+void FuzzTableFlags(std::string_view payload) {
+  size_t c1 = payload.find(',');
+  size_t c2 = c1 == std::string_view::npos ? c1 : payload.find(',', c1 + 1);
+  if (c2 == std::string_view::npos) return;
+  CheckDescription(TableFromFlags(payload.substr(0, c1), payload.substr(c1 + 1, c2 - c1 - 1), payload.substr(c2 + 1)));
 }
 
 void FuzzPlainValue(std::string_view payload) {
@@ -214,7 +223,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 3: FuzzPageToken(payload); break;
     case 4: FuzzItemValue(payload); break;
     case 5: FuzzKeyText(payload); break;
-    default: FuzzItemKey(payload); break;
+    case 6: FuzzItemKey(payload); break;
+    default: FuzzTableFlags(payload); break;
   }
   return 0;
 }
