@@ -140,17 +140,18 @@ TEST_F(StreamCliTest, SecondWriterIsRefusedWithAOneLineErrorNamingTheDirectory) 
   std::string fifo = dir_.path() + "/input";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   pid_t writer = StartFreshet({"--data-dir", dir_.path() + "/data", "stream", "put", "s", "--file", "-",
-                               "--partition-key-field", "k"},
+                               "--partition-key-field", "k", "--batch", "1", "--output", "jsonl"},
                               fifo, dir_.path() + "/w.out", dir_.path() + "/w.err");
   int fd = open(fifo.c_str(), O_WRONLY);
   ASSERT_GE(fd, 0);
-  ASSERT_EQ(write(fd, "{\"k\":\"a\"}\n", 10), 10);
-  ProcessResult r;
-  for (int i = 0; i < 100; ++i) {  // until the writer has opened the directory
-    r = Run({"stream", "put", "s", "--partition-key", "k", "--data", "x"});
-    if (r.exit_code != 0) break;
+  // A batch is put when the line after it arrives (or at the end): two lines put the first.
+  ASSERT_EQ(write(fd, "{\"k\":\"a\"}\n{\"k\":\"b\"}\n", 20), 20);
+  // Once its first record is acknowledged, the writer holds the directory.
+  for (int i = 0; i < 600 && ReadFile(dir_.path() + "/w.out").empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  ASSERT_FALSE(ReadFile(dir_.path() + "/w.out").empty()) << ReadFile(dir_.path() + "/w.err");
+  ProcessResult r = Run({"stream", "put", "s", "--partition-key", "k", "--data", "x"});
   EXPECT_EQ(r.exit_code, 5);
   EXPECT_EQ(r.err, "freshet: data directory " + dir_.path() + "/data is in use by another freshet process that "
                    "writes to it\n");
