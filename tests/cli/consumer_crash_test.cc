@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
-#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -77,22 +77,24 @@ TEST(ConsumerCrashTest, KilledConsumerEndsExactlyAsAnUninterruptedRun) {
   TempDir dir;
   DataDir killed{dir.path() + "/killed"}, reference{dir.path() + "/reference"};
 
-  ASSERT_EQ(killed.Run({"stream", "create", "weather", "--shards", "4"}).exit_code, 0);
-  auto put = killed.Run({"--no-sync", "stream", "put", "weather", "--file", "-", "--partition-key-field", "station",
-                         "--output", "summary"},
-                        MakeRecords(8000, rng));
-  ASSERT_EQ(put.exit_code, 0) << put.err;
-  std::filesystem::copy(killed.path, reference.path, std::filesystem::copy_options::recursive);
-
-  auto full = reference.Run({"consume", "--pipeline", "weather"});
-  ASSERT_EQ(full.exit_code, 0) << full.err;
-
+  for (const DataDir* d : {&killed, &reference}) {
+    ASSERT_EQ(d->Run({"stream", "create", "weather", "--shards", "4"}).exit_code, 0);
+  }
   int killed_mid_run = 0;
   for (int i = 0; i < cycles; ++i) {
+    // New records before every run, the same into both directories, so every run has work to do
+    // however fast the machine is.
+    const std::string chunk = MakeRecords(1500, rng);
+    for (const DataDir* d : {&killed, &reference}) {
+      auto put = d->Run({"--no-sync", "stream", "put", "weather", "--file", "-", "--partition-key-field", "station",
+                         "--output", "summary"},
+                        chunk);
+      ASSERT_EQ(put.exit_code, 0) << put.err;
+    }
     pid_t pid = StartFreshet({"--data-dir", killed.path, "consume", "--pipeline", "weather", "--batch",
                               std::to_string(5 + rng() % 40)},
                              "", dir.path() + "/consume.out", dir.path() + "/consume.err");
-    std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 120));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 150));
     kill(pid, SIGKILL);
     int code = WaitExit(pid);
     if (code == 128 + SIGKILL) ++killed_mid_run;
@@ -106,9 +108,12 @@ TEST(ConsumerCrashTest, KilledConsumerEndsExactlyAsAnUninterruptedRun) {
       EXPECT_LE(std::stoull(shard["cursor"].get<std::string>()), std::stoull(shard["tip"].get<std::string>()));
     }
   }
+  auto full = reference.Run({"consume", "--pipeline", "weather"});  // one uninterrupted run
+  ASSERT_EQ(full.exit_code, 0) << full.err;
   auto drain = killed.Run({"consume", "--pipeline", "weather"});
   ASSERT_EQ(drain.exit_code, 0) << drain.err;
-  EXPECT_GT(killed_mid_run, cycles / 2) << "most kills should land while the consumer is working";
+  EXPECT_GE(killed_mid_run, cycles / 4) << "kills should land while the consumer is working";
+  std::printf("consumer crash test: %d runs, %d killed mid-run\n", cycles, killed_mid_run);
 
   auto expected = reference.Run({"table", "scan", "weather", "--output", "jsonl"});
   auto actual = killed.Run({"table", "scan", "weather", "--output", "jsonl"});
