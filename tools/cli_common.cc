@@ -24,12 +24,6 @@ Result<std::unique_ptr<storage::Db>> Context::OpenWriter() const {
   return storage::Db::Open(DataDir(), options);
 }
 
-Result<std::unique_ptr<storage::Db>> Context::OpenReader() const {
-  storage::OpenOptions options;
-  options.mode = storage::OpenOptions::Mode::kReadOnly;
-  return storage::Db::Open(DataDir(), options);
-}
-
 Result<api::Api*> Context::Api() {
   if (!api_) {
     auto owner = api::OwnerClient::Connect(DataDir());

@@ -24,8 +24,6 @@ struct Context {
   std::string DataDir() const;
   // Opens the data directory for writing (creating it). FailedPrecondition if held elsewhere.
   Result<std::unique_ptr<storage::Db>> OpenWriter() const;
-  // Opens the data directory read-only beside any writer. NotFound if there is none.
-  Result<std::unique_ptr<storage::Db>> OpenReader() const;
 
   // What commands run their operations through: the owner of the data directory if one is
   // live (`freshet serve`, `consume --follow`), else this process, opening the directory as
