@@ -27,7 +27,7 @@ Result<chr::sys_days> ParseDay(const std::string& text) {
 
 std::string FormatDay(chr::sys_days day) {
   chr::year_month_day ymd(day);
-  char buf[16];
+  char buf[40];
   std::snprintf(buf, sizeof(buf), "%04d-%02u-%02u", static_cast<int>(ymd.year()) % 10000,
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;

@@ -28,7 +28,7 @@ class TableQueryTest : public StoreTest {
   }
   static std::string Station(int s) { return "s" + std::string(s < 10 ? "0" : "") + std::to_string(s); }
   static std::string Date(int d) {
-    char buf[16];
+    char buf[32];
     std::snprintf(buf, sizeof(buf), "2024-%02d-%02d", 1 + d / 28, 1 + d % 28);
     return buf;
   }
