@@ -103,7 +103,8 @@ TEST(ConsumerCrashTest, KilledConsumerEndsExactlyAsAnUninterruptedRun) {
     auto status = killed.Run({"consumer", "status", "weather", "--output", "json"});
     if (status.exit_code == 3) continue;  // killed before its first commit: no cursor yet
     ASSERT_EQ(status.exit_code, 0) << status.err;
-    for (auto& shard : nlohmann::json::parse(status.out)["shards"]) {
+    const nlohmann::json parsed = nlohmann::json::parse(status.out);  // keep the document alive
+    for (auto& shard : parsed["shards"]) {
       if (shard["cursor"].is_null()) continue;
       EXPECT_LE(std::stoull(shard["cursor"].get<std::string>()), std::stoull(shard["tip"].get<std::string>()));
     }

@@ -102,7 +102,8 @@ class CrashTest : public ::testing::Test {
     }
     auto status = Run({"consumer", "status", "crash", "--output", "json"});
     if (status.exit_code == 0) {
-      for (auto& s : json::parse(status.out)["shards"]) {
+      const json parsed = json::parse(status.out);  // a range-for over a temporary's member would dangle
+      for (auto& s : parsed["shards"]) {
         if (!s["cursor"].is_null()) {
           EXPECT_LE(std::stoull(s["cursor"].get<std::string>()), std::stoull(s["tip"].get<std::string>()));
         }
