@@ -1,8 +1,10 @@
 #include "tools/api_client.h"
 
+#include <cmath>
+
 #include "query/item_json.h"
-#include "stream/api_fields.h"
 #include "stream/shard_router.h"
+#include "tools/protocol/kinesis_codec.h"
 
 namespace freshet::cli {
 
@@ -37,110 +39,177 @@ Json AttributesJson(const std::vector<std::string>& attributes) {
 
 }  // namespace
 
-Result<stream::StreamDescription> StreamClient::Create(const std::string& name, uint32_t shards,
-                                                       uint32_t retention_hours) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("CreateStream", {{"StreamName", name},
-                                                               {"ShardCount", shards},
-                                                               {"RetentionPeriodHours", retention_hours}}));
-  return stream::StreamDescription::FromJson(r["Stream"].dump());
+namespace {
+
+StreamSummary SummaryOf(const Json& d) {
+  StreamSummary s;
+  s.name = d.value("StreamName", std::string());
+  s.open_shards = d.value("OpenShardCount", 0u);
+  s.retention_hours = d.value("RetentionPeriodHours", 0u);
+  s.created_ms = static_cast<uint64_t>(std::llround(d.value("StreamCreationTimestamp", 0.0) * 1000.0));
+  s.mode = d.contains("StreamModeDetails") ? d["StreamModeDetails"].value("StreamMode", std::string()) : "";
+  return s;
 }
 
-Result<std::vector<stream::StreamDescription>> StreamClient::List() {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("ListStreams", Json::object()));
-  std::vector<stream::StreamDescription> out;
-  for (const Json& s : r["Streams"]) {
-    FRESHET_ASSIGN_OR_RETURN(auto d, stream::StreamDescription::FromJson(s.dump()));
-    out.push_back(std::move(d));
+// freshet's log number for a sequence number freshet issued, else the text as it is.
+std::string PeopleSequence(const std::string& text) {
+  auto parsed = protocol::kinesis::ParseSequenceNumber(text);
+  return parsed ? std::to_string(parsed->sequence) : text;
+}
+
+bool IsUnknownOperation(const Status& s) { return s.message().rfind("UnknownOperationException", 0) == 0; }
+
+}  // namespace
+
+Result<StreamSummary> StreamClient::Create(const std::string& name, uint32_t shards, uint32_t retention_hours) {
+  FRESHET_RETURN_IF_ERROR(api_->Call(api::Kinesis("CreateStream"), {{"StreamName", name}, {"ShardCount", shards}}).status());
+  if (retention_hours != stream::kDefaultRetentionHours) FRESHET_RETURN_IF_ERROR(SetRetention(name, retention_hours));
+  return Get(name);
+}
+
+Result<std::vector<StreamSummary>> StreamClient::List() {
+  std::vector<StreamSummary> out;
+  Json request = Json::object();
+  for (;;) {
+    FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Kinesis("ListStreams"), request));
+    for (const Json& name : r.value("StreamNames", Json::array())) {
+      auto s = Get(name.get<std::string>());
+      if (!s.ok() && s.status().IsNotFound()) continue;  // deleted meanwhile
+      FRESHET_RETURN_IF_ERROR(s.status());
+      out.push_back(std::move(s.value()));
+    }
+    if (!r.value("HasMoreStreams", false) || !r.contains("NextToken")) return out;
+    request = {{"NextToken", r["NextToken"]}};
   }
-  return out;
 }
 
-Result<Json> StreamClient::Describe(const std::string& name) {
-  return api_->Call("DescribeStream", {{"StreamName", name}});
+Result<StreamSummary> StreamClient::Get(const std::string& name) {
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Kinesis("DescribeStreamSummary"), {{"StreamName", name}}));
+  return SummaryOf(r["StreamDescriptionSummary"]);
 }
 
-Result<stream::StreamDescription> StreamClient::Get(const std::string& name) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("DescribeStream", {{"StreamName", name}, {"Shards", false}}));
-  return stream::StreamDescription::FromJson(r["Stream"].dump());
+Result<Json> StreamClient::DescribeStats(const std::string& name) {
+  return api_->Call(api::Freshet("DescribeStreamStats"), {{"StreamName", name}});
 }
 
-Status StreamClient::Delete(const std::string& name) { return api_->Call("DeleteStream", {{"StreamName", name}}).status(); }
+Result<std::vector<std::string>> StreamClient::ShardIds(const std::string& name) {
+  std::vector<std::string> out;
+  Json request = {{"StreamName", name}};
+  for (;;) {
+    FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Kinesis("ListShards"), request));
+    for (const Json& s : r.value("Shards", Json::array())) out.push_back(s["ShardId"].get<std::string>());
+    if (!r.contains("NextToken")) return out;
+    request = {{"NextToken", r["NextToken"]}};
+  }
+}
+
+Status StreamClient::Delete(const std::string& name) {
+  return api_->Call(api::Kinesis("DeleteStream"), {{"StreamName", name}}).status();
+}
 
 Status StreamClient::SetRetention(const std::string& name, uint32_t hours) {
-  return api_->Call("UpdateRetention", {{"StreamName", name}, {"RetentionPeriodHours", hours}}).status();
+  FRESHET_ASSIGN_OR_RETURN(StreamSummary s, Get(name));
+  if (hours == s.retention_hours) return Status::OK();
+  const char* op = hours > s.retention_hours ? "IncreaseStreamRetentionPeriod" : "DecreaseStreamRetentionPeriod";
+  return api_->Call(api::Kinesis(op), {{"StreamName", name}, {"RetentionPeriodHours", hours}}).status();
 }
 
 Result<uint64_t> StreamClient::Trim(const std::string& name) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("TrimStream", {{"StreamName", name}}));
-  return r["RemovedRecords"].get<uint64_t>();
+  auto r = api_->Call(api::Freshet("TrimStream"), {{"StreamName", name}});
+  if (!r.ok() && IsUnknownOperation(r.status())) return uint64_t{0};
+  FRESHET_RETURN_IF_ERROR(r.status());
+  return (*r)["RemovedRecords"].get<uint64_t>();
 }
 
-Result<std::vector<stream::PutResult>> StreamClient::Put(const std::string& name,
-                                                         const std::vector<stream::PutRecord>& records) {
-  Json request = {{"StreamName", name}, {"Records", Json::array()}};
+Result<std::vector<PutAck>> StreamClient::Put(const std::string& name, const std::vector<stream::PutRecord>& records) {
+  Json list = Json::array();
   for (const auto& r : records) {
-    Json rj = {{"PartitionKey", r.partition_key}};
-    api::PutData(&rj, r.data);
+    Json rj = {{"PartitionKey", r.partition_key}, {"Data", query::EncodeBase64(r.data)}};
     if (r.explicit_hash_key) rj["ExplicitHashKey"] = *r.explicit_hash_key;
-    request["Records"].push_back(std::move(rj));
+    list.push_back(std::move(rj));
   }
-  FRESHET_ASSIGN_OR_RETURN(Json response, api_->Call("PutRecords", request));
-  std::vector<stream::PutResult> out;
+  FRESHET_ASSIGN_OR_RETURN(Json response, api_->Call(api::Kinesis("PutRecords"), {{"StreamName", name}, {"Records", std::move(list)}}));
+  if (response.value("FailedRecordCount", 0) != 0) {
+    // freshet puts a batch atomically; another Kinesis endpoint may fail single records.
+    for (const Json& r : response["Records"]) {
+      if (r.contains("ErrorCode")) {
+        return Status::FailedPrecondition("the endpoint refused records of the batch: " +
+                                          r["ErrorCode"].get<std::string>() + ": " + r.value("ErrorMessage", ""));
+      }
+    }
+  }
+  std::vector<PutAck> out;
   for (const Json& r : response["Records"]) {
-    FRESHET_ASSIGN_OR_RETURN(uint32_t shard, stream::ParseShardId(r["ShardId"].get<std::string>(), UINT32_MAX));
-    out.push_back({shard, std::stoull(r["SequenceNumber"].get<std::string>())});
+    out.push_back({r["ShardId"].get<std::string>(), PeopleSequence(r["SequenceNumber"].get<std::string>())});
   }
   return out;
 }
 
-Result<uint64_t> StreamClient::Resolve(const stream::StreamDescription& d, uint32_t shard,
-                                       const std::string& position) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("GetShardIterator", {{"StreamName", d.name},
-                                                                   {"ShardId", stream::ShardId(shard)},
-                                                                   {"Position", position}}));
-  std::string it = r["ShardIterator"].get<std::string>();
-  return std::stoull(it.substr(it.rfind('/') + 1));
+Result<std::string> StreamClient::Iterator(const std::string& name, const std::string& shard_id,
+                                           const std::string& position) {
+  FRESHET_ASSIGN_OR_RETURN(stream::Position p, stream::Position::Parse(position));
+  FRESHET_ASSIGN_OR_RETURN(uint32_t shard, stream::ParseShardId(shard_id, UINT32_MAX));
+  Json request = {{"StreamName", name}, {"ShardId", shard_id}};
+  switch (p.kind) {
+    case stream::Position::Kind::kTrimHorizon: request["ShardIteratorType"] = "TRIM_HORIZON"; break;
+    case stream::Position::Kind::kLatest: request["ShardIteratorType"] = "LATEST"; break;
+    case stream::Position::Kind::kAtSequence:
+    case stream::Position::Kind::kAfterSequence:
+      request["ShardIteratorType"] =
+          p.kind == stream::Position::Kind::kAtSequence ? "AT_SEQUENCE_NUMBER" : "AFTER_SEQUENCE_NUMBER";
+      request["StartingSequenceNumber"] = protocol::kinesis::SequenceNumberText(shard, p.sequence);
+      break;
+    case stream::Position::Kind::kAtTimestamp:
+      request["ShardIteratorType"] = "AT_TIMESTAMP";
+      request["Timestamp"] = static_cast<double>(p.timestamp_ms) / 1000.0;
+      break;
+  }
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Kinesis("GetShardIterator"), request));
+  return r["ShardIterator"].get<std::string>();
 }
 
-Result<std::vector<stream::Record>> StreamClient::Read(const stream::StreamDescription& d, uint32_t shard,
-                                                       uint64_t from, size_t limit) {
-  std::string iterator = std::to_string(d.id) + "/" + std::to_string(shard) + "/" + std::to_string(from);
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("GetRecords", {{"StreamName", d.name},
-                                                             {"ShardIterator", iterator},
-                                                             {"Limit", limit}}));
-  std::vector<stream::Record> out;
+Result<ReadPage> StreamClient::Read(const std::string& iterator, size_t limit) {
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Kinesis("GetRecords"), {{"ShardIterator", iterator}, {"Limit", limit}}));
+  ReadPage page;
   for (const Json& rj : r["Records"]) {
-    stream::Record rec;
-    rec.shard = shard;
-    rec.sequence = std::stoull(rj["SequenceNumber"].get<std::string>());
-    rec.arrival_ms = rj["ApproximateArrivalTimestamp"].get<uint64_t>();
+    ReadRecord rec;
+    const std::string seq = rj["SequenceNumber"].get<std::string>();
+    auto parsed = protocol::kinesis::ParseSequenceNumber(seq);
+    rec.shard_id = parsed ? stream::ShardId(parsed->shard) : "";
+    rec.sequence = PeopleSequence(seq);
+    rec.arrival_ms = static_cast<uint64_t>(std::llround(rj["ApproximateArrivalTimestamp"].get<double>() * 1000.0));
     rec.partition_key = rj["PartitionKey"].get<std::string>();
     if (rj.contains("ExplicitHashKey")) rec.explicit_hash_key = rj["ExplicitHashKey"].get<std::string>();
-    FRESHET_ASSIGN_OR_RETURN(rec.data, api::GetData(rj));
-    out.push_back(std::move(rec));
+    if (!query::DecodeBase64(rj["Data"].get<std::string>(), &rec.data)) {
+      return Status::Internal("the endpoint sent record data that is not base64");
+    }
+    page.records.push_back(std::move(rec));
   }
-  return out;
+  if (r.contains("NextShardIterator") && r["NextShardIterator"].is_string()) {
+    page.next_iterator = r["NextShardIterator"].get<std::string>();
+  }
+  return page;
 }
 
 Result<query::TableDescription> TableClient::Create(const std::string& spec_json) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("CreateTable", {{"Spec", spec_json}}));
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("CreateTable"), {{"Spec", spec_json}}));
   return query::DescriptionFromJson(r["Table"].dump());
 }
 
 Result<query::TableDescription> TableClient::CreateFromFlags(const std::string& name, const std::string& pk,
                                                              const std::string& sk) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("CreateTable",
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("CreateTable"),
                                               {{"TableName", name}, {"PartitionKey", pk}, {"SortKey", sk}}));
   return query::DescriptionFromJson(r["Table"].dump());
 }
 
 Result<query::TableDescription> TableClient::Get(const std::string& name) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("DescribeTable", {{"TableName", name}, {"Counts", false}}));
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("DescribeTable"), {{"TableName", name}, {"Counts", false}}));
   return query::DescriptionFromJson(r["Table"].dump());
 }
 
 Result<std::vector<query::TableDescription>> TableClient::List() {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("ListTables", Json::object()));
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("ListTables"), Json::object()));
   std::vector<query::TableDescription> out;
   for (const Json& t : r["Tables"]) {
     FRESHET_ASSIGN_OR_RETURN(auto d, query::DescriptionFromJson(t.dump()));
@@ -150,37 +219,37 @@ Result<std::vector<query::TableDescription>> TableClient::List() {
 }
 
 Result<query::TableStats> TableClient::Stats(const std::string& name) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("DescribeTable", {{"TableName", name}}));
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("DescribeTable"), {{"TableName", name}}));
   return query::TableStats{r["ItemCount"].get<uint64_t>(), r["SizeBytes"].get<uint64_t>()};
 }
 
-Status TableClient::Delete(const std::string& name) { return api_->Call("DeleteTable", {{"TableName", name}}).status(); }
+Status TableClient::Delete(const std::string& name) { return api_->Call(api::Freshet("DeleteTable"), {{"TableName", name}}).status(); }
 
 Result<std::optional<query::Item>> TableClient::GetItem(const std::string& table, const query::Item& key) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("GetItem", {{"TableName", table}, {"Key", TypedItem(key)}}));
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("GetItem"), {{"TableName", table}, {"Key", TypedItem(key)}}));
   if (!r.contains("Item")) return std::optional<query::Item>();
   FRESHET_ASSIGN_OR_RETURN(query::Item item, ItemOf(r["Item"]));
   return std::optional<query::Item>(std::move(item));
 }
 
 Status TableClient::PutItem(const std::string& table, const query::Item& item) {
-  return api_->Call("PutItem", {{"TableName", table}, {"Item", TypedItem(item)}}).status();
+  return api_->Call(api::Freshet("PutItem"), {{"TableName", table}, {"Item", TypedItem(item)}}).status();
 }
 
 Status TableClient::PutItems(const std::string& table, const std::vector<query::Item>& items) {
   Json request = {{"TableName", table}, {"Items", Json::array()}};
   for (const auto& item : items) request["Items"].push_back(TypedItem(item));
-  return api_->Call("BatchWriteItem", request).status();
+  return api_->Call(api::Freshet("BatchWriteItem"), request).status();
 }
 
 Result<bool> TableClient::DeleteItem(const std::string& table, const query::Item& key) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("DeleteItem", {{"TableName", table}, {"Key", TypedItem(key)}}));
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("DeleteItem"), {{"TableName", table}, {"Key", TypedItem(key)}}));
   return r["Existed"].get<bool>();
 }
 
 Result<query::Item> TableClient::UpdateItem(const std::string& table, const query::Item& key, const query::Item& set,
                                             const std::vector<std::string>& remove) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("UpdateItem", {{"TableName", table},
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("UpdateItem"), {{"TableName", table},
                                                              {"Key", TypedItem(key)},
                                                              {"Set", TypedItem(set)},
                                                              {"Remove", remove}}));
@@ -200,12 +269,12 @@ Result<query::Page> TableClient::Query(const std::string& table, const query::Qu
     if (q.condition->op == query::SortKeyCondition::Op::kBetween) values.push_back(TypedValue(q.condition->value2));
     request["Condition"] = {{"Op", kOps[static_cast<int>(q.condition->op)]}, {"Values", values}};
   }
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("Query", request));
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("Query"), request));
   return PageOf(r);
 }
 
 Result<query::Page> TableClient::Scan(const std::string& table, const query::ScanRequest& s) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call("Scan", {{"TableName", table},
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("Scan"), {{"TableName", table},
                                                        {"Limit", s.limit},
                                                        {"StartAfter", s.start_after},
                                                        {"Attributes", AttributesJson(s.attributes)}}));

@@ -9,29 +9,66 @@
 
 #include "query/table_description.h"
 #include "query/table_store.h"
-#include "stream/api.h"
+#include "tools/transport/api.h"
 #include "stream/stream_log.h"
 #include "stream/stream_reader.h"
 
 namespace freshet::cli {
 
+// A stream as the CLI shows it (DescribeStreamSummary).
+struct StreamSummary {
+  std::string name;
+  uint32_t open_shards = 0;
+  uint32_t retention_hours = 0;
+  uint64_t created_ms = 0;
+  std::string mode;  // PROVISIONED or ON_DEMAND
+};
+
+// A put acknowledged: the shard and the sequence number as people read them (freshet's log
+// number, e.g. "17", when the endpoint is a freshet; AWS's long text otherwise).
+struct PutAck {
+  std::string shard_id;
+  std::string sequence;
+};
+
+// A record read back; `sequence` as in PutAck.
+struct ReadRecord {
+  std::string shard_id;
+  std::string sequence;
+  uint64_t arrival_ms = 0;
+  std::string partition_key;
+  std::optional<std::string> explicit_hash_key;
+  std::string data;
+};
+
+struct ReadPage {
+  std::vector<ReadRecord> records;
+  std::optional<std::string> next_iterator;  // absent at the end of a closed shard
+};
+
+// Stream commands over the Kinesis API (plus freshet's own operations where AWS has none), so
+// they work against a freshet in process, its owner, or any Kinesis endpoint.
 class StreamClient {
  public:
   explicit StreamClient(api::Api* api) : api_(api) {}
-  Result<stream::StreamDescription> Create(const std::string& name, uint32_t shards, uint32_t retention_hours);
-  Result<std::vector<stream::StreamDescription>> List();
-  // The description and per-shard facts (DescribeStream's response).
-  Result<api::Json> Describe(const std::string& name);
-  Result<stream::StreamDescription> Get(const std::string& name);
+  // CreateStream, then the retention if it is not Kinesis's default of 24 hours.
+  Result<StreamSummary> Create(const std::string& name, uint32_t shards, uint32_t retention_hours);
+  Result<std::vector<StreamSummary>> List();
+  Result<StreamSummary> Get(const std::string& name);
+  // Freshet's DescribeStreamStats (per-shard first/last sequence numbers and record counts).
+  Result<api::Json> DescribeStats(const std::string& name);
+  // Every shard id of the stream, open and closed, in order (ListShards).
+  Result<std::vector<std::string>> ShardIds(const std::string& name);
   Status Delete(const std::string& name);
   Status SetRetention(const std::string& name, uint32_t hours);
+  // Removes expired records now (a freshet operation; 0 from endpoints that do not have it).
   Result<uint64_t> Trim(const std::string& name);
-  // One atomic, durable batch; results in input order.
-  Result<std::vector<stream::PutResult>> Put(const std::string& name, const std::vector<stream::PutRecord>& records);
-  // The first sequence number to read for `position` ("trim-horizon", "at:5", ...).
-  Result<uint64_t> Resolve(const stream::StreamDescription& d, uint32_t shard, const std::string& position);
-  Result<std::vector<stream::Record>> Read(const stream::StreamDescription& d, uint32_t shard, uint64_t from,
-                                           size_t limit);
+  // One atomic, durable batch (PutRecords); acknowledgements in input order.
+  Result<std::vector<PutAck>> Put(const std::string& name, const std::vector<stream::PutRecord>& records);
+  // A shard iterator for `position` ("trim-horizon", "latest", "at:SEQ", "after:SEQ",
+  // "timestamp:ISO8601" with freshet's log numbers as SEQ).
+  Result<std::string> Iterator(const std::string& name, const std::string& shard_id, const std::string& position);
+  Result<ReadPage> Read(const std::string& iterator, size_t limit);
 
  private:
   api::Api* api_;

@@ -6,8 +6,7 @@
 #include <exception>
 #include <map>
 
-#include "stream/local_api.h"
-#include "stream/owner_socket.h"
+#include "tools/transport/owner_socket.h"
 
 namespace freshet::cli {
 
@@ -24,14 +23,23 @@ Result<std::unique_ptr<storage::Db>> Context::OpenWriter() const {
   return storage::Db::Open(DataDir(), options);
 }
 
+std::string Context::Endpoint() const {
+  if (!endpoint_flag.empty()) return endpoint_flag;
+  const char* env = std::getenv("FRESHET_ENDPOINT");
+  return env ? env : "";
+}
+
 Result<api::Api*> Context::Api() {
   if (!api_) {
-    auto owner = api::OwnerClient::Connect(DataDir());
+    if (!Endpoint().empty()) {
+      return Status::InvalidArgument("TEMP: --endpoint is wired up when the HTTP client lands");
+    }
+    auto owner = transport::OwnerEndpoint::Connect(DataDir());
     if (owner.ok()) {
-      api_ = std::move(owner.value());
+      api_ = std::make_unique<api::Api>(std::move(owner.value()));
       has_owner_ = true;
     } else if (owner.status().IsNotFound()) {
-      api_ = std::make_unique<api::LocalApi>(DataDir(), !no_sync);
+      api_ = std::make_unique<api::Api>(std::make_unique<transport::LocalEndpoint>(DataDir(), !no_sync));
     } else {
       return owner.status();
     }

@@ -11,12 +11,13 @@
 
 #include "storage/db.h"
 #include "storage/status.h"
-#include "stream/api.h"
+#include "tools/transport/api.h"
 
 namespace freshet::cli {
 
 struct Context {
   std::string data_dir_flag;  // --data-dir
+  std::string endpoint_flag;  // --endpoint
   bool no_sync = false;       // --no-sync
   Status result;              // set by the command that ran; main turns it into an exit code
 
@@ -25,9 +26,12 @@ struct Context {
   // Opens the data directory for writing (creating it). FailedPrecondition if held elsewhere.
   Result<std::unique_ptr<storage::Db>> OpenWriter() const;
 
-  // What commands run their operations through: the owner of the data directory if one is
-  // live (`freshet serve`, `consume --follow`), else this process, opening the directory as
-  // each operation needs. Owned by the context.
+  // --endpoint, else $FRESHET_ENDPOINT, else empty (no HTTP endpoint).
+  std::string Endpoint() const;
+
+  // What commands run their operations through: the HTTP endpoint if one is named (--endpoint);
+  // else the owner of the data directory if one is live (`freshet serve`, `consume --follow`);
+  // else this process, opening the directory as each operation needs. Owned by the context.
   Result<api::Api*> Api();
   bool has_owner() const { return has_owner_; }
 

@@ -52,7 +52,7 @@ Status Consume(Context* ctx, const ConsumeArgs& a) {
 
 Status List(Context* ctx, const ConsumeArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
-  auto listed = api->Call("ListConsumers", api::Json::object());
+  auto listed = api->Call(api::Freshet("ListConsumers"), api::Json::object());
   if (!listed.ok() && !listed.status().IsNotFound()) return listed.status();
   // No data directory yet: no consumers.
   api::Json consumers = listed.ok() ? (*listed)["Consumers"] : api::Json::array();
@@ -73,7 +73,7 @@ Status List(Context* ctx, const ConsumeArgs& a) {
 
 Status StatusCmd(Context* ctx, const ConsumeArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
-  FRESHET_ASSIGN_OR_RETURN(api::Json r, api->Call("DescribeConsumer", {{"ConsumerName", a.name}}));
+  FRESHET_ASSIGN_OR_RETURN(api::Json r, api->Call(api::Freshet("DescribeConsumer"), {{"ConsumerName", a.name}}));
   if (a.output == "json") {
     nlohmann::json shards = nlohmann::json::array();
     for (auto& l : r["Shards"]) {
@@ -99,7 +99,7 @@ Status StatusCmd(Context* ctx, const ConsumeArgs& a) {
 
 Status Reset(Context* ctx, const ConsumeArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
-  FRESHET_ASSIGN_OR_RETURN(api::Json r, api->Call("ResetConsumer", {{"ConsumerName", a.name}, {"To", a.to}}));
+  FRESHET_ASSIGN_OR_RETURN(api::Json r, api->Call(api::Freshet("ResetConsumer"), {{"ConsumerName", a.name}, {"To", a.to}}));
   std::cout << "consumer " << a.name << " reset to " << a.to << " on stream " << r["StreamName"].get<std::string>()
             << "\n";
   return Status::OK();

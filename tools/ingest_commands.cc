@@ -25,7 +25,7 @@ static_assert(ingest::kMaxPartitionKeyChars == stream::kMaxPartitionKeyChars);
 // Puts each batch from ingest/ into one stream.
 class StreamSink : public ingest::RecordSink {
  public:
-  StreamSink(StreamClient* log, stream::StreamDescription stream) : log_(log), stream_(std::move(stream)) {}
+  StreamSink(StreamClient* log, StreamSummary stream) : log_(log), stream_(std::move(stream)) {}
   Status Put(std::vector<ingest::PendingRecord>&& records) override {
     std::vector<stream::PutRecord> batch;
     batch.reserve(records.size());
@@ -35,11 +35,11 @@ class StreamSink : public ingest::RecordSink {
 
  private:
   StreamClient* log_;
-  stream::StreamDescription stream_;
+  StreamSummary stream_;
 };
 
-Result<stream::StreamDescription> ExistingStream(StreamClient* log, const std::string& name) {
-  Result<stream::StreamDescription> d = log->Get(name);
+Result<StreamSummary> ExistingStream(StreamClient* log, const std::string& name) {
+  Result<StreamSummary> d = log->Get(name);
   if (!d.ok() && d.status().IsNotFound()) {
     return Status::NotFound("stream '" + name + "' does not exist; create it first: freshet stream create " + name);
   }
@@ -55,7 +55,7 @@ Status IngestFiles(Context* ctx, const FileArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(ingest::Format format, ingest::ParseFormatName(a.format));
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
   StreamClient log(api);
-  FRESHET_ASSIGN_OR_RETURN(stream::StreamDescription d, ExistingStream(&log, a.stream));
+  FRESHET_ASSIGN_OR_RETURN(StreamSummary d, ExistingStream(&log, a.stream));
   InstallStopHandlers();
   StreamSink sink(&log, d);
   ingest::FileIngestOptions options;
@@ -159,7 +159,7 @@ Status IngestNoaa(Context* ctx, const NoaaArgs& a) {
   options.should_stop = StopRequested;
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
   StreamClient log(api);
-  FRESHET_ASSIGN_OR_RETURN(stream::StreamDescription d, ExistingStream(&log, a.stream));
+  FRESHET_ASSIGN_OR_RETURN(StreamSummary d, ExistingStream(&log, a.stream));
   InstallStopHandlers();
   StreamSink sink(&log, d);
   ingest::StationNameCache cache("");  // kept in the `stations` table, not a file
@@ -198,7 +198,7 @@ void AddIngestCommands(CLI::App* app, Context* ctx) {
   noaa->add_option("--end", na->end, "last day, YYYY-MM-DD (inclusive)")->required();
   noaa->add_option("--datatypes", na->datatypes, "comma-separated elements, e.g. PRCP,SNOW,TMIN,TMAX (default all)");
   noaa->add_option("--token", na->token, "CDO token (default $NOAA_TOKEN)");
-  noaa->add_option("--endpoint", na->endpoint, "API base URL (default " + std::string(ingest::kDefaultCdoEndpoint) + ")");
+  noaa->add_option("--cdo-endpoint", na->endpoint, "CDO API base URL (default " + std::string(ingest::kDefaultCdoEndpoint) + ")");
   noaa->callback([ctx, na] { ctx->result = Guard([&] { return IngestNoaa(ctx, *na); }); });
 }
 

@@ -16,6 +16,11 @@ int main(int argc, char** argv) {
   Context ctx;
   app.add_option("--data-dir", ctx.data_dir_flag,
                  "data directory (default: $FRESHET_DATA_DIR, else ./freshet-data)");
+  app.add_option("--endpoint", ctx.endpoint_flag,
+                 "send every operation to this AWS-protocol HTTP endpoint (another freshet serve --http, or a "
+                 "Kinesis-compatible service) instead of the data directory (default: $FRESHET_ENDPOINT); "
+                 "requests are signed with SigV4 using the standard AWS credentials (environment or "
+                 "~/.aws/credentials), or dummy ones when none are set");
   app.add_flag("--no-sync", ctx.no_sync,
                "acknowledge writes before they are fsynced: much faster, but a power cut may lose "
                "the most recent acknowledged writes (a process crash does not)");

@@ -6,11 +6,11 @@
 #include <string_view>
 #include <vector>
 
-#include "stream/api_fields.h"  // IsValidUtf8
+#include "tools/protocol/freshet_fields.h"  // IsValidUtf8
 
 namespace freshet::cli {
 
-using api::IsValidUtf8;
+using protocol::IsValidUtf8;
 
 // Prints `rows` under `headers` in left-aligned columns separated by two spaces.
 void PrintTable(std::ostream& out, const std::vector<std::string>& headers,

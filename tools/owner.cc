@@ -6,13 +6,13 @@
 #include <iostream>
 #include <thread>
 
-#include "stream/local_api.h"
-#include "stream/owner_socket.h"
+#include "tools/protocol/dispatcher.h"
+#include "tools/transport/owner_socket.h"
 
 namespace freshet::cli {
 
 Status CheckNoOwner(Context* ctx) {
-  auto owner = api::OwnerClient::Connect(ctx->DataDir());
+  auto owner = transport::OwnerEndpoint::Connect(ctx->DataDir());
   if (owner.ok()) {
     return Status::FailedPrecondition("data directory " + ctx->DataDir() +
                                       " is owned by a running freshet serve or consume --follow; run the pipeline "
@@ -30,10 +30,11 @@ Status RunOwner(Context* ctx, std::vector<stream::PipelineSpec> pipelines, const
     FRESHET_ASSIGN_OR_RETURN(auto c, stream::Consumer::Open(&log, std::move(spec), options));
     consumers.push_back(std::move(c));
   }
-  api::LocalApi local(&log);
-  FRESHET_ASSIGN_OR_RETURN(auto server, api::OwnerServer::Start(ctx->DataDir(), &local));
+  protocol::Engine engine(&log);
+  protocol::Dispatcher dispatcher(&engine, protocol::Settings{});
+  FRESHET_ASSIGN_OR_RETURN(auto server, transport::OwnerServer::Start(ctx->DataDir(), &dispatcher));
   std::cerr << "freshet: serving " << ctx->DataDir() << " (pid " << getpid() << ") on "
-            << api::SocketPath(ctx->DataDir());
+            << transport::SocketPath(ctx->DataDir());
   for (auto& c : consumers) std::cerr << ", consumer " << c->spec().consumer;
   std::cerr << "; stop with SIGINT or SIGTERM\n";
 

@@ -22,9 +22,17 @@ struct StreamArgs {
 Status Create(Context* ctx, const StreamArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
   FRESHET_ASSIGN_OR_RETURN(auto d, StreamClient(api).Create(a.name, a.shards, a.retention_hours));
-  std::cout << "created stream " << d.name << " with " << d.shard_count << " shard"
-            << (d.shard_count == 1 ? "" : "s") << ", retention " << d.retention_hours << " h\n";
+  std::cout << "created stream " << d.name << " with " << d.open_shards << " shard"
+            << (d.open_shards == 1 ? "" : "s") << ", retention " << d.retention_hours << " h\n";
   return Status::OK();
+}
+
+nlohmann::json SummaryJson(const StreamSummary& d) {
+  return {{"name", d.name},
+          {"shard_count", d.open_shards},
+          {"retention_hours", d.retention_hours},
+          {"created_ms", d.created_ms},
+          {"mode", d.mode}};
 }
 
 Status List(Context* ctx, const StreamArgs& a) {
@@ -32,16 +40,16 @@ Status List(Context* ctx, const StreamArgs& a) {
   auto listed = StreamClient(api).List();
   if (!listed.ok() && !listed.status().IsNotFound()) return listed.status();
   // No data directory yet: no streams.
-  auto streams = listed.ok() ? std::move(listed.value()) : std::vector<stream::StreamDescription>{};
+  auto streams = listed.ok() ? std::move(listed.value()) : std::vector<StreamSummary>{};
   if (a.output == "json") {
     nlohmann::json j = nlohmann::json::array();
-    for (auto& d : streams) j.push_back(nlohmann::json::parse(d.ToJson()));
+    for (auto& d : streams) j.push_back(SummaryJson(d));
     std::cout << j.dump() << "\n";
     return Status::OK();
   }
   std::vector<std::vector<std::string>> rows;
   for (auto& d : streams) {
-    rows.push_back({d.name, std::to_string(d.shard_count), std::to_string(d.retention_hours)});
+    rows.push_back({d.name, std::to_string(d.open_shards), std::to_string(d.retention_hours)});
   }
   PrintTable(std::cout, {"NAME", "SHARDS", "RETENTION_HOURS"}, rows);
   return Status::OK();
@@ -49,11 +57,12 @@ Status List(Context* ctx, const StreamArgs& a) {
 
 Status Describe(Context* ctx, const StreamArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
-  FRESHET_ASSIGN_OR_RETURN(api::Json r, StreamClient(api).Describe(a.name));
-  FRESHET_ASSIGN_OR_RETURN(auto d, stream::StreamDescription::FromJson(r["Stream"].dump()));
+  StreamClient client(api);
+  FRESHET_ASSIGN_OR_RETURN(StreamSummary d, client.Get(a.name));
+  FRESHET_ASSIGN_OR_RETURN(api::Json r, client.DescribeStats(a.name));
   auto text = [](const api::Json& s, const char* field) { return s.value(field, std::string()); };
   if (a.output == "json") {
-    nlohmann::json j = nlohmann::json::parse(d.ToJson());
+    nlohmann::json j = SummaryJson(d);
     j["shards"] = nlohmann::json::array();
     for (auto& s : r["Shards"]) {
       nlohmann::json sj = {{"shard_id", s["ShardId"]},
@@ -68,7 +77,7 @@ Status Describe(Context* ctx, const StreamArgs& a) {
     std::cout << j.dump() << "\n";
     return Status::OK();
   }
-  std::cout << "stream " << d.name << ": " << d.shard_count << " shards, retention " << d.retention_hours
+  std::cout << "stream " << d.name << ": " << d.open_shards << " shards, retention " << d.retention_hours
             << " h, created " << FormatIsoMs(d.created_ms) << "\n";
   std::vector<std::vector<std::string>> rows;
   for (auto& s : r["Shards"]) {

@@ -7,10 +7,10 @@
 
 namespace freshet::cli {
 
-nlohmann::json RecordJson(const stream::Record& r) {
+nlohmann::json RecordJson(const ReadRecord& r) {
   nlohmann::json j;
-  j["shard_id"] = stream::ShardId(r.shard);
-  j["sequence_number"] = std::to_string(r.sequence);
+  j["shard_id"] = r.shard_id;
+  j["sequence_number"] = r.sequence;
   j["partition_key"] = r.partition_key;
   if (r.explicit_hash_key) j["explicit_hash_key"] = *r.explicit_hash_key;
   j["arrival_ms"] = r.arrival_ms;
@@ -23,9 +23,9 @@ nlohmann::json RecordJson(const stream::Record& r) {
   return j;
 }
 
-nlohmann::json AckJson(const stream::PutResult& result, const std::string& partition_key) {
-  return {{"shard_id", stream::ShardId(result.shard)},
-          {"sequence_number", std::to_string(result.sequence)},
+nlohmann::json AckJson(const PutAck& ack, const std::string& partition_key) {
+  return {{"shard_id", ack.shard_id},
+          {"sequence_number", ack.sequence},
           {"partition_key", partition_key}};
 }
 

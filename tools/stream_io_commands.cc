@@ -21,11 +21,11 @@ struct PutArgs {
   size_t batch = stream::kMaxBatchRecords;
 };
 
-void PrintAcks(const std::vector<stream::PutResult>& results, const std::vector<stream::PutRecord>& records,
+void PrintAcks(const std::vector<PutAck>& results, const std::vector<stream::PutRecord>& records,
                const std::string& output) {
   for (size_t i = 0; i < results.size(); ++i) {
     if (output == "text") {
-      std::cout << stream::ShardId(results[i].shard) << " " << results[i].sequence << "\n";
+      std::cout << results[i].shard_id << " " << results[i].sequence << "\n";
     } else {
       std::cout << AckJson(results[i], records[i].partition_key).dump() << "\n";
     }
@@ -116,6 +116,7 @@ Status Put(Context* ctx, const PutArgs& a) {
   if (!a.file.empty()) return PutFile(ctx, a, &log, a.name);
   stream::PutRecord record{a.partition_key, a.data, std::nullopt};
   if (!a.explicit_hash_key.empty()) record.explicit_hash_key = a.explicit_hash_key;
+  FRESHET_RETURN_IF_ERROR(stream::ValidateRecord(record));
   FRESHET_ASSIGN_OR_RETURN(auto results, log.Put(a.name, {record}));
   PrintAcks(results, {record}, a.output == "summary" ? "text" : a.output);
   return Status::OK();
@@ -127,7 +128,7 @@ struct ReadArgs {
   bool follow = false;
 };
 
-void PrintRecords(const std::vector<stream::Record>& records, const std::string& output, nlohmann::json* all,
+void PrintRecords(const std::vector<ReadRecord>& records, const std::string& output, nlohmann::json* all,
                   std::vector<std::vector<std::string>>* rows) {
   for (const auto& r : records) {
     if (output == "jsonl") {
@@ -137,8 +138,7 @@ void PrintRecords(const std::vector<stream::Record>& records, const std::string&
     } else {
       std::string data = IsValidUtf8(r.data) ? r.data : "base64:" + Base64Encode(r.data);
       if (data.size() > 80) data = data.substr(0, 77) + "...";
-      rows->push_back({stream::ShardId(r.shard), std::to_string(r.sequence), r.partition_key,
-                       FormatIsoMs(r.arrival_ms), data});
+      rows->push_back({r.shard_id, r.sequence, r.partition_key, FormatIsoMs(r.arrival_ms), data});
     }
   }
 }
@@ -147,17 +147,17 @@ Status Read(Context* ctx, const ReadArgs& a) {
   FRESHET_RETURN_IF_ERROR(stream::Position::Parse(a.from).status());
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
   StreamClient log(api);
-  FRESHET_ASSIGN_OR_RETURN(auto d, log.Get(a.name));
-  std::vector<uint32_t> shards;
+  std::vector<std::string> shards;
   if (!a.shard.empty()) {
-    FRESHET_ASSIGN_OR_RETURN(uint32_t s, stream::ParseShardId(a.shard, d.shard_count));
-    shards.push_back(s);
+    FRESHET_ASSIGN_OR_RETURN(uint32_t s, stream::ParseShardId(a.shard, UINT32_MAX));
+    shards.push_back(stream::ShardId(s));
   } else {
-    for (uint32_t s = 0; s < d.shard_count; ++s) shards.push_back(s);
+    FRESHET_ASSIGN_OR_RETURN(shards, log.ShardIds(a.name));
   }
-  std::vector<uint64_t> next(shards.size());
+  // One iterator per shard; an empty one once a closed shard has been read to its end.
+  std::vector<std::optional<std::string>> iterators(shards.size());
   for (size_t i = 0; i < shards.size(); ++i) {
-    FRESHET_ASSIGN_OR_RETURN(next[i], log.Resolve(d, shards[i], a.from));
+    FRESHET_ASSIGN_OR_RETURN(iterators[i], log.Iterator(a.name, shards[i], a.from));
   }
   const std::string output = a.follow && a.output != "jsonl" ? "jsonl" : a.output;
   nlohmann::json all = nlohmann::json::array();
@@ -169,12 +169,13 @@ Status Read(Context* ctx, const ReadArgs& a) {
   while (printed < limit) {
     size_t got = 0;
     for (size_t i = 0; i < shards.size() && printed < limit; ++i) {
-      FRESHET_ASSIGN_OR_RETURN(auto records, log.Read(d, shards[i], next[i], std::min<size_t>(limit - printed, 1000)));
-      if (records.empty()) continue;
-      next[i] = records.back().sequence + 1;
-      printed += records.size();
-      got += records.size();
-      PrintRecords(records, output, &all, &rows);
+      if (!iterators[i]) continue;
+      FRESHET_ASSIGN_OR_RETURN(ReadPage page, log.Read(*iterators[i], std::min<size_t>(limit - printed, 1000)));
+      iterators[i] = page.next_iterator;
+      for (auto& r : page.records) r.shard_id = shards[i];
+      printed += page.records.size();
+      got += page.records.size();
+      PrintRecords(page.records, output, &all, &rows);
     }
     if (!a.follow) {
       if (got == 0) break;

@@ -120,7 +120,7 @@ TEST_F(StreamCliTest, ErrorsAreOneLineWithExitCodes) {
   ASSERT_EQ(Run({"stream", "create", "s"}).exit_code, 0);
   r = Run({"stream", "create", "s"});
   EXPECT_EQ(r.exit_code, 4);
-  EXPECT_EQ(r.err, "freshet: stream 's' already exists\n");
+  EXPECT_EQ(r.err, "freshet: Stream s under account 000000000000 already exists.\n");
   r = Run({"stream", "put", "s", "--partition-key", std::string(257, 'k'), "--data", "x"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("partition key must be 1 to 256 characters"), std::string::npos);
@@ -188,7 +188,7 @@ TEST_F(StreamCliTest, CommandsGoThroughALiveOwner) {
   // Errors come back as they would have been printed alone.
   auto missing = Run({"stream", "describe", "nope"});
   EXPECT_EQ(missing.exit_code, 3);
-  EXPECT_EQ(missing.err, "freshet: stream 'nope' does not exist\n");
+  EXPECT_EQ(missing.err, "freshet: Stream nope under account 000000000000 not found.\n");
   // A command that needs the directory for itself is told who has it.
   auto consume = Run({"consume", "--pipeline", "sensors"});
   EXPECT_EQ(consume.exit_code, 5);

@@ -1,12 +1,13 @@
-// Fuzzes the owner's request dispatcher: api::LocalApi over a writer Db, as the owner runs it
-// for every client request. Whatever the request, Call must return a response or a Status:
-// never crash, throw, hang or leak.
+// Fuzzes the operation registry's dispatcher over a writer Db, as the owner and the HTTP server
+// run it for every client request. Whatever the request, Dispatch must return a response or an
+// AWS error reply: never crash, throw, hang or leak.
 //
-// Input: up to kMaxOps lines "OP JSON". OP is one of kOps when it names one, else
-// kOps[OP's length % size] (so mutations of the name still reach an operation); JSON that does
-// not parse is passed as a JSON string, which Call must refuse. Example:
+// Input: up to kMaxOps lines "OP JSON". OP is an operation's name (in any service of the
+// registry) when it names one, else the registry's operation number OP's length % size (so
+// mutations of the name still reach an operation); JSON that does not parse is passed as a JSON
+// string, which Dispatch must refuse. Example:
 //   CreateStream {"StreamName":"s","ShardCount":2}
-//   PutRecords {"StreamName":"s","Records":[{"PartitionKey":"k","Data":"x"}]}
+//   PutRecords {"StreamName":"s","Records":[{"PartitionKey":"k","Data":"eA=="}]}
 //
 // The Db (in a fresh temp dir, sync off) is opened once per process. After every input all
 // streams and tables are deleted again, so each input starts from an empty store (ids keep
@@ -24,23 +25,13 @@
 #include <string_view>
 
 #include "storage/db.h"
-#include "stream/api.h"
-#include "stream/local_api.h"
 #include "stream/stream_log.h"
+#include "tools/protocol/dispatcher.h"
 
-namespace freshet::api {
+namespace freshet::protocol {
 namespace {
 
 constexpr size_t kMaxOps = 16;
-
-constexpr std::string_view kOps[] = {
-    "CreateStream",  "DeleteStream",   "ListStreams",    "DescribeStream",   "UpdateRetention",
-    "TrimStream",    "PutRecords",     "GetShardIterator", "GetRecords",     "CreateTable",
-    "DeleteTable",   "ListTables",     "DescribeTable",  "PutItem",          "GetItem",
-    "DeleteItem",    "UpdateItem",     "BatchWriteItem", "Query",            "Scan",
-    "ListConsumers", "DescribeConsumer", "ResetConsumer",
-};
-constexpr size_t kOpCount = sizeof(kOps) / sizeof(kOps[0]);
 
 struct Owner {
   Owner() {
@@ -54,38 +45,41 @@ struct Owner {
     if (!opened.ok()) std::abort();
     db = std::move(*opened);
     log = std::make_unique<stream::StreamLog>(db.get());
-    api = std::make_unique<LocalApi>(log.get());
+    engine = std::make_unique<Engine>(log.get());
+    dispatcher = std::make_unique<Dispatcher>(engine.get(), Settings{});
   }
   ~Owner() {
-    api.reset();
+    dispatcher.reset();
+    engine.reset();
     log.reset();
     db.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
   }
 
+  Reply Call(std::string_view target, const Json& request) {
+    return dispatcher->Dispatch(target, request, RequestContext{});
+  }
+
   // Deletes every stream and table, so the next input starts from an empty store.
   void Reset() {
-    if (auto streams = api->Call("ListStreams", Json::object()); streams.ok()) {
-      for (const Json& s : (*streams)["Streams"]) {
-        if (!api->Call("DeleteStream", Json{{"StreamName", s["name"]}}).ok()) std::abort();
-      }
-    } else {
-      std::abort();
+    Reply streams = Call(Target(Service::kKinesis, "ListStreams"), {{"Limit", 10000}});
+    if (!streams.ok()) std::abort();
+    for (const Json& name : streams.body["StreamNames"]) {
+      if (!Call(Target(Service::kKinesis, "DeleteStream"), {{"StreamName", name}}).ok()) std::abort();
     }
-    if (auto tables = api->Call("ListTables", Json::object()); tables.ok()) {
-      for (const Json& t : (*tables)["Tables"]) {
-        if (!api->Call("DeleteTable", Json{{"TableName", t["name"]}}).ok()) std::abort();
-      }
-    } else {
-      std::abort();
+    Reply tables = Call(Target(Service::kFreshet, "ListTables"), Json::object());
+    if (!tables.ok()) std::abort();
+    for (const Json& t : tables.body["Tables"]) {
+      if (!Call(Target(Service::kFreshet, "DeleteTable"), {{"TableName", t["name"]}}).ok()) std::abort();
     }
   }
 
   std::string dir;
   std::unique_ptr<storage::Db> db;
   std::unique_ptr<stream::StreamLog> log;
-  std::unique_ptr<LocalApi> api;
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<Dispatcher> dispatcher;
 };
 
 Owner& TheOwner() {
@@ -93,18 +87,22 @@ Owner& TheOwner() {
   return owner;
 }
 
-std::string_view OpFor(std::string_view name) {
-  for (std::string_view op : kOps) {
-    if (op == name) return op;
+// The target of the operation `name` names, else one picked by the name's length.
+std::string TargetFor(std::string_view name) {
+  const auto& ops = Registry::Get().operations();
+  for (const auto& [target, op] : ops) {
+    if (op.name == name) return target;
   }
-  return kOps[name.size() % kOpCount];
+  auto it = ops.begin();
+  std::advance(it, name.size() % ops.size());
+  return it->first;
 }
 
 }  // namespace
-}  // namespace freshet::api
+}  // namespace freshet::protocol
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace freshet::api;
+  using namespace freshet::protocol;
   Owner& owner = TheOwner();
   std::string_view input(reinterpret_cast<const char*>(data), size);
   for (size_t n = 0; n < kMaxOps && !input.empty(); ++n) {
@@ -112,16 +110,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view line = input.substr(0, eol);
     input = eol == std::string_view::npos ? std::string_view() : input.substr(eol + 1);
     size_t space = line.find(' ');
-    std::string_view op = OpFor(line.substr(0, space));
+    std::string target = TargetFor(line.substr(0, space));
     std::string_view body = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
     Json request = Json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (request.is_discarded()) request = Json(std::string(body.begin(), body.end()));
-    freshet::Result<Json> response = owner.api->Call(op, request);
-    // The reply frame exactly as OwnerServer writes it (a strict dump: a response or error
-    // message that is not valid UTF-8 throws there, in the owner's client thread).
-    std::string reply = response.ok() ? Json{{"ok", true}, {"response", std::move(response.value())}}.dump()
-                                      : Json{{"ok", false}, {"error", StatusToJson(response.status())}}.dump();
-    (void)reply;
+    Reply reply = owner.Call(target, request);
+    // The reply frame exactly as the owner's socket and the HTTP server write it (a strict dump:
+    // a response or error message that is not valid UTF-8 throws there, in a server thread).
+    std::string frame = Json{{"status", reply.http_status}, {"body", std::move(reply.body)}}.dump();
+    (void)frame;
   }
   owner.Reset();
   return 0;

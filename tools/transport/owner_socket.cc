@@ -1,4 +1,4 @@
-#include "stream/owner_socket.h"
+#include "tools/transport/owner_socket.h"
 
 #include <errno.h>
 #include <sys/socket.h>
@@ -8,7 +8,7 @@
 
 #include <cstring>
 
-namespace freshet::api {
+namespace freshet::transport {
 namespace {
 
 bool WriteAll(int fd, const char* p, size_t n) {
@@ -62,13 +62,18 @@ Result<sockaddr_un> Address(const std::string& path) {
   return addr;
 }
 
-std::string ErrorFrame(const Status& s) { return Json{{"ok", false}, {"error", StatusToJson(s)}}.dump(); }
+std::string ReplyFrame(const Reply& reply) { return Json{{"status", reply.http_status}, {"body", reply.body}}.dump(); }
+
+std::string ErrorFrame(const std::string& type, const std::string& message) {
+  return ReplyFrame(protocol::ErrorReply(protocol::AwsError::Client(type, message)));
+}
 
 }  // namespace
 
 std::string SocketPath(const std::string& data_dir) { return data_dir + "/freshet.sock"; }
 
-Result<std::unique_ptr<OwnerServer>> OwnerServer::Start(const std::string& data_dir, Api* api) {
+Result<std::unique_ptr<OwnerServer>> OwnerServer::Start(const std::string& data_dir,
+                                                        const protocol::Dispatcher* dispatcher) {
   const std::string path = SocketPath(data_dir);
   // Bound and listening under a temporary name first, then renamed into place, so a client never
   // finds a socket that refuses connections (and takes it for a dead owner's).
@@ -88,13 +93,13 @@ Result<std::unique_ptr<OwnerServer>> OwnerServer::Start(const std::string& data_
     unlink(temp.c_str());
     return Status::IOError("cannot listen on " + path + ": " + why);
   }
-  std::unique_ptr<OwnerServer> server(new OwnerServer(path, fd, api));
+  std::unique_ptr<OwnerServer> server(new OwnerServer(path, fd, dispatcher));
   server->accept_thread_ = std::thread(&OwnerServer::AcceptLoop, server.get());
   return server;
 }
 
-OwnerServer::OwnerServer(std::string path, int listen_fd, Api* api)
-    : path_(std::move(path)), listen_fd_(listen_fd), api_(api) {}
+OwnerServer::OwnerServer(std::string path, int listen_fd, const protocol::Dispatcher* dispatcher)
+    : path_(std::move(path)), listen_fd_(listen_fd), dispatcher_(dispatcher) {}
 
 OwnerServer::~OwnerServer() { Stop(); }
 
@@ -104,16 +109,40 @@ void OwnerServer::Stop() {
   shutdown(listen_fd_, SHUT_RDWR);
   if (accept_thread_.joinable()) accept_thread_.join();
   close(listen_fd_);
-  std::list<std::pair<int, std::thread>> connections;
   {
     std::lock_guard lock(mu_);
-    connections.swap(connections_);
+    // Requests in flight finish (their threads are mid-Dispatch); idle connections are woken.
+    for (auto& c : connections_) {
+      if (c.fd >= 0) shutdown(c.fd, SHUT_RD);
+    }
   }
-  // Requests in flight finish (their threads are mid-Call); idle connections are woken.
-  for (auto& [fd, thread] : connections) shutdown(fd, SHUT_RD);
-  for (auto& [fd, thread] : connections) {
-    thread.join();
-    close(fd);
+  for (;;) {
+    std::thread t;
+    {
+      std::lock_guard lock(mu_);
+      if (connections_.empty()) break;
+      // Each Serve moves its entry to finished_ as it ends; wait for them one at a time.
+      t = std::move(connections_.front().thread);
+      connections_.front().thread = std::thread();
+    }
+    if (t.joinable()) t.join();
+  }
+  JoinFinished();
+}
+
+size_t OwnerServer::open_connections() {
+  std::lock_guard lock(mu_);
+  return connections_.size();
+}
+
+void OwnerServer::JoinFinished() {
+  std::list<Connection> finished;
+  {
+    std::lock_guard lock(mu_);
+    finished.swap(finished_);
+  }
+  for (auto& c : finished) {
+    if (c.thread.joinable()) c.thread.join();
   }
 }
 
@@ -126,40 +155,47 @@ void OwnerServer::AcceptLoop() {
     }
     timeval timeout{kIdleTimeoutSeconds, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    JoinFinished();
     std::lock_guard lock(mu_);
     if (stopping_) {
       close(fd);
       break;
     }
-    connections_.emplace_back(fd, std::thread());
-    connections_.back().second = std::thread(&OwnerServer::Serve, this, fd);
+    auto it = connections_.insert(connections_.end(), Connection{fd, std::thread()});
+    it->thread = std::thread(&OwnerServer::Serve, this, it);
   }
 }
 
-void OwnerServer::Serve(int fd) {
+void OwnerServer::Serve(std::list<Connection>::iterator connection) {
+  const int fd = connection->fd;
   std::string body;
   while (!stopping_) {
     FrameResult r = ReadFrame(fd, &body);
     if (r == FrameResult::kTooLarge) {
-      WriteFrame(fd, ErrorFrame(Status::InvalidArgument("request larger than " + std::to_string(kMaxFrameBytes) +
-                                                        " bytes refused")));
+      WriteFrame(fd, ErrorFrame("SerializationException",
+                                "request larger than " + std::to_string(kMaxFrameBytes) + " bytes refused"));
       break;
     }
     if (r != FrameResult::kOk) break;
     Json request = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (request.is_discarded() || !request.is_object() || !request.contains("op") || !request["op"].is_string()) {
-      WriteFrame(fd, ErrorFrame(Status::InvalidArgument("malformed request")));
+    if (request.is_discarded() || !request.is_object() || !request.contains("target") ||
+        !request["target"].is_string()) {
+      WriteFrame(fd, ErrorFrame("SerializationException", "malformed request frame"));
       break;
     }
-    auto result = api_->Call(request["op"].get<std::string>(), request.value("request", Json::object()));
-    std::string reply = result.ok() ? Json{{"ok", true}, {"response", std::move(result.value())}}.dump()
-                                    : ErrorFrame(result.status());
-    if (!WriteFrame(fd, reply)) break;
+    auto target = request["target"].get<std::string>();
+    Reply reply = dispatcher_->Dispatch(target, request.value("body", Json::object()), protocol::RequestContext{});
+    if (!WriteFrame(fd, ReplyFrame(reply))) break;
   }
-  shutdown(fd, SHUT_RDWR);
+  // The client is gone (or misbehaved): close the descriptor now, not at Stop(), and hand the
+  // thread to whoever joins finished threads.
+  std::lock_guard lock(mu_);
+  close(fd);
+  connection->fd = -1;
+  finished_.splice(finished_.end(), connections_, connection);
 }
 
-Result<std::unique_ptr<OwnerClient>> OwnerClient::Connect(const std::string& data_dir) {
+Result<std::unique_ptr<OwnerEndpoint>> OwnerEndpoint::Connect(const std::string& data_dir) {
   const std::string path = SocketPath(data_dir);
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return Status::NotFound("no owner");
@@ -177,25 +213,30 @@ Result<std::unique_ptr<OwnerClient>> OwnerClient::Connect(const std::string& dat
     }
     return Status::IOError("cannot connect to the owner at " + path + ": " + std::strerror(err));
   }
-  return std::unique_ptr<OwnerClient>(new OwnerClient(fd));
+  return std::unique_ptr<OwnerEndpoint>(new OwnerEndpoint(fd));
 }
 
-OwnerClient::~OwnerClient() { close(fd_); }
+OwnerEndpoint::~OwnerEndpoint() { close(fd_); }
 
-Result<Json> OwnerClient::Call(std::string_view op, const Json& request) {
-  std::string frame = Json{{"op", op}, {"request", request}}.dump();
+Reply OwnerEndpoint::Call(std::string_view target, const Json& request) {
+  std::string frame = Json{{"target", target}, {"body", request}}.dump();
   if (frame.size() > kMaxFrameBytes) {
-    return Status::InvalidArgument("request of " + std::to_string(frame.size()) + " bytes is over the " +
-                                   std::to_string(kMaxFrameBytes) + "-byte limit");
+    return protocol::ErrorReply(protocol::AwsError::Client(
+        "SerializationException", "request of " + std::to_string(frame.size()) + " bytes is over the " +
+                                      std::to_string(kMaxFrameBytes) + "-byte limit"));
   }
   std::string body;
   if (!WriteFrame(fd_, frame) || ReadFrame(fd_, &body) != FrameResult::kOk) {
-    return Status::Aborted("the owner of the data directory closed the connection (did it stop?)");
+    protocol::AwsError e = protocol::AwsError::Internal(
+        "the owner of the data directory closed the connection (did it stop?)");
+    e.engine_code = Status::Code::kAborted;
+    return protocol::ErrorReply(e);
   }
   Json reply = Json::parse(body, nullptr, false);
-  if (reply.is_discarded() || !reply.is_object()) return Status::Internal("malformed reply from the owner");
-  if (!reply.value("ok", false)) return StatusFromJson(reply.value("error", Json::object()));
-  return reply.value("response", Json::object());
+  if (reply.is_discarded() || !reply.is_object() || !reply.contains("status") || !reply["status"].is_number()) {
+    return protocol::ErrorReply(protocol::AwsError::Internal("malformed reply from the owner"));
+  }
+  return Reply{reply["status"].get<int>(), reply.value("body", Json::object())};
 }
 
-}  // namespace freshet::api
+}  // namespace freshet::transport

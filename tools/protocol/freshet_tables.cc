@@ -1,9 +1,11 @@
-// Table operations of the Api (DynamoDB-shaped; fields in docs/api.md).
+// Table operations in freshet's own shapes (Freshet_20261129; fields in docs/api.md). They are
+// DynamoDB-like but not DynamoDB's wire shapes: the DynamoDB issue replaces them with
+// DynamoDB_20120810 operations through this same registry.
 #include "query/item_json.h"
-#include "stream/api_fields.h"
-#include "stream/local_api.h"
+#include "tools/protocol/freshet_fields.h"
+#include "tools/protocol/registry.h"
 
-namespace freshet::api {
+namespace freshet::protocol {
 namespace {
 
 using query::AttributeValue;
@@ -87,7 +89,7 @@ Result<Json> Query(const Backend& b, const Json& req) {
   }
   FRESHET_ASSIGN_OR_RETURN(q.limit, UintField(req, "Limit", 0, UINT32_MAX));
   q.reverse = BoolField(req, "Reverse", false);
-  q.start_after = OptionalString(req, "StartAfter").value_or("");
+  q.start_after = OptionalStringField(req, "StartAfter").value_or("");
   FRESHET_ASSIGN_OR_RETURN(q.attributes, Attributes(req));
   FRESHET_ASSIGN_OR_RETURN(auto page, b.tables->Query(table, q));
   return PageJson(page);
@@ -97,7 +99,7 @@ Result<Json> Scan(const Backend& b, const Json& req) {
   FRESHET_ASSIGN_OR_RETURN(auto table, GetTable(b, req));
   query::ScanRequest s;
   FRESHET_ASSIGN_OR_RETURN(s.limit, UintField(req, "Limit", 0, UINT32_MAX));
-  s.start_after = OptionalString(req, "StartAfter").value_or("");
+  s.start_after = OptionalStringField(req, "StartAfter").value_or("");
   FRESHET_ASSIGN_OR_RETURN(s.attributes, Attributes(req));
   FRESHET_ASSIGN_OR_RETURN(auto page, b.tables->Scan(table, s));
   return PageJson(page);
@@ -111,79 +113,95 @@ Result<Json> CreateTable(const Backend& b, const Json& req) {
   } else {
     FRESHET_ASSIGN_OR_RETURN(std::string name, StringField(req, "TableName"));
     FRESHET_ASSIGN_OR_RETURN(std::string pk, StringField(req, "PartitionKey"));
-    FRESHET_ASSIGN_OR_RETURN(spec, query::TableFromFlags(name, pk, OptionalString(req, "SortKey").value_or("")));
+    FRESHET_ASSIGN_OR_RETURN(spec, query::TableFromFlags(name, pk, OptionalStringField(req, "SortKey").value_or("")));
   }
   FRESHET_ASSIGN_OR_RETURN(auto created, b.tables->Create(spec));
   return Json{{"Table", Json::parse(query::DescriptionToJson(created))}};
 }
 
-}  // namespace
-
-Result<Json> CallTableOp(const Backend& b, std::string_view op, const Json& req) {
-  if (op == "Query") return Query(b, req);
-  if (op == "Scan") return Scan(b, req);
-  if (op == "GetItem") {
-    FRESHET_ASSIGN_OR_RETURN(auto table, GetTable(b, req));
-    FRESHET_ASSIGN_OR_RETURN(Item key, ItemField(req, "Key"));
-    FRESHET_ASSIGN_OR_RETURN(auto item, b.tables->GetItem(table, key));
-    return item ? Json{{"Item", TypedItem(*item)}} : Json::object();
-  }
-  if (op == "PutItem") {
-    FRESHET_ASSIGN_OR_RETURN(auto table, GetTable(b, req));
-    FRESHET_ASSIGN_OR_RETURN(Item item, ItemField(req, "Item"));
-    FRESHET_RETURN_IF_ERROR(b.tables->PutItem(table, item));
-    return Json::object();
-  }
-  if (op == "BatchWriteItem") {  // all items in one atomic write, all or nothing
-    FRESHET_ASSIGN_OR_RETURN(auto table, GetTable(b, req));
-    auto items = req.find("Items");
-    if (items == req.end() || !items->is_array()) return Status::InvalidArgument("request field Items is missing");
-    storage::Batch batch;
-    for (size_t i = 0; i < items->size(); ++i) {
-      FRESHET_ASSIGN_OR_RETURN(Item item, query::ParseItemJson((*items)[i].dump()));
-      FRESHET_RETURN_IF_ERROR(b.tables->AddPut(table, item, &batch).WithContext("item " + std::to_string(i + 1)));
-    }
-    FRESHET_RETURN_IF_ERROR(b.db->Write(&batch));
-    return Json{{"Written", items->size()}};
-  }
-  if (op == "DeleteItem") {
-    FRESHET_ASSIGN_OR_RETURN(auto table, GetTable(b, req));
-    FRESHET_ASSIGN_OR_RETURN(Item key, ItemField(req, "Key"));
-    FRESHET_ASSIGN_OR_RETURN(bool existed, b.tables->DeleteItem(table, key));
-    return Json{{"Existed", existed}};
-  }
-  if (op == "UpdateItem") {
-    FRESHET_ASSIGN_OR_RETURN(auto table, GetTable(b, req));
-    FRESHET_ASSIGN_OR_RETURN(Item key, ItemField(req, "Key"));
-    Item set;
-    if (req.contains("Set")) {
-      FRESHET_ASSIGN_OR_RETURN(set, ItemField(req, "Set"));
-    }
-    FRESHET_ASSIGN_OR_RETURN(auto remove, Attributes(Json{{"Attributes", req.value("Remove", Json::array())}}));
-    FRESHET_ASSIGN_OR_RETURN(Item updated, b.tables->UpdateItem(table, key, set, remove));
-    return Json{{"Attributes", TypedItem(updated)}};
-  }
-  if (op == "DescribeTable") {
-    FRESHET_ASSIGN_OR_RETURN(auto table, GetTable(b, req));
-    if (!BoolField(req, "Counts", true)) return Json{{"Table", Json::parse(query::DescriptionToJson(table))}};
-    FRESHET_ASSIGN_OR_RETURN(auto stats, b.tables->Stats(table));
-    return Json{{"Table", Json::parse(query::DescriptionToJson(table))},
-                {"ItemCount", stats.item_count},
-                {"SizeBytes", stats.size_bytes}};
-  }
-  if (op == "ListTables") {
-    FRESHET_ASSIGN_OR_RETURN(auto tables, b.tables->List());
-    Json out = {{"Tables", Json::array()}};
-    for (const auto& t : tables) out["Tables"].push_back(Json::parse(query::DescriptionToJson(t)));
-    return out;
-  }
-  if (op == "CreateTable") return CreateTable(b, req);
-  if (op == "DeleteTable") {
-    FRESHET_ASSIGN_OR_RETURN(std::string name, StringField(req, "TableName"));
-    FRESHET_RETURN_IF_ERROR(b.tables->Delete(name));
-    return Json::object();
-  }
-  return Status::NotFound("unknown operation " + std::string(op));
+Result<Json> GetItem(const Backend& b, const Json& req) {
+  FRESHET_ASSIGN_OR_RETURN(auto table, GetTable(b, req));
+  FRESHET_ASSIGN_OR_RETURN(Item key, ItemField(req, "Key"));
+  FRESHET_ASSIGN_OR_RETURN(auto item, b.tables->GetItem(table, key));
+  return item ? Json{{"Item", TypedItem(*item)}} : Json::object();
 }
 
-}  // namespace freshet::api
+Result<Json> PutItem(const Backend& b, const Json& req) {
+  FRESHET_ASSIGN_OR_RETURN(auto table, GetTable(b, req));
+  FRESHET_ASSIGN_OR_RETURN(Item item, ItemField(req, "Item"));
+  FRESHET_RETURN_IF_ERROR(b.tables->PutItem(table, item));
+  return Json::object();
+}
+
+Result<Json> DeleteItem(const Backend& b, const Json& req) {
+  FRESHET_ASSIGN_OR_RETURN(auto table, GetTable(b, req));
+  FRESHET_ASSIGN_OR_RETURN(Item key, ItemField(req, "Key"));
+  FRESHET_ASSIGN_OR_RETURN(bool existed, b.tables->DeleteItem(table, key));
+  return Json{{"Existed", existed}};
+}
+
+Result<Json> UpdateItem(const Backend& b, const Json& req) {
+  FRESHET_ASSIGN_OR_RETURN(auto table, GetTable(b, req));
+  FRESHET_ASSIGN_OR_RETURN(Item key, ItemField(req, "Key"));
+  Item set;
+  if (req.contains("Set")) {
+    FRESHET_ASSIGN_OR_RETURN(set, ItemField(req, "Set"));
+  }
+  FRESHET_ASSIGN_OR_RETURN(auto remove, Attributes(Json{{"Attributes", req.value("Remove", Json::array())}}));
+  FRESHET_ASSIGN_OR_RETURN(Item updated, b.tables->UpdateItem(table, key, set, remove));
+  return Json{{"Attributes", TypedItem(updated)}};
+}
+
+Result<Json> DescribeTable(const Backend& b, const Json& req) {
+  FRESHET_ASSIGN_OR_RETURN(auto table, GetTable(b, req));
+  if (!BoolField(req, "Counts", true)) return Json{{"Table", Json::parse(query::DescriptionToJson(table))}};
+  FRESHET_ASSIGN_OR_RETURN(auto stats, b.tables->Stats(table));
+  return Json{{"Table", Json::parse(query::DescriptionToJson(table))},
+              {"ItemCount", stats.item_count},
+              {"SizeBytes", stats.size_bytes}};
+}
+
+Result<Json> ListTables(const Backend& b, const Json&) {
+  FRESHET_ASSIGN_OR_RETURN(auto tables, b.tables->List());
+  Json out = {{"Tables", Json::array()}};
+  for (const auto& t : tables) out["Tables"].push_back(Json::parse(query::DescriptionToJson(t)));
+  return out;
+}
+
+Result<Json> DeleteTable(const Backend& b, const Json& req) {
+  FRESHET_ASSIGN_OR_RETURN(std::string name, StringField(req, "TableName"));
+  FRESHET_RETURN_IF_ERROR(b.tables->Delete(name));
+  return Json::object();
+}
+
+// All items in one atomic write, all or nothing.
+Result<Json> BatchWriteItem(const Backend& b, const Json& req) {
+  FRESHET_ASSIGN_OR_RETURN(auto table, GetTable(b, req));
+  auto items = req.find("Items");
+  if (items == req.end() || !items->is_array()) return Status::InvalidArgument("request field Items is missing");
+  storage::Batch batch;
+  for (size_t i = 0; i < items->size(); ++i) {
+    FRESHET_ASSIGN_OR_RETURN(Item item, query::ParseItemJson((*items)[i].dump()));
+    FRESHET_RETURN_IF_ERROR(b.tables->AddPut(table, item, &batch).WithContext("item " + std::to_string(i + 1)));
+  }
+  FRESHET_RETURN_IF_ERROR(b.db->Write(&batch));
+  return Json{{"Written", items->size()}};
+}
+
+}  // namespace
+
+void RegisterFreshetTableOps(Registry* r) {
+  r->Add({"CreateTable", Service::kFreshet, true, &Adapt<CreateTable>});
+  r->Add({"DeleteTable", Service::kFreshet, true, &Adapt<DeleteTable>});
+  r->Add({"ListTables", Service::kFreshet, false, &Adapt<ListTables>});
+  r->Add({"DescribeTable", Service::kFreshet, false, &Adapt<DescribeTable>});
+  r->Add({"PutItem", Service::kFreshet, true, &Adapt<PutItem>});
+  r->Add({"BatchWriteItem", Service::kFreshet, true, &Adapt<BatchWriteItem>});
+  r->Add({"GetItem", Service::kFreshet, false, &Adapt<GetItem>});
+  r->Add({"DeleteItem", Service::kFreshet, true, &Adapt<DeleteItem>});
+  r->Add({"UpdateItem", Service::kFreshet, true, &Adapt<UpdateItem>});
+  r->Add({"Query", Service::kFreshet, false, &Adapt<Query>});
+  r->Add({"Scan", Service::kFreshet, false, &Adapt<Scan>});
+}
+
+}  // namespace freshet::protocol

@@ -1,0 +1,66 @@
+// AwsError and Outcome: how an operation of the registry answers, in AWS's vocabulary.
+//
+// An AwsError is what AWS sends back for a failed request: an exception name (`__type`), a
+// message and an HTTP status (400 for the caller's mistakes, 500 for ours). Handlers return an
+// Outcome: the response body, an AwsError they chose (LimitExceededException, ...), or an engine
+// Status, which ErrorForStatus maps onto the service's own names in ONE place.
+//
+// On the wire (JSON 1.0 / 1.1): {"__type": "ResourceNotFoundException", "message": "..."}.
+// freshet adds "freshetStatus" (the engine's status code name, e.g. "corruption") so that the
+// freshet CLI keeps its exit codes over any transport; AWS SDKs ignore unknown members.
+//
+// Thread-safety: plain values and pure functions.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "storage/status.h"
+
+namespace freshet::protocol {
+
+using Json = nlohmann::json;
+
+enum class Service { kKinesis, kDynamoDb, kFreshet };
+
+struct AwsError {
+  std::string type;     // e.g. "ResourceNotFoundException"
+  std::string message;  // one line for a person
+  int http_status = 400;
+  std::optional<Status::Code> engine_code;  // when mapped from a Status
+
+  static AwsError Client(std::string type, std::string message) { return {std::move(type), std::move(message), 400, {}}; }
+  static AwsError Internal(std::string message) { return {"InternalFailure", std::move(message), 500, {}}; }
+};
+
+// The error a service answers for an engine Status. REQUIRES: !status.ok().
+AwsError ErrorForStatus(Service service, const Status& status);
+
+// The wire body of an error: {"__type": ..., "message": ..., "freshetStatus"?: ...}.
+Json ErrorBody(const AwsError& error);
+
+// The engine Status a client reports for an error body it received (the inverse, for the CLI):
+// "freshetStatus" if present, else the exception name's meaning (ResourceNotFoundException ->
+// NotFound, ResourceInUseException -> AlreadyExists, validation -> InvalidArgument, 5xx -> Internal).
+Status StatusForErrorBody(int http_status, const Json& body);
+
+// What a handler returns: a response body or an error.
+class Outcome {
+ public:
+  Outcome(Json body) : rep_(std::move(body)) {}          // NOLINT: implicit by design
+  Outcome(AwsError error) : rep_(std::move(error)) {}    // NOLINT
+  Outcome(const Status& status) : rep_(status) {}        // NOLINT: REQUIRES !status.ok()
+
+  bool ok() const { return std::holds_alternative<Json>(rep_); }
+  Json& body() { return std::get<Json>(rep_); }
+  // The error, mapping an engine Status with `service`'s names. REQUIRES: !ok().
+  AwsError error(Service service) const;
+
+ private:
+  std::variant<Json, AwsError, Status> rep_;
+};
+
+}  // namespace freshet::protocol
