@@ -161,7 +161,20 @@ void AddConsumeCommands(CLI::App* app, Context* ctx) {
   serve->add_option("--pipeline", *serve_pipelines, "a pipeline to run (JSON file or built-in name); repeatable");
   serve->add_option("--batch", args->batch, "records per shard per atomic consumer step (default 1000)")
       ->check(CLI::Range(size_t{1}, size_t{10000}));
-  serve->callback([ctx, args, serve_pipelines] {
+  auto owner = std::make_shared<OwnerOptions>();
+  auto* http = serve->add_option(
+      "--http", owner->http,
+      "also serve AWS's APIs over HTTP on [ADDR:]PORT (default 127.0.0.1:4566 when given without a value; "
+      "loopback unless you name another address): point the aws CLI or an SDK at it with --endpoint-url");
+  http->expected(0, 1);
+  serve->add_option("--credentials", owner->credentials_file,
+                    "verify SigV4 signatures against this file (~/.aws/credentials format); without it any "
+                    "well-formed signature is accepted");
+  serve->add_option("--shard-limit", owner->settings.account_shard_limit,
+                    "open shards allowed across all streams, as AWS's account limit (default 500)")
+      ->check(CLI::Range(1u, 100000u));
+  serve->callback([ctx, args, serve_pipelines, owner, http] {
+    if (http->count() > 0 && (!owner->http || owner->http->empty())) owner->http = "127.0.0.1:4566";
     ctx->result = Guard([&]() -> Status {
       std::vector<stream::PipelineSpec> pipelines;
       for (const auto& p : *serve_pipelines) {
@@ -172,7 +185,7 @@ void AddConsumeCommands(CLI::App* app, Context* ctx) {
       options.batch = args->batch;
       options.notice = [](const std::string& line) { std::cerr << "freshet: " << line << "\n"; };
       FRESHET_RETURN_IF_ERROR(CheckNoOwner(ctx));
-      return RunOwner(ctx, std::move(pipelines), options);
+      return RunOwner(ctx, std::move(pipelines), options, *owner);
     });
   });
 

@@ -3,10 +3,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
+#include "tools/http/http_server.h"
 #include "tools/protocol/dispatcher.h"
+#include "tools/transport/http_front.h"
 #include "tools/transport/owner_socket.h"
 
 namespace freshet::cli {
@@ -21,7 +24,35 @@ Status CheckNoOwner(Context* ctx) {
   return Status::OK();
 }
 
-Status RunOwner(Context* ctx, std::vector<stream::PipelineSpec> pipelines, const stream::ConsumerOptions& options) {
+Status ParseListenAddress(const std::string& text, std::string* address, int* port) {
+  std::string host = "127.0.0.1", port_text = text;
+  if (!text.empty() && text[0] == '[') {
+    size_t close = text.find("]:");
+    if (close == std::string::npos) return Status::InvalidArgument("--http '" + text + "' is not [ADDR]:PORT");
+    host = text.substr(1, close - 1);
+    port_text = text.substr(close + 2);
+  } else if (size_t colon = text.rfind(':'); colon != std::string::npos) {
+    host = text.substr(0, colon);
+    port_text = text.substr(colon + 1);
+  }
+  char* end = nullptr;
+  long p = std::strtol(port_text.c_str(), &end, 10);
+  if (port_text.empty() || *end != '\0' || p < 0 || p > 65535 || host.empty()) {
+    return Status::InvalidArgument("--http '" + text + "' is not [ADDR:]PORT with a port from 0 to 65535");
+  }
+  *address = host;
+  *port = static_cast<int>(p);
+  return Status::OK();
+}
+
+Status RunOwner(Context* ctx, std::vector<stream::PipelineSpec> pipelines, const stream::ConsumerOptions& options,
+                const OwnerOptions& owner) {
+  std::optional<http::CredentialStore> credentials;
+  if (!owner.credentials_file.empty()) {
+    FRESHET_ASSIGN_OR_RETURN(credentials, http::LoadCredentialsFile(owner.credentials_file));
+  }
+  http::ServerOptions http_options;
+  if (owner.http) FRESHET_RETURN_IF_ERROR(ParseListenAddress(*owner.http, &http_options.address, &http_options.port));
   InstallStopHandlers();
   FRESHET_ASSIGN_OR_RETURN(auto db, ctx->OpenWriter());
   stream::StreamLog log(db.get());
@@ -31,10 +62,22 @@ Status RunOwner(Context* ctx, std::vector<stream::PipelineSpec> pipelines, const
     consumers.push_back(std::move(c));
   }
   protocol::Engine engine(&log);
-  protocol::Dispatcher dispatcher(&engine, protocol::Settings{});
+  protocol::Dispatcher dispatcher(&engine, owner.settings);
   FRESHET_ASSIGN_OR_RETURN(auto server, transport::OwnerServer::Start(ctx->DataDir(), &dispatcher));
+  transport::HttpFront front(&dispatcher, credentials);
+  std::unique_ptr<http::Server> http_server;
+  if (owner.http) {
+    http_options.worker_threads = 64;  // SDKs keep pools of idle keep-alive connections
+    FRESHET_ASSIGN_OR_RETURN(http_server, http::Server::Start(http_options, [&front](const http::Request& r) {
+      return front.Handle(r);
+    }));
+  }
   std::cerr << "freshet: serving " << ctx->DataDir() << " (pid " << getpid() << ") on "
             << transport::SocketPath(ctx->DataDir());
+  if (http_server) {
+    std::cerr << " and http://" << (http_options.address.find(':') != std::string::npos ? "[" + http_options.address + "]" : http_options.address)
+              << ":" << http_server->port() << (credentials ? " (verifying signatures)" : "");
+  }
   for (auto& c : consumers) std::cerr << ", consumer " << c->spec().consumer;
   std::cerr << "; stop with SIGINT or SIGTERM\n";
 
@@ -59,6 +102,7 @@ Status RunOwner(Context* ctx, std::vector<stream::PipelineSpec> pipelines, const
     for (size_t i = 0; i < threads.size(); ++i) all_failed = all_failed && !results[i].ok();
     if (all_failed) break;
   }
+  if (http_server) http_server->Stop();
   server->Stop();  // no new requests; in-flight ones finish and commit
   for (auto& t : threads) t.join();
   for (size_t i = 0; i < consumers.size(); ++i) {

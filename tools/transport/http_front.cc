@@ -1,0 +1,112 @@
+#include "tools/transport/http_front.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "tools/http/cbor.h"
+
+namespace freshet::transport {
+namespace {
+
+using protocol::AwsError;
+using protocol::Json;
+
+enum class Encoding { kJson10, kJson11, kCbor };
+
+const char* ContentType(Encoding e) {
+  switch (e) {
+    case Encoding::kJson10: return "application/x-amz-json-1.0";
+    case Encoding::kJson11: return "application/x-amz-json-1.1";
+    case Encoding::kCbor: return "application/x-amz-cbor-1.1";
+  }
+  return "application/json";
+}
+
+// Timestamps and blobs of the Kinesis shapes, for CBOR replies (tag 1 and byte strings).
+const std::set<std::string>& CborBlobs() {
+  static const std::set<std::string> kBlobs = {"Data"};
+  return kBlobs;
+}
+const std::set<std::string>& CborTimestamps() {
+  static const std::set<std::string> kTimestamps = {"ApproximateArrivalTimestamp", "StreamCreationTimestamp",
+                                                    "Timestamp"};
+  return kTimestamps;
+}
+
+http::Response Encode(int status, const Json& body, Encoding encoding, const std::string& request_id,
+                       const std::string& error_type) {
+  http::Response r;
+  r.status = status;
+  r.content_type = ContentType(encoding);
+  r.body = encoding == Encoding::kCbor ? http::JsonToCbor(body, CborBlobs(), CborTimestamps())
+                                       : body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  r.headers.emplace_back("x-amzn-RequestId", request_id);
+  if (!error_type.empty()) r.headers.emplace_back("x-amzn-ErrorType", error_type);
+  return r;
+}
+
+http::Response ErrorResponse(const AwsError& e, Encoding encoding, const std::string& request_id) {
+  return Encode(e.http_status, protocol::ErrorBody(e), encoding, request_id, e.type);
+}
+
+}  // namespace
+
+http::Response HttpFront::Handle(const http::Request& request) {
+  char id[40];
+  std::snprintf(id, sizeof id, "%08x-%04x-4000-8000-%012llx", static_cast<unsigned>(getpid()),
+                static_cast<unsigned>(request_count_.load() & 0xffff),
+                static_cast<unsigned long long>(++request_count_));
+  const std::string request_id = id;
+  const std::string* target = request.Header("x-amz-target");
+  const std::string* content_type = request.Header("content-type");
+  Encoding encoding = Encoding::kJson11;
+  if (content_type && content_type->find("cbor") != std::string::npos) encoding = Encoding::kCbor;
+  if (content_type && content_type->find("json-1.0") != std::string::npos) encoding = Encoding::kJson10;
+  if (!target) {
+    return ErrorResponse(AwsError{"UnknownOperationException",
+                                  "no operation at " + request.method + " " + request.path +
+                                      " (AWS JSON requests are POST / with an X-Amz-Target header)",
+                                  404, {}},
+                         encoding, request_id);
+  }
+  if (request.method != "POST") {
+    return ErrorResponse(AwsError{"UnknownOperationException", "AWS JSON requests are POSTs", 405, {}}, encoding,
+                         request_id);
+  }
+  protocol::RequestContext context;
+  auto auth = http::ParseAuthorization(request);
+  if (auto* error = std::get_if<http::AuthError>(&auth)) {
+    return ErrorResponse(AwsError{error->type, error->message, error->http_status, {}}, encoding, request_id);
+  }
+  const auto& info = std::get<http::AuthInfo>(auth);
+  if (!info.region.empty()) context.region = info.region;
+  if (credentials_) {
+    if (auto error = http::VerifySignature(request, *credentials_, std::chrono::system_clock::now())) {
+      return ErrorResponse(AwsError{error->type, error->message, error->http_status, {}}, encoding, request_id);
+    }
+  }
+  Json body = Json::object();
+  if (!request.body.empty()) {
+    if (encoding == Encoding::kCbor) {
+      auto decoded = http::CborToJson(request.body);
+      if (!decoded.ok()) {
+        return ErrorResponse(AwsError::Client("SerializationException", decoded.status().message()), encoding,
+                             request_id);
+      }
+      body = std::move(decoded.value());
+    } else {
+      body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+      if (body.is_discarded()) {
+        return ErrorResponse(AwsError::Client("SerializationException", "the request body is not valid JSON"),
+                             encoding, request_id);
+      }
+    }
+  }
+  protocol::Reply reply = dispatcher_->Dispatch(*target, body, context);
+  return Encode(reply.http_status, reply.body, encoding, request_id,
+                reply.ok() ? "" : reply.body.value("__type", std::string()));
+}
+
+}  // namespace freshet::transport

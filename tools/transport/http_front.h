@@ -1,0 +1,43 @@
+// HttpFront: the registry served over HTTP (`freshet serve --http`), as AWS's JSON protocols are.
+//
+// A request is POST with `X-Amz-Target: <Prefix>.<Operation>` and a body of
+// application/x-amz-json-1.0 (DynamoDB), application/x-amz-json-1.1 (Kinesis, freshet's own) or
+// application/x-amz-cbor-1.1 (Kinesis from the Java SDK and the KPL); the reply uses the same
+// content type. Errors are AWS's: {"__type", "message"} with the HTTP status, and the
+// x-amzn-ErrorType header. Every reply carries an x-amzn-RequestId.
+//
+// Authentication: a request must carry a well-formed SigV4 Authorization (else
+// MissingAuthenticationTokenException / IncompleteSignatureException, as AWS answers). By default
+// any well-formed signature is accepted, as AWS's emulators do; with a CredentialStore
+// (`serve --credentials FILE`) the signature is verified, and a bad signature, an unknown key or a
+// request time more than 15 minutes off is refused with AWS's errors. The region of the
+// signature's scope is the region of the request (ARNs name it).
+//
+// Thread-safety: Handle is called concurrently from the HTTP server's workers.
+#pragma once
+
+#include <atomic>
+#include <optional>
+
+#include "tools/http/http_types.h"
+#include "tools/http/sigv4.h"
+#include "tools/protocol/dispatcher.h"
+
+namespace freshet::transport {
+
+class HttpFront {
+ public:
+  // `dispatcher` is not owned and must outlive this. Without `credentials`, signatures are
+  // checked for form only.
+  HttpFront(const protocol::Dispatcher* dispatcher, std::optional<http::CredentialStore> credentials)
+      : dispatcher_(dispatcher), credentials_(std::move(credentials)) {}
+
+  http::Response Handle(const http::Request& request);
+
+ private:
+  const protocol::Dispatcher* const dispatcher_;
+  const std::optional<http::CredentialStore> credentials_;
+  std::atomic<uint64_t> request_count_{0};
+};
+
+}  // namespace freshet::transport
