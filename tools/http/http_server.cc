@@ -82,10 +82,16 @@ class ConnectionStream final : public httplib::Stream {
     header_deadline_ = Clock::now() + std::chrono::milliseconds(read_timeout_ms_);
     in_headers_ = true;
     close_after_response_ = false;
+    handled_ = false;
   }
   void HeadersDone() { in_headers_ = false; }
   void CloseAfterResponse() { close_after_response_ = true; }
   bool close_after_response() const { return close_after_response_; }
+  // Set when this file's code answered the request (the Handler, or a rejection from the headers).
+  // A response httplib wrote on its own (malformed request line or headers, a body it could not
+  // read, an unknown method) leaves the stream at an unknown position, so the connection closes.
+  void MarkHandled() { handled_ = true; }
+  bool handled() const { return handled_; }
   bool HasBufferedData() const { return begin_ < end_; }
 
   bool is_readable() const override {
@@ -145,6 +151,7 @@ class ConnectionStream final : public httplib::Stream {
   Clock::time_point header_deadline_{};
   bool in_headers_ = false;
   bool close_after_response_ = false;
+  bool handled_ = false;
   char buffer_[16 * 1024];
   size_t begin_ = 0;
   size_t end_ = 0;
@@ -155,6 +162,10 @@ thread_local ConnectionStream* current_connection = nullptr;
 
 void CloseCurrentConnectionAfterResponse() {
   if (current_connection != nullptr) current_connection->CloseAfterResponse();
+}
+
+void MarkCurrentRequestHandled() {
+  if (current_connection != nullptr) current_connection->MarkHandled();
 }
 
 // The request's headers without the four httplib adds to every request (REMOTE_ADDR, REMOTE_PORT,
@@ -193,6 +204,12 @@ class Server::Impl final : public httplib::Server {
     set_write_timeout(options_.write_timeout_seconds);
     set_payload_max_length(options_.max_body_bytes);
     set_tcp_nodelay(true);
+    // Not httplib's default, which adds SO_REUSEPORT: that would let a second server bind the same
+    // port and silently take half of the connections.
+    set_socket_options([](socket_t sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    });
 
     set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (current_connection != nullptr) current_connection->HeadersDone();
@@ -226,6 +243,7 @@ class Server::Impl final : public httplib::Server {
     BodyCheck check = CheckBodyHeaders(req.method, req.has_header("Content-Length") ? &content_length : nullptr,
                                        req.has_header("Transfer-Encoding"), options_.max_body_bytes);
     if (check.ok) return true;
+    MarkCurrentRequestHandled();
     CloseCurrentConnectionAfterResponse();
     SetJsonError(res, check.status, check.type, check.message);
     res.set_header("Connection", "close");
@@ -244,6 +262,7 @@ class Server::Impl final : public httplib::Server {
       return true;
     });
     if (too_large || !read) {
+      MarkCurrentRequestHandled();
       CloseCurrentConnectionAfterResponse();
       res.set_header("Connection", "close");
       if (too_large) {
@@ -257,6 +276,7 @@ class Server::Impl final : public httplib::Server {
   }
 
   void Serve(const httplib::Request& req, std::string body, httplib::Response& res) {
+    MarkCurrentRequestHandled();
     Request request = MakeRequest(req.method, req.target, LowerCaseHeaders(req.headers), std::move(body), req.remote_addr);
     Response response;
     try {
@@ -285,7 +305,7 @@ class Server::Impl final : public httplib::Server {
       stream.BeginRequest();
       bool connection_closed = false;
       bool ok = process_request(stream, /*close_connection=*/false, connection_closed, nullptr);
-      if (!ok || connection_closed || stream.close_after_response()) break;
+      if (!ok || connection_closed || stream.close_after_response() || !stream.handled()) break;
     }
     current_connection = nullptr;
     ::shutdown(sock, SHUT_RDWR);
