@@ -7,7 +7,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <mutex>
+
+#include "tools/http/sigv4.h"
+#include "tools/http/sigv4_canonical.h"
 
 namespace freshet::http {
 namespace {
@@ -49,6 +53,24 @@ struct HeaderList {
     if (curl_slist* next = curl_slist_append(list, line.c_str())) list = next;
   }
 };
+
+// Whether libcurl 7.88's CURLOPT_AWS_SIGV4 signs this request as AWS checks it. That libcurl signs
+// the path and query exactly as given (no second encoding of the path for services other than S3,
+// no sorting or re-encoding of the query), so it is right only when they are already canonical:
+// "/" for every JSON protocol call (Kinesis, DynamoDB, Firehose).
+bool CurlSignsAsAws(std::string_view path_and_query, const std::string& service) {
+  size_t question = path_and_query.find('?');
+  std::string_view path = path_and_query.substr(0, question);
+  std::string_view query = question == std::string_view::npos ? std::string_view() : path_and_query.substr(question + 1);
+  return sigv4::CanonicalUri(path, service == "s3") == path && sigv4::CanonicalQuery(query, "") == query;
+}
+
+// "host:port" of "http://host:port/...".
+std::string Authority(const std::string& url) {
+  size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  return url.substr(start, url.find('/', start) - start);
+}
 
 }  // namespace
 
@@ -103,24 +125,38 @@ Result<Response> Client::Send(const std::string& method, const std::string& path
     if (method != "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
 
+  // Signing: libcurl's CURLOPT_AWS_SIGV4 where it signs as AWS does (CurlSignsAsAws), else
+  // SignRequest. libcurl signs every CURLOPT_HTTPHEADER line, even the empty "Name:" lines that
+  // remove a header, so those are only sent when libcurl is not the signer.
+  bool curl_signs = creds_ && CurlSignsAsAws(path_and_query, service);
+  std::vector<std::pair<std::string, std::string>> all_headers = headers;
+  if (creds_ && !creds_->session_token.empty()) all_headers.emplace_back("X-Amz-Security-Token", creds_->session_token);
+  if (creds_ && !curl_signs) {
+    std::string host = Authority(endpoint_);
+    all_headers.emplace_back("Host", host);
+    auto signature = SignRequest(method, path_and_query[0] == '/' ? path_and_query : "/" + path_and_query, host,
+                                 all_headers, body, creds_->access_key_id, creds_->secret_access_key, region_, service,
+                                 std::chrono::system_clock::now());
+    all_headers.insert(all_headers.end(), signature.begin(), signature.end());
+  }
   HeaderList list;
   bool has_content_type = false;
-  for (const auto& [name, value] : headers) {
+  for (const auto& [name, value] : all_headers) {
     list.Add(name + ": " + value);
     std::string lower = name;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     has_content_type |= lower == "content-type";
   }
-  // Without this libcurl would label a body application/x-www-form-urlencoded.
-  if (!has_content_type && method != "GET" && method != "HEAD") list.Add("Content-Type:");
-  list.Add("Expect:");  // no 100-continue round trip before large bodies
   std::string provider;
-  if (creds_) {
-    if (!creds_->session_token.empty()) list.Add("x-amz-security-token: " + creds_->session_token);
+  if (curl_signs) {
     provider = "aws:amz:" + region_ + ":" + service;
     curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, provider.c_str());
     curl_easy_setopt(curl, CURLOPT_USERNAME, creds_->access_key_id.c_str());
     curl_easy_setopt(curl, CURLOPT_PASSWORD, creds_->secret_access_key.c_str());
+  } else {
+    // Without this libcurl would label a body application/x-www-form-urlencoded.
+    if (!has_content_type && method != "GET" && method != "HEAD") list.Add("Content-Type:");
+    list.Add("Expect:");  // no 100-continue round trip before large bodies
   }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list.list);
 

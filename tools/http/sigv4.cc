@@ -97,11 +97,6 @@ std::string AmzDateFromHttpDate(const std::string& value) {
   return FormatAmzDate(system_clock::from_time_t(timegm(&t)));
 }
 
-std::string_view RawQuery(const Request& request) {
-  size_t question = request.raw_target.find('?');
-  return question == std::string::npos ? std::string_view() : std::string_view(request.raw_target).substr(question + 1);
-}
-
 const std::string* QueryParam(const Request& request, std::string_view name) {
   for (const auto& [key, value] : request.query) {
     if (key == name) return &value;
@@ -193,26 +188,6 @@ std::variant<ParsedAuth, AuthError> Parse(const Request& request) {
   return AuthError{"MissingAuthenticationTokenException", "Missing Authentication Token", 400};
 }
 
-// The canonical headers block ("name:value\n" for each signed header) for `signed_headers`.
-std::string CanonicalHeaders(const Request& request, std::string_view signed_headers) {
-  std::string out;
-  while (!signed_headers.empty()) {
-    size_t semicolon = signed_headers.find(';');
-    std::string_view name = signed_headers.substr(0, semicolon);
-    signed_headers = semicolon == std::string_view::npos ? std::string_view() : signed_headers.substr(semicolon + 1);
-    std::string value;
-    bool first = true;
-    for (const auto& [header, header_value] : request.headers) {
-      if (header != name) continue;
-      if (!first) value.push_back(',');
-      value += sigv4::CanonicalHeaderValue(header_value);
-      first = false;
-    }
-    out.append(name).append(":").append(value).append("\n");
-  }
-  return out;
-}
-
 std::string TimeOffMessage(system_clock::time_point request_time, system_clock::time_point now) {
   if (request_time < now) {
     return "Signature expired: " + FormatAmzDate(request_time) + " is now earlier than " +
@@ -270,15 +245,11 @@ std::optional<AuthError> VerifySignature(const Request& request, const Credentia
     payload_hash = sigv4::Sha256Hex(request.body);
   }
 
-  std::string_view raw_target = request.raw_target;
-  std::string_view raw_path = raw_target.substr(0, raw_target.find('?'));
-  std::string canonical_request = request.method + "\n" + sigv4::CanonicalUri(raw_path, s3) + "\n" +
-                                  sigv4::CanonicalQuery(RawQuery(request), auth.presigned ? "X-Amz-Signature" : "") +
-                                  "\n" + CanonicalHeaders(request, auth.signed_headers) + "\n" + auth.signed_headers +
-                                  "\n" + payload_hash;
+  std::string canonical_request =
+      sigv4::CanonicalRequest(request.method, request.raw_target, request.headers, auth.signed_headers, payload_hash,
+                              s3, auth.presigned ? "X-Amz-Signature" : "");
   std::string scope = auth.info.date + "/" + auth.info.region + "/" + auth.info.service + "/aws4_request";
-  std::string string_to_sign = std::string(kAlgorithm) + "\n" + auth.amz_date + "\n" + scope + "\n" +
-                               sigv4::Sha256Hex(canonical_request);
+  std::string string_to_sign = sigv4::StringToSign(auth.amz_date, scope, canonical_request);
   std::string key = sigv4::SigningKey(secret->second, auth.info.date, auth.info.region, auth.info.service);
   std::string expected = sigv4::HexEncode(sigv4::HmacSha256(key, string_to_sign));
   if (sigv4::ConstantTimeEquals(expected, auth.signature)) return std::nullopt;

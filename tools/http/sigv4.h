@@ -15,7 +15,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "storage/status.h"
 #include "tools/http/http_types.h"
@@ -64,5 +67,16 @@ std::variant<AuthInfo, AuthError> ParseAuthorization(const Request& request);
 // not checked here), else UNSIGNED-PAYLOAD for S3 presigned URLs, else SHA-256 of the body.
 std::optional<AuthError> VerifySignature(const Request& request, const CredentialStore& store,
                                          std::chrono::system_clock::time_point now);
+
+// Client side (sigv4_sign.cc): signs a request as the AWS SDKs do and returns the headers to add
+// to it: X-Amz-Date, X-Amz-Content-SHA256 (S3 only, the body's hash) and Authorization. Signed:
+// host (`host` is the Host header value, "127.0.0.1:4566"), every header in `headers` (any case),
+// and the added date/hash headers. `raw_target` is the path and query exactly as they will be
+// sent; the canonical forms follow the same rules VerifySignature checks.
+std::vector<std::pair<std::string, std::string>> SignRequest(
+    std::string_view method, std::string_view raw_target, std::string_view host,
+    const std::vector<std::pair<std::string, std::string>>& headers, std::string_view body,
+    std::string_view access_key_id, std::string_view secret_access_key, std::string_view region,
+    std::string_view service, std::chrono::system_clock::time_point now);
 
 }  // namespace freshet::http

@@ -169,6 +169,41 @@ std::string CanonicalHeaderValue(std::string_view value) {
   return out;
 }
 
+std::string CanonicalRequest(std::string_view method, std::string_view raw_target,
+                             const std::vector<std::pair<std::string, std::string>>& headers,
+                             std::string_view signed_headers, std::string_view payload_hash, bool s3,
+                             std::string_view skip_query_name) {
+  size_t question = raw_target.find('?');
+  std::string_view raw_path = raw_target.substr(0, question);
+  std::string_view raw_query = question == std::string_view::npos ? std::string_view() : raw_target.substr(question + 1);
+  std::string out;
+  out.append(method).append("\n").append(CanonicalUri(raw_path, s3)).append("\n");
+  out.append(CanonicalQuery(raw_query, skip_query_name)).append("\n");
+  std::string_view names = signed_headers;
+  while (!names.empty()) {
+    size_t semicolon = names.find(';');
+    std::string_view name = names.substr(0, semicolon);
+    names = semicolon == std::string_view::npos ? std::string_view() : names.substr(semicolon + 1);
+    out.append(name).append(":");
+    bool first = true;
+    for (const auto& [header, value] : headers) {
+      if (header != name) continue;
+      if (!first) out.push_back(',');
+      out += CanonicalHeaderValue(value);
+      first = false;
+    }
+    out.append("\n");
+  }
+  out.append("\n").append(signed_headers).append("\n").append(payload_hash);
+  return out;
+}
+
+std::string StringToSign(std::string_view amz_date, std::string_view scope, std::string_view canonical_request) {
+  std::string out = "AWS4-HMAC-SHA256\n";
+  out.append(amz_date).append("\n").append(scope).append("\n").append(Sha256Hex(canonical_request));
+  return out;
+}
+
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace freshet::http::sigv4 {
@@ -39,6 +40,18 @@ std::string CanonicalQuery(std::string_view raw_query, std::string_view skip_nam
 // A header value as signed: leading/trailing spaces and tabs trimmed, inner runs of them collapsed
 // to one space.
 std::string CanonicalHeaderValue(std::string_view value);
+
+// The canonical request: method, canonical URI and query of `raw_target` (path "?" query as sent),
+// the canonical headers named in `signed_headers` ("host;x-amz-date"; values of repeated headers
+// joined with ","; a signed header the request lacks has an empty value), `signed_headers`, and
+// `payload_hash`. `headers` have lower-case names. `skip_query_name` as for CanonicalQuery.
+std::string CanonicalRequest(std::string_view method, std::string_view raw_target,
+                             const std::vector<std::pair<std::string, std::string>>& headers,
+                             std::string_view signed_headers, std::string_view payload_hash, bool s3,
+                             std::string_view skip_query_name);
+
+// "AWS4-HMAC-SHA256\n" + amz_date + "\n" + scope + "\n" + hex(SHA-256(canonical_request)).
+std::string StringToSign(std::string_view amz_date, std::string_view scope, std::string_view canonical_request);
 
 // Constant-time equality of two strings (false when the lengths differ).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
