@@ -241,7 +241,9 @@ void Encode(const json& value, const std::set<std::string>& blobs, const std::se
       return;
     case json::value_t::object:
       AppendHead(out, [&](unsigned char* b, size_t n) { return cbor_encode_map_start(value.size(), b, n); });
-      for (const auto& [name, member] : value.items()) {
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        const std::string& name = it.key();  // (not a structured binding: clang 14 cannot capture those)
+        const json& member = it.value();
         AppendHead(out, [&](unsigned char* b, size_t n) { return cbor_encode_string_start(name.size(), b, n); });
         out += name;
         if (member.is_string() && blobs.count(name) > 0) {

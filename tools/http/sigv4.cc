@@ -68,6 +68,10 @@ std::optional<std::string> ParseCredential(std::string_view credential, AuthInfo
   return std::nullopt;
 }
 
+// Whether a calendar time lies in the years system_clock's nanoseconds can hold (1970 to 2200
+// here; past about 2262 the conversion overflows).
+bool InClockRange(const tm& t) { return t.tm_year >= 70 && t.tm_year <= 300; }
+
 // YYYYMMDD'T'HHMMSS'Z' -> time, or nullopt.
 std::optional<system_clock::time_point> ParseAmzDate(std::string_view text) {
   if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z' || !AllDigits(text.substr(0, 8)) ||
@@ -76,7 +80,7 @@ std::optional<system_clock::time_point> ParseAmzDate(std::string_view text) {
   }
   std::string s(text);
   tm t{};
-  if (strptime(s.c_str(), "%Y%m%dT%H%M%SZ", &t) == nullptr) return std::nullopt;
+  if (strptime(s.c_str(), "%Y%m%dT%H%M%SZ", &t) == nullptr || !InClockRange(t)) return std::nullopt;
   return system_clock::from_time_t(timegm(&t));
 }
 
@@ -93,7 +97,7 @@ std::string FormatAmzDate(system_clock::time_point time) {
 std::string AmzDateFromHttpDate(const std::string& value) {
   tm t{};
   const char* end = strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &t);
-  if (end == nullptr || *end != '\0') return "";
+  if (end == nullptr || *end != '\0' || !InClockRange(t)) return "";
   return FormatAmzDate(system_clock::from_time_t(timegm(&t)));
 }
 

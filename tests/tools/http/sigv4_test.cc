@@ -197,6 +197,18 @@ TEST(SigV4Test, MissingAndMalformedAuthorization) {
                          "Signature=ab"}}));
   ASSERT_TRUE(std::holds_alternative<AuthError>(no_date));
   EXPECT_NE(std::get<AuthError>(no_date).message.find("'X-Amz-Date' or a 'Date' header"), std::string::npos);
+  // Dates outside what the clock can hold (found by the fuzzer: the conversion overflowed).
+  for (auto date : std::vector<std::pair<std::string, std::string>>{{"X-Amz-Date", "00010101T000000Z"},
+                                                                      {"X-Amz-Date", "99991231T235959Z"},
+                                                                      {"Date", "Mon, 01 Jan -30000 00:00:00 GMT"},
+                                                                      {"Date", "Mon, 01 Jan 0001 00:00:00 GMT"}}) {
+    auto parsed = ParseAuthorization(Make(
+        "POST", "/",
+        {date, {"Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/svc/aws4_request, "
+                                 "SignedHeaders=host, Signature=ab"}}));
+    ASSERT_TRUE(std::holds_alternative<AuthError>(parsed)) << date.second;
+    EXPECT_EQ(std::get<AuthError>(parsed).type, "IncompleteSignatureException") << date.second;
+  }
   // A presigned query missing its signature.
   auto presigned = ParseAuthorization(Make("GET", "/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20150830T123600Z", {}));
   ASSERT_TRUE(std::holds_alternative<AuthError>(presigned));
