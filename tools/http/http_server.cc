@@ -213,7 +213,14 @@ class Server::Impl final : public httplib::Server {
 
     set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (current_connection != nullptr) current_connection->HeadersDone();
-      return CheckHeaders(req, res) ? HandlerResponse::Unhandled : HandlerResponse::Handled;
+      if (!CheckHeaders(req, res)) return HandlerResponse::Handled;
+      // A request without Content-Length or Transfer-Encoding has no body (RFC 9112 6.3), but
+      // httplib 0.11 would read a POST/PUT/DELETE body until the peer closes: serve it here.
+      if (!req.has_header("Transfer-Encoding") && req.get_header_value("Content-Length", 0).empty()) {
+        Serve(req, {}, res);
+        return HandlerResponse::Handled;
+      }
+      return HandlerResponse::Unhandled;
     });
     set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (current_connection != nullptr) current_connection->HeadersDone();

@@ -324,6 +324,22 @@ TEST(HttpServerTest, LongPathIsServedAndOverlongOneRefused) {
   EXPECT_TRUE(conn2.ClosedByPeer());
 }
 
+TEST(HttpServerTest, RequestsWithoutContentLengthHaveNoBody) {
+  // botocore sends DELETE without Content-Length; the server must not wait for a body.
+  Echo echo;
+  auto server = StartOrDie({}, echo.handler());
+  ASSERT_NE(server, nullptr);
+  RawConnection conn(server->port(), /*read_timeout_seconds=*/3);  // under the server's 10 s read timeout
+  RawResponse response;
+  for (std::string method : {"DELETE", "POST", "PUT", "GET", "HEAD"}) {
+    ASSERT_TRUE(conn.Send(method + " /bucket/key HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_TRUE(conn.Read(&response)) << method;
+    EXPECT_EQ(response.status, 200) << method;
+    EXPECT_EQ(response.headers["x-method"], method);
+  }
+  EXPECT_EQ(echo.calls.load(), 5);
+}
+
 TEST(HttpServerTest, GetWithABodyIsRefused) {
   Echo echo;
   auto server = StartOrDie({}, echo.handler());
