@@ -6,6 +6,7 @@
 #include <exception>
 #include <map>
 
+#include "tools/transport/http_endpoint.h"
 #include "tools/transport/owner_socket.h"
 
 namespace freshet::cli {
@@ -32,7 +33,9 @@ std::string Context::Endpoint() const {
 Result<api::Api*> Context::Api() {
   if (!api_) {
     if (!Endpoint().empty()) {
-      return Status::InvalidArgument("TEMP: --endpoint is wired up when the HTTP client lands");
+      FRESHET_ASSIGN_OR_RETURN(auto http, transport::HttpEndpoint::Create(Endpoint()));
+      api_ = std::make_unique<api::Api>(std::move(http));
+      return api_.get();
     }
     auto owner = transport::OwnerEndpoint::Connect(DataDir());
     if (owner.ok()) {

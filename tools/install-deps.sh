@@ -16,6 +16,9 @@ packages=(
   libbenchmark-dev
   python3                 # test helpers: CDO API stand-in, independent checks
   clang libclang-rt-14-dev  # the fuzz stage: clang++ with libFuzzer, ASan and UBSan runtimes
+  libcpp-httplib-dev      # HTTP server of `freshet serve --http` (tools/http/)
+  libcbor-dev             # application/x-amz-cbor-1.1, the Kinesis Java SDK's and KPL's encoding
+  awscli                  # tests: the real aws CLI against the HTTP server (brings python3-botocore)
 )
 
 missing=()

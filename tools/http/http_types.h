@@ -1,0 +1,49 @@
+// The HTTP request and response freshet's AWS protocol layer sees, independent of the HTTP
+// library underneath (tools/http/http_server.cc is the one file that includes <httplib.h>).
+//
+// A Request is what one HTTP request carried, decoded once by the server: the method, the
+// percent-decoded path, the request-target exactly as sent (SigV4 signs that, not the decoded
+// form), the decoded query parameters, the headers with lower-cased names, and the whole body
+// (chunked transfer coding already removed). A Handler turns a Request into a Response.
+//
+// Thread-safety: plain values. A Handler is called concurrently from the server's worker
+// threads, one call per request, so whatever it shares must be thread-safe.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace freshet::http {
+
+struct Request {
+  std::string method;  // "POST"
+  // Percent-decoded path without the query: "/" or "/2015-03-31/functions/f/invocations".
+  std::string path;
+  // The request-target as sent (undecoded path + "?" + query), for SigV4.
+  std::string raw_target;
+  // Decoded query parameters ("+" and %XX decoded), in the order sent.
+  std::vector<std::pair<std::string, std::string>> query;
+  // Names lower-cased. Repeated headers keep the order they were sent in; distinct names are in
+  // name order (the HTTP library keeps them in a sorted map), which SigV4 does not depend on.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string remote_address;  // the peer's IP address
+
+  // First header with this lower-case name, or nullptr.
+  const std::string* Header(std::string_view lower_name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type;  // empty: none sent (with an empty body) or text/plain
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+// Called concurrently from worker threads. An exception it throws becomes a 500 response.
+using Handler = std::function<Response(const Request&)>;
+
+}  // namespace freshet::http
