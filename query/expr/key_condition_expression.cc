@@ -153,6 +153,41 @@ Result<KeyConditionParts> KeyConditionFromTree(const Condition& condition, const
   return parts;
 }
 
+namespace {
+
+// The first key attribute an operand names at its top level, or nullptr.
+const std::string* KeyIn(const Operand& o, const KeyAttribute& pk, const std::optional<KeyAttribute>& sk) {
+  if (o.kind == Operand::Kind::kPath && !o.path.empty() && !o.path[0].is_index) {
+    const std::string& name = o.path[0].name;
+    if (name == pk.name || (sk && name == sk->name)) return &name;
+  }
+  for (const Operand& arg : o.args) {
+    if (const std::string* k = KeyIn(arg, pk, sk)) return k;
+  }
+  return nullptr;
+}
+
+const std::string* KeyIn(const Condition& c, const KeyAttribute& pk, const std::optional<KeyAttribute>& sk) {
+  for (const Operand& o : c.operands) {
+    if (const std::string* k = KeyIn(o, pk, sk)) return k;
+  }
+  for (const Condition& child : c.children) {
+    if (const std::string* k = KeyIn(child, pk, sk)) return k;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Status CheckFilterOmitsKeys(const Condition& filter, const KeyAttribute& partition_key,
+                            const std::optional<KeyAttribute>& sort_key) {
+  if (const std::string* key = KeyIn(filter, partition_key, sort_key)) {
+    return Status::InvalidArgument(
+        "Filter Expression can only contain non-primary key attributes: Primary key attribute: " + *key);
+  }
+  return Status::OK();
+}
+
 Result<KeyConditionParts> ParseKeyCondition(std::string_view text, ExpressionAttributes* attrs,
                                             const KeyAttribute& partition_key,
                                             const std::optional<KeyAttribute>& sort_key) {

@@ -45,4 +45,10 @@ Result<KeyConditionParts> ParseKeyCondition(std::string_view text, ExpressionAtt
 Result<KeyConditionParts> KeyConditionFromTree(const Condition& condition, const KeyAttribute& partition_key,
                                                const std::optional<KeyAttribute>& sort_key);
 
+// Query's rule that a FilterExpression may not name the key attributes of the table or index
+// being queried: "Filter Expression can only contain non-primary key attributes: Primary key
+// attribute: date". (Scan allows them; do not call it there.)
+Status CheckFilterOmitsKeys(const Condition& filter, const KeyAttribute& partition_key,
+                            const std::optional<KeyAttribute>& sort_key);
+
 }  // namespace freshet::query::expr

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "query/expr/parser.h"
 #include "tests/query/expr/expr_test_util.h"
 
 namespace freshet::query::expr {
@@ -89,6 +90,18 @@ TEST(KeyConditionExpressionTest, AwsErrors) {
   TableDescription hash_only = Weather();
   hash_only.sort_key.reset();
   EXPECT_EQ(Error("station = :st AND #d = :d1", hash_only), "Query key condition not supported");
+}
+
+TEST(KeyConditionExpressionTest, FilterMayNotNameKeys) {
+  ExpressionAttributes attrs = Attrs({{"#d", "date"}}, kValues);
+  const TableDescription t = Weather();
+  auto ok = ParseCondition("TMAX > :n AND begins_with(meta.src, :m)", ExpressionType::kFilter, &attrs);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_TRUE(CheckFilterOmitsKeys(*ok, t.partition_key, t.sort_key).ok());
+  auto bad = ParseCondition("TMAX > :n OR (NOT size(#d) > :n)", ExpressionType::kFilter, &attrs);
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(CheckFilterOmitsKeys(*bad, t.partition_key, t.sort_key).message(),
+            "Filter Expression can only contain non-primary key attributes: Primary key attribute: date");
 }
 
 }  // namespace
