@@ -281,6 +281,8 @@ TEST(ParserTest, Projections) {
             "these paths; path one: [a], path two: [a, b]");
   EXPECT_EQ(ParseProjection("a,, b", &none).status().message(),
             "Invalid ProjectionExpression: Syntax error; token: \",\", near: \",, b\"");
+  EXPECT_EQ(ParseProjection("!!", &none).status().message(),
+            "Invalid ProjectionExpression: Syntax error; token: \"!\", near: \"!!\"");
   EXPECT_EQ(ParseProjection("a b", &none).status().message(),
             "Invalid ProjectionExpression: Syntax error; token: \"b\", near: \"a b\"");
 }
