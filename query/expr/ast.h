@@ -40,7 +40,7 @@ struct Operand {
   enum class Kind : uint8_t {
     kPath,         // a document path
     kValue,        // a :placeholder's value
-    kSize,         // size(path): args[0]
+    kSize,         // size(path or value): args[0]
     kIfNotExists,  // if_not_exists(path, operand): args[0], args[1]    (updates only)
     kListAppend,   // list_append(operand, operand)                     (updates only)
     kPlus,         // args[0] + args[1]                                 (updates only)

@@ -40,10 +40,11 @@ Result<Value> OperandValue(const Operand& op, const Item* item) {
     case Operand::Kind::kPath: v.ptr = ResolvePath(item, op.path); return v;
     case Operand::Kind::kValue: v.ptr = &op.value; return v;
     case Operand::Kind::kSize: {
-      if (op.args.size() != 1 || op.args[0].kind != Operand::Kind::kPath) {
-        return Status::InvalidArgument("size() takes one document path");
+      if (op.args.size() != 1 || (op.args[0].kind != Operand::Kind::kPath && op.args[0].kind != Operand::Kind::kValue)) {
+        return Status::InvalidArgument("size() takes one document path or value");
       }
-      const AttributeValue* target = ResolvePath(item, op.args[0].path);
+      const AttributeValue* target =
+          op.args[0].kind == Operand::Kind::kPath ? ResolvePath(item, op.args[0].path) : &op.args[0].value;
       if (target) {
         if (auto n = SizeOf(*target)) v.owned = AttributeValue::N(std::to_string(*n));
       }

@@ -93,8 +93,8 @@ Status Parser::ParseClause(std::string_view keyword, Update* update) {
       const AttributeValue::Type t = action.value.value.type();
       const bool ok = IsSet(t) || (kind == UpdateAction::Kind::kAdd && t == AttributeValue::Type::kN);
       if (!ok) {
-        return Invalid("Incorrect operand type for operator or function; operator: " + std::string(keyword) +
-                       ", operand type: " + std::string(LongTypeName(t)));
+        Defer(ErrorKind::kOperandType, "Incorrect operand type for operator or function; operator: " +
+                                           std::string(keyword) + ", operand type: " + std::string(LongTypeName(t)));
       }
     }
     update->actions.push_back(std::move(action));
@@ -114,13 +114,14 @@ Result<Update> Parser::ParseWholeUpdate() {
     }
     if (which == kClauses.size()) return SyntaxError();
     if (seen[which]) {
-      return Invalid("The \"" + std::string(kClauses[which]) +
-                     "\" section can only be used once in an update expression;");
+      Defer(ErrorKind::kStructure,
+            "The \"" + std::string(kClauses[which]) + "\" section can only be used once in an update expression;");
     }
     seen[which] = true;
     Next();
     FRESHET_RETURN_IF_ERROR(ParseClause(kClauses[which], &update));
   }
+  FRESHET_RETURN_IF_ERROR(DeferredError());
   std::vector<const Path*> targets;
   for (const UpdateAction& a : update.actions) targets.push_back(&a.path);
   Status disjoint = CheckPathsDisjoint(targets);
@@ -137,6 +138,7 @@ Result<Projection> Parser::ParseWholeProjection() {
     if (At(Token::Kind::kEnd)) break;
     FRESHET_RETURN_IF_ERROR(Expect(Token::Kind::kComma));
   }
+  FRESHET_RETURN_IF_ERROR(DeferredError());
   std::vector<const Path*> paths;
   for (const Path& p : projection.paths) paths.push_back(&p);
   Status disjoint = CheckPathsDisjoint(paths);

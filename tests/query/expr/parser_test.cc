@@ -180,8 +180,16 @@ TEST(ParserTest, FunctionErrors) {
             "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: "
             "attribute_type, operand type: N");
   EXPECT_EQ(ConditionError("attribute_type(a, :s)", {}, kValues),
-            "Invalid ConditionExpression: Invalid attribute type name found; type: x, valid types: { "
-            "B,NULL,SS,BOOL,L,BS,N,NS,S,M }");
+            "Invalid ConditionExpression: Invalid attribute type name found; type: x, valid types: "
+            "{B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
+  EXPECT_EQ(ConditionError("attribute_type(a, b)", {}, kValues),
+            "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: "
+            "attribute_type, operand type: {NS,SS,L,BS,N,M,B,BOOL,NULL,S}");
+  EXPECT_EQ(ConditionError("foo(a)", {}, kValues), "Invalid ConditionExpression: Invalid function name; function: foo");
+  EXPECT_EQ(ConditionError("size(:v) > :w", {}, kValues),
+            "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: "
+            "size, operand type: N");
+  EXPECT_EQ(ConditionError("size(:s) > :w", {}, kValues), "OK");
   EXPECT_EQ(UpdateError("SET a = size(b)"),
             "Invalid UpdateExpression: The function is not allowed in an update expression; function: size");
 }
@@ -200,6 +208,37 @@ TEST(ParserTest, OperatorErrors) {
   for (int i = 0; i < 101; ++i) in += i ? ", :v" : ":v";
   EXPECT_EQ(ConditionError(in + ")", {}, kValues),
             "Invalid ConditionExpression: The IN operator is provided with too many operands; number of operands: 101");
+}
+
+TEST(ParserTest, DistinctOperandsAndRedundantParentheses) {
+  EXPECT_EQ(ConditionError("a.b[1] = a.b[1]", {}, kValues),
+            "Invalid ConditionExpression: The first operand must be distinct from the remaining operands for this "
+            "operator or function; operator: =, first operand: [a, b, [1]]");
+  EXPECT_EQ(ConditionError("contains(#x, x)", {{"#x", "x"}}, kValues),
+            "Invalid ConditionExpression: The first operand must be distinct from the remaining operands for this "
+            "operator or function; operator: contains, first operand: [x]");
+  EXPECT_EQ(ConditionError("a.b = a.c", {}, kValues), "OK");
+  EXPECT_EQ(ConditionError("((a = :v))", {}, kValues), "Invalid ConditionExpression: The expression has redundant parentheses;");
+  EXPECT_EQ(ConditionError("((a = :v) AND (b = :v))", {}, kValues), "OK");
+  EXPECT_EQ(ConditionError("(a = :v) AND ((b = :v))", {}, kValues),
+            "Invalid ConditionExpression: The expression has redundant parentheses;");
+}
+
+TEST(ParserTest, ErrorsInAwsOrder) {
+  // A syntax error anywhere comes before every other error...
+  EXPECT_EQ(ConditionError("status = :nope b", {}, kValues),
+            "Invalid ConditionExpression: Syntax error; token: \"b\", near: \":nope b\"");
+  // ...then reserved words before undefined placeholders, wherever they are...
+  EXPECT_EQ(ConditionError("#n = :v AND status = :v", {}, kValues),
+            "Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: status");
+  // ...unknown functions before both, and operand counts after them.
+  EXPECT_EQ(ConditionError("begins_with(#n) AND foo(a)", {}, kValues),
+            "Invalid ConditionExpression: Invalid function name; function: foo");
+  EXPECT_EQ(ConditionError("begins_with(a) AND b = :nope", {}, kValues),
+            "Invalid ConditionExpression: An expression attribute value used in expression is not defined; "
+            "attribute value: :nope");
+  EXPECT_EQ(UpdateError("ADD a :s SET b = :zz SET c = :v", {}, kValues),
+            "Invalid UpdateExpression: The \"SET\" section can only be used once in an update expression;");
 }
 
 TEST(ParserTest, Limits) {
