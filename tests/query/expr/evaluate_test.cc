@@ -147,6 +147,23 @@ TEST_F(EvaluateTest, NotAndOr) {
   EXPECT_TRUE(E("#s = :missing OR (attribute_exists(#s) AND NOT contains(flags, :x))"));
 }
 
+TEST(EvaluateHandBuiltTest, MalformedTreesAreErrorsNotCrashes) {
+  Item item = WeatherItem();
+  Condition compare;
+  compare.kind = Condition::Kind::kCompare;  // no operands
+  EXPECT_TRUE(Evaluate(compare, &item).status().IsInvalidArgument());
+  Condition not_;
+  not_.kind = Condition::Kind::kNot;  // no child
+  EXPECT_TRUE(Evaluate(not_, &item).status().IsInvalidArgument());
+  Condition in;
+  in.kind = Condition::Kind::kIn;
+  in.operands.resize(1);
+  EXPECT_TRUE(Evaluate(in, &item).status().IsInvalidArgument());
+  Condition empty;  // an empty AND: no condition at all
+  EXPECT_TRUE(*Evaluate(empty, &item));
+  EXPECT_TRUE(*Evaluate(empty, nullptr));
+}
+
 TEST(ValuesEqualTest, DeepEquality) {
   EXPECT_TRUE(ValuesEqual(V(R"({"L": [{"N": "1.0"}, {"M": {"a": {"NS": ["1", "2"]}}}]})"),
                           V(R"({"L": [{"N": "1"}, {"M": {"a": {"NS": ["2.0", "1"]}}}]})")));

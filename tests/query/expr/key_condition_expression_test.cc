@@ -79,6 +79,10 @@ TEST(KeyConditionExpressionTest, AwsErrors) {
             "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition");
   EXPECT_EQ(Error("station = :n"),
             "One or more parameter values were invalid: Condition parameter type does not match schema type");
+  EXPECT_EQ(Error("station = :st AND #d BETWEEN :d2 AND :d1"),
+            "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to "
+            "lower bound; lower bound operand: AttributeValue: {S:2024-07-31}, upper bound operand: AttributeValue: "
+            "{S:2024-07-01}");
   EXPECT_EQ(Error("station = :st AND"),
             "Invalid KeyConditionExpression: Syntax error; token: <EOF>, near: \"AND\"");
   TableDescription numeric = Weather();
