@@ -4,18 +4,31 @@
 #include "query/expr/ast.h"
 
 namespace freshet::query::expr {
+namespace {
+
+// "#" or ":" followed by one or more of [A-Za-z0-9_], as the tokenizer reads placeholders.
+bool ValidPlaceholder(std::string_view key, char sigil) {
+  if (key.size() < 2 || key[0] != sigil) return false;
+  for (char c : key.substr(1)) {
+    bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (!word) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 Status ExpressionAttributes::Validate(bool names_given, bool values_given) const {
   if (names_given && names_.empty()) return Status::InvalidArgument("ExpressionAttributeNames must not be empty");
   if (values_given && values_.empty()) return Status::InvalidArgument("ExpressionAttributeValues must not be empty");
   for (const auto& [key, name] : names_) {
-    if (key.size() < 2 || key[0] != '#') {
+    if (!ValidPlaceholder(key, '#')) {
       return Status::InvalidArgument("ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + key +
                                      "\"");
     }
   }
   for (const auto& [key, value] : values_) {
-    if (key.size() < 2 || key[0] != ':') {
+    if (!ValidPlaceholder(key, ':')) {
       return Status::InvalidArgument("ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + key +
                                      "\"");
     }

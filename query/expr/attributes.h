@@ -28,8 +28,9 @@ class ExpressionAttributes {
   ExpressionAttributes(AttributeNames names, AttributeValues values)
       : names_(std::move(names)), values_(std::move(values)) {}
 
-  // Checks the maps themselves as AWS does before parsing anything: keys start with '#' / ':'
-  // ("ExpressionAttributeNames contains invalid key: Syntax error; key: \"n\""), and a map given
+  // Checks the maps themselves as AWS does before parsing anything: keys are '#' / ':' and then
+  // letters, digits or '_' ("ExpressionAttributeNames contains invalid key: Syntax error; key:
+  // \"n\""), and a map given
   // (present in the request) is not empty ("ExpressionAttributeValues must not be empty").
   // `names_given` / `values_given` say whether the request had the field at all.
   Status Validate(bool names_given, bool values_given) const;

@@ -151,6 +151,9 @@ TEST(ParserTest, ValidatesTheMaps) {
             "ExpressionAttributeNames contains invalid key: Syntax error; key: \"n\"");
   EXPECT_EQ(Attrs({}, R"({"v": {"N": "1"}})").Validate(false, true).message(),
             "ExpressionAttributeValues contains invalid key: Syntax error; key: \"v\"");
+  EXPECT_EQ(Attrs({{"#a-b", "x"}}).Validate(true, false).message(),
+            "ExpressionAttributeNames contains invalid key: Syntax error; key: \"#a-b\"");
+  EXPECT_TRUE(Attrs({{"#a_1", "x"}}, R"({":V_2": {"N": "1"}})").Validate(true, true).ok());
   EXPECT_EQ(Attrs({}).Validate(false, true).message(), "ExpressionAttributeValues must not be empty");
   EXPECT_EQ(Attrs({}).Validate(true, false).message(), "ExpressionAttributeNames must not be empty");
   EXPECT_TRUE(Attrs({}).Validate(false, false).ok());
