@@ -115,10 +115,17 @@ double GetHttp(const std::vector<std::string>& requests, bool sync, size_t* read
                               .body);
     std::string iterator = it["ShardIterator"];
     for (;;) {
-      Json page = Json::parse(stack.Post("GetRecords", Json{{"ShardIterator", iterator}, {"Limit", 10000}}.dump()).body);
-      *read += page["Records"].size();
-      if (page["Records"].empty()) break;
-      iterator = page["NextShardIterator"];
+      // The client side reads only what it needs (count and next iterator) so the figure is the
+      // server's: a full JSON DOM parse of a 10,000-record page costs the client more than
+      // freshet spends producing it.
+      std::string body = stack.Post("GetRecords", Json{{"ShardIterator", iterator}, {"Limit", 10000}}.dump()).body;
+      size_t n = 0;
+      for (size_t at = 0; (at = body.find("\"SequenceNumber\"", at)) != std::string::npos; ++at) ++n;
+      *read += n;
+      if (n == 0) break;
+      size_t key = body.find("\"NextShardIterator\":\"");
+      size_t start = key + 21, end = body.find('"', start);
+      iterator = body.substr(start, end - start);
     }
   }
   return *read / bench::Seconds(start);

@@ -47,20 +47,29 @@ Json ErrorBody(const AwsError& error);
 // NotFound, ResourceInUseException -> AlreadyExists, validation -> InvalidArgument, 5xx -> Internal).
 Status StatusForErrorBody(int http_status, const Json& body);
 
-// What a handler returns: a response body or an error.
+// A response already serialized as JSON text, for large answers (a GetRecords page) that are
+// cheaper to write straight from stored bytes than to build as a DOM and dump.
+struct RawJson {
+  std::string text;
+};
+
+// What a handler returns: a response body (as a DOM or as JSON text) or an error.
 class Outcome {
  public:
   Outcome(Json body) : rep_(std::move(body)) {}          // NOLINT: implicit by design
+  Outcome(RawJson body) : rep_(std::move(body)) {}       // NOLINT
   Outcome(AwsError error) : rep_(std::move(error)) {}    // NOLINT
   Outcome(const Status& status) : rep_(status) {}        // NOLINT: REQUIRES !status.ok()
 
-  bool ok() const { return std::holds_alternative<Json>(rep_); }
-  Json& body() { return std::get<Json>(rep_); }
+  bool ok() const { return std::holds_alternative<Json>(rep_) || std::holds_alternative<RawJson>(rep_); }
+  // REQUIRES: ok(). One of them is set: the DOM, or the text.
+  Json* body() { return std::get_if<Json>(&rep_); }
+  RawJson* raw() { return std::get_if<RawJson>(&rep_); }
   // The error, mapping an engine Status with `service`'s names. REQUIRES: !ok().
   AwsError error(Service service) const;
 
  private:
-  std::variant<Json, AwsError, Status> rep_;
+  std::variant<Json, RawJson, AwsError, Status> rep_;
 };
 
 }  // namespace freshet::protocol

@@ -4,7 +4,7 @@
 
 namespace freshet::protocol {
 
-Reply ErrorReply(const AwsError& error) { return Reply{error.http_status, ErrorBody(error)}; }
+Reply ErrorReply(const AwsError& error) { return Reply{error.http_status, ErrorBody(error), {}}; }
 
 Reply Dispatcher::Dispatch(std::string_view target, const Json& request, RequestContext context) const {
   const Operation* op = Registry::Get().Find(target);
@@ -21,7 +21,11 @@ Reply Dispatcher::Dispatch(std::string_view target, const Json& request, Request
   if (context.now_ms == 0) context.now_ms = stream::NowMs();
   try {
     Outcome outcome = op->handler(Call{*backend, request, context, settings_});
-    if (outcome.ok()) return Reply{200, std::move(outcome.body())};
+    if (outcome.ok()) {
+      if (Json* body = outcome.body()) return Reply{200, std::move(*body), {}};
+      if (context.raw_ok) return Reply{200, Json(), std::move(outcome.raw()->text)};
+      return Reply{200, Json::parse(outcome.raw()->text), {}};
+    }
     return ErrorReply(outcome.error(op->service));
   } catch (const Json::exception& e) {
     // A member of the wrong JSON type that a handler did not check itself.

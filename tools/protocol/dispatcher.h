@@ -18,7 +18,12 @@ namespace freshet::protocol {
 struct Reply {
   int http_status = 200;
   Json body;  // the response, or {"__type", "message"} when http_status != 200
+  // Set instead of `body` when the handler wrote its response as text and the caller accepts
+  // text (RequestContext::raw_ok): the transports send it as it is.
+  std::string raw_body;
   bool ok() const { return http_status == 200; }
+  // The response as text, whichever form it is in.
+  std::string Text() const { return raw_body.empty() ? body.dump(-1, ' ', false, Json::error_handler_t::replace) : raw_body; }
 };
 
 class Dispatcher {

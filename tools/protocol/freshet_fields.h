@@ -24,7 +24,7 @@ template <Result<Json> (*F)(const Backend&, const Json&)>
 Outcome Adapt(const Call& call) {
   auto result = F(call.backend, call.request);
   if (!result.ok()) return result.status();
-  return std::move(result.value());
+  return Outcome(std::move(result.value()));
 }
 
 }  // namespace freshet::protocol

@@ -1,6 +1,7 @@
 #include "tools/protocol/kinesis_codec.h"
 
 #include <charconv>
+#include <cstdio>
 #include <vector>
 
 #include "query/item_json.h"
@@ -103,6 +104,13 @@ Checked<std::string> StreamNameOf(const Json& request) {
 }
 
 Json EpochSeconds(uint64_t ms) { return Json(static_cast<double>(ms) / 1000.0); }
+
+void AppendEpochSeconds(uint64_t ms, std::string* out) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%llu.%03u", static_cast<unsigned long long>(ms / 1000),
+                static_cast<unsigned>(ms % 1000));
+  out->append(buf);
+}
 
 AwsError StreamNotFound(const RequestContext& context, std::string_view stream) {
   AwsError e = AwsError::Client("ResourceNotFoundException", "Stream " + std::string(stream) + " under account " +

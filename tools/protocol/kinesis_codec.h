@@ -50,6 +50,8 @@ Checked<std::string> StreamNameOf(const Json& request);
 
 // Epoch milliseconds as AWS's epoch seconds (a JSON number with a fraction).
 Json EpochSeconds(uint64_t ms);
+// The same, appended as JSON text ("1795977924.640").
+void AppendEpochSeconds(uint64_t ms, std::string* out);
 
 // "Stream NAME under account ACCOUNT not found."
 AwsError StreamNotFound(const RequestContext& context, std::string_view stream);

@@ -29,6 +29,9 @@ struct RequestContext {
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
   uint64_t now_ms = 0;  // set by the dispatcher
+  // The caller takes a response as JSON text (Reply::raw_body) when a handler writes one; else
+  // the dispatcher parses such text into Reply::body.
+  bool raw_ok = false;
 };
 
 // Settings of this endpoint that AWS keeps per account.

@@ -32,7 +32,7 @@ Reply HttpEndpoint::Call(std::string_view target, const Json& request) {
     }
     body = {{"message", "HTTP " + std::to_string(response->status) + " from " + url_ + ": " + response->body.substr(0, 200)}};
   }
-  return Reply{response->status, std::move(body)};
+  return Reply{response->status, std::move(body), {}};
 }
 
 }  // namespace freshet::transport

@@ -35,20 +35,24 @@ const std::set<std::string>& CborTimestamps() {
   return kTimestamps;
 }
 
-http::Response Encode(int status, const Json& body, Encoding encoding, const std::string& request_id,
+http::Response Encode(const protocol::Reply& reply, Encoding encoding, const std::string& request_id,
                        const std::string& error_type) {
   http::Response r;
-  r.status = status;
+  r.status = reply.http_status;
   r.content_type = ContentType(encoding);
-  r.body = encoding == Encoding::kCbor ? http::JsonToCbor(body, CborBlobs(), CborTimestamps())
-                                       : body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (encoding == Encoding::kCbor) {
+    r.body = http::JsonToCbor(reply.raw_body.empty() ? reply.body : Json::parse(reply.raw_body), CborBlobs(),
+                              CborTimestamps());
+  } else {
+    r.body = reply.Text();
+  }
   r.headers.emplace_back("x-amzn-RequestId", request_id);
   if (!error_type.empty()) r.headers.emplace_back("x-amzn-ErrorType", error_type);
   return r;
 }
 
 http::Response ErrorResponse(const AwsError& e, Encoding encoding, const std::string& request_id) {
-  return Encode(e.http_status, protocol::ErrorBody(e), encoding, request_id, e.type);
+  return Encode(protocol::ErrorReply(e), encoding, request_id, e.type);
 }
 
 }  // namespace
@@ -104,8 +108,9 @@ http::Response HttpFront::Handle(const http::Request& request) {
       }
     }
   }
+  context.raw_ok = encoding != Encoding::kCbor;
   protocol::Reply reply = dispatcher_->Dispatch(*target, body, context);
-  return Encode(reply.http_status, reply.body, encoding, request_id,
+  return Encode(reply, encoding, request_id,
                 reply.ok() ? "" : reply.body.value("__type", std::string()));
 }
 

@@ -62,7 +62,9 @@ Result<sockaddr_un> Address(const std::string& path) {
   return addr;
 }
 
-std::string ReplyFrame(const Reply& reply) { return Json{{"status", reply.http_status}, {"body", reply.body}}.dump(); }
+std::string ReplyFrame(const Reply& reply) {
+  return "{\"status\":" + std::to_string(reply.http_status) + ",\"body\":" + reply.Text() + "}";
+}
 
 std::string ErrorFrame(const std::string& type, const std::string& message) {
   return ReplyFrame(protocol::ErrorReply(protocol::AwsError::Client(type, message)));
@@ -184,7 +186,9 @@ void OwnerServer::Serve(std::list<Connection>::iterator connection) {
       break;
     }
     auto target = request["target"].get<std::string>();
-    Reply reply = dispatcher_->Dispatch(target, request.value("body", Json::object()), protocol::RequestContext{});
+    protocol::RequestContext context;
+    context.raw_ok = true;
+    Reply reply = dispatcher_->Dispatch(target, request.value("body", Json::object()), context);
     if (!WriteFrame(fd, ReplyFrame(reply))) break;
   }
   // The client is gone (or misbehaved): close the descriptor now, not at Stop(), and hand the
@@ -236,7 +240,7 @@ Reply OwnerEndpoint::Call(std::string_view target, const Json& request) {
   if (reply.is_discarded() || !reply.is_object() || !reply.contains("status") || !reply["status"].is_number()) {
     return protocol::ErrorReply(protocol::AwsError::Internal("malformed reply from the owner"));
   }
-  return Reply{reply["status"].get<int>(), reply.value("body", Json::object())};
+  return Reply{reply["status"].get<int>(), reply.value("body", Json::object()), {}};
 }
 
 }  // namespace freshet::transport
