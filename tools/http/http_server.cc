@@ -9,7 +9,6 @@
 // This is the only file that includes <httplib.h> (slow to compile).
 #include "tools/http/http_server.h"
 
-#include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -33,50 +32,16 @@
 #include <vector>
 
 #include "tools/http/http_request_parts.h"
+#include "tools/http/socket_wait.h"
 
 namespace freshet::http {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 constexpr size_t kMaxRequestsPerConnection = 100000;
 constexpr int kStopPollMillis = 100;  // how often an idle connection looks at the stop flag
 // An idle kept-alive connection gives its worker up after this long when accepted connections
 // are waiting for one (clients reopen closed idle connections by themselves).
 constexpr auto kYieldWhenBusyAfter = std::chrono::seconds(1);
-
-// Milliseconds left until `deadline`, at least 0.
-int MillisUntil(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, 1 << 30));
-}
-
-// poll() for `events` on fd, retrying on EINTR until `timeout_ms` has passed. True when ready
-// (or the peer hung up / errored, which the next read or write reports).
-bool WaitFor(int fd, short events, int timeout_ms) {
-  auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-  for (;;) {
-    pollfd p{fd, events, 0};
-    int n = ::poll(&p, 1, MillisUntil(deadline));
-    if (n > 0) return true;
-    if (n == 0) return false;
-    if (errno != EINTR) return false;
-  }
-}
-
-std::string AddressString(const sockaddr_storage& addr, int* port) {
-  char text[INET6_ADDRSTRLEN] = {0};
-  if (addr.ss_family == AF_INET) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(&addr);
-    ::inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
-    *port = ntohs(in->sin_port);
-  } else if (addr.ss_family == AF_INET6) {
-    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&addr);
-    ::inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
-    *port = ntohs(in6->sin6_port);
-  }
-  return text;
-}
 
 // One accepted connection as httplib reads and writes it. Used by one worker thread at a time.
 class ConnectionStream final : public httplib::Stream {
@@ -137,12 +102,12 @@ class ConnectionStream final : public httplib::Stream {
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
     sockaddr_storage addr{};
     socklen_t len = sizeof(addr);
-    if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) ip = AddressString(addr, &port);
+    if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) ip = SocketAddressString(addr, &port);
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
     sockaddr_storage addr{};
     socklen_t len = sizeof(addr);
-    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) ip = AddressString(addr, &port);
+    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) ip = SocketAddressString(addr, &port);
   }
   socket_t socket() const override { return fd_; }
 
