@@ -39,7 +39,8 @@ std::string FindAwsRegion();
 
 class Client {
  public:
-  // `endpoint_url` is "http://host:port" or "https://..." (a trailing "/" is dropped). With
+  // `endpoint_url` is "http://host:port" or "https://host[:port]", without a path (a trailing "/"
+  // is dropped; signatures cover only the path Send is given). With
   // `creds`, every request is signed for `region` and the service Send names. Errors:
   // InvalidArgument for a URL that is not http(s); Internal if libcurl cannot start.
   static Result<std::unique_ptr<Client>> Create(std::string endpoint_url, std::optional<AwsCredentials> creds,

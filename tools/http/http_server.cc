@@ -9,7 +9,6 @@
 // This is the only file that includes <httplib.h> (slow to compile).
 #include "tools/http/http_server.h"
 
-#include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -21,53 +20,28 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <exception>
+#include <functional>
+#include <mutex>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "tools/http/http_request_parts.h"
+#include "tools/http/socket_wait.h"
 
 namespace freshet::http {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 constexpr size_t kMaxRequestsPerConnection = 100000;
 constexpr int kStopPollMillis = 100;  // how often an idle connection looks at the stop flag
-
-// Milliseconds left until `deadline`, at least 0.
-int MillisUntil(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, 1 << 30));
-}
-
-// poll() for `events` on fd, retrying on EINTR until `timeout_ms` has passed. True when ready
-// (or the peer hung up / errored, which the next read or write reports).
-bool WaitFor(int fd, short events, int timeout_ms) {
-  auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-  for (;;) {
-    pollfd p{fd, events, 0};
-    int n = ::poll(&p, 1, MillisUntil(deadline));
-    if (n > 0) return true;
-    if (n == 0) return false;
-    if (errno != EINTR) return false;
-  }
-}
-
-std::string AddressString(const sockaddr_storage& addr, int* port) {
-  char text[INET6_ADDRSTRLEN] = {0};
-  if (addr.ss_family == AF_INET) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(&addr);
-    ::inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
-    *port = ntohs(in->sin_port);
-  } else if (addr.ss_family == AF_INET6) {
-    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&addr);
-    ::inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
-    *port = ntohs(in6->sin6_port);
-  }
-  return text;
-}
+// An idle kept-alive connection gives its worker up after this long when accepted connections
+// are waiting for one (clients reopen closed idle connections by themselves).
+constexpr auto kYieldWhenBusyAfter = std::chrono::seconds(1);
 
 // One accepted connection as httplib reads and writes it. Used by one worker thread at a time.
 class ConnectionStream final : public httplib::Stream {
@@ -128,12 +102,12 @@ class ConnectionStream final : public httplib::Stream {
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
     sockaddr_storage addr{};
     socklen_t len = sizeof(addr);
-    if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) ip = AddressString(addr, &port);
+    if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) ip = SocketAddressString(addr, &port);
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
     sockaddr_storage addr{};
     socklen_t len = sizeof(addr);
-    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) ip = AddressString(addr, &port);
+    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) ip = SocketAddressString(addr, &port);
   }
   socket_t socket() const override { return fd_; }
 
@@ -155,6 +129,59 @@ class ConnectionStream final : public httplib::Stream {
   char buffer_[16 * 1024];
   size_t begin_ = 0;
   size_t end_ = 0;
+};
+
+// httplib's ThreadPool plus a count of the connections waiting for a worker, so that idle
+// kept-alive connections can make way for them.
+class WorkerPool final : public httplib::TaskQueue {
+ public:
+  explicit WorkerPool(size_t threads) {
+    for (size_t i = 0; i < threads; i++) threads_.emplace_back([this] { Work(); });
+  }
+  ~WorkerPool() override = default;
+
+  void enqueue(std::function<void()> fn) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      jobs_.push_back(std::move(fn));
+      waiting_.store(jobs_.size());
+    }
+    cv_.notify_one();
+  }
+
+  void shutdown() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      shutdown_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+
+  size_t waiting() const { return waiting_.load(); }
+
+ private:
+  void Work() {
+    for (;;) {
+      std::function<void()> fn;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [this] { return !jobs_.empty() || shutdown_; });
+        if (jobs_.empty()) return;  // shut down and drained
+        fn = std::move(jobs_.front());
+        jobs_.pop_front();
+        waiting_.store(jobs_.size());
+      }
+      fn();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  std::atomic<size_t> waiting_{0};
+  bool shutdown_ = false;
+  std::vector<std::thread> threads_;
 };
 
 // The connection the calling worker thread is serving (handlers reach it through this).
@@ -188,7 +215,7 @@ std::vector<std::pair<std::string, std::string>> LowerCaseHeaders(const httplib:
 
 void SetJsonError(httplib::Response& res, int status, std::string_view type, std::string_view message) {
   res.status = status;
-  res.set_content(ErrorBody(type, message), "application/json");
+  res.set_content(ErrorBody(type, message), "application/x-amz-json-1.1");
 }
 
 }  // namespace
@@ -197,7 +224,11 @@ class Server::Impl final : public httplib::Server {
  public:
   Impl(ServerOptions options, http::Handler handler) : options_(std::move(options)), handler_(std::move(handler)) {
     size_t workers = static_cast<size_t>(options_.worker_threads);
-    new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+    new_task_queue = [this, workers] {
+      auto* pool = new WorkerPool(workers);  // owned and shut down by httplib's listen loop
+      pool_.store(pool);
+      return pool;
+    };
     set_keep_alive_max_count(kMaxRequestsPerConnection);
     set_keep_alive_timeout(options_.idle_timeout_seconds);
     set_read_timeout(options_.read_timeout_seconds);
@@ -259,6 +290,8 @@ class Server::Impl final : public httplib::Server {
 
   void ReadBodyAndServe(const httplib::Request& req, const httplib::ContentReader& reader, httplib::Response& res) {
     std::string body;
+    // Content-Length was checked against the limit from the headers (CheckHeaders).
+    body.reserve(std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10));
     bool too_large = false;
     bool read = reader([&](const char* data, size_t length) {
       if (length > options_.max_body_bytes - body.size()) {
@@ -320,20 +353,25 @@ class Server::Impl final : public httplib::Server {
     return true;
   }
 
-  // Waits for the next request's first byte: false on idle timeout or Stop.
+  // Waits for the next request's first byte: false on idle timeout, on Stop, or when connections
+  // are waiting for a worker and this one has been idle for kYieldWhenBusyAfter.
   bool WaitForRequest(const ConnectionStream& stream) {
     if (stream.HasBufferedData()) return !stopping.load();
-    auto deadline = Clock::now() + std::chrono::seconds(options_.idle_timeout_seconds);
+    auto start = Clock::now();
+    auto deadline = start + std::chrono::seconds(options_.idle_timeout_seconds);
     while (!stopping.load()) {
       int left = MillisUntil(deadline);
       if (left == 0) return false;
       if (WaitFor(stream.socket(), POLLIN, std::min(left, kStopPollMillis))) return true;
+      WorkerPool* pool = pool_.load();
+      if (pool != nullptr && pool->waiting() > 0 && Clock::now() - start >= kYieldWhenBusyAfter) return false;
     }
     return false;
   }
 
   ServerOptions options_;
   http::Handler handler_;  // (Handler alone would name httplib::Server::Handler here)
+  std::atomic<WorkerPool*> pool_{nullptr};  // set when listening starts; lives as long as the loops
 };
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Handler handler) {

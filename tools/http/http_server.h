@@ -5,8 +5,9 @@
 // - Keep-alive: a connection serves requests until the client closes it, sends
 //   "Connection: close", or stays idle for idle_timeout_seconds.
 // - Bounded workers: worker_threads threads each serve one connection at a time; connections
-//   accepted while all are busy wait in the accept queue until a worker is free (an idle
-//   keep-alive connection holds its worker until the idle timeout).
+//   accepted while all are busy wait until a worker is free. An idle kept-alive connection holds
+//   its worker until the idle timeout, except that while connections are waiting, one idle for a
+//   second is closed to make way (clients reopen closed idle connections by themselves).
 // - Body limit: a Content-Length over max_body_bytes is answered 413 from the headers, without
 //   reading the body, and the connection is closed (so is "Expect: 100-continue"); a chunked
 //   body is cut off with 413 as soon as it passes the limit.

@@ -110,6 +110,27 @@ TEST(HttpServerTest, ServesSixteenClientsAtOnce) {
   EXPECT_EQ(saw_all.load(), kClients * 3);
 }
 
+TEST(HttpServerTest, IdleConnectionsMakeWayForWaitingOnes) {
+  // Two workers, both holding an idle kept-alive connection, 60 s idle timeout: a third client
+  // is served once an idle connection has waited a second, not after 60 s.
+  Echo echo;
+  ServerOptions options;
+  options.worker_threads = 2;
+  auto server = StartOrDie(options, echo.handler());
+  ASSERT_NE(server, nullptr);
+  RawConnection a(server->port()), b(server->port());
+  RawResponse response;
+  ASSERT_TRUE(a.Send(Post("a")));
+  ASSERT_TRUE(a.Read(&response));
+  ASSERT_TRUE(b.Send(Post("b")));
+  ASSERT_TRUE(b.Read(&response));
+  RawConnection c(server->port(), /*read_timeout_seconds=*/15);
+  ASSERT_TRUE(c.Send(Post("c")));
+  ASSERT_TRUE(c.Read(&response));
+  EXPECT_EQ(response.body, "c");
+  EXPECT_EQ(echo.calls.load(), 3);
+}
+
 TEST(HttpServerTest, OverLimitContentLengthIs413WithoutReadingTheBody) {
   Echo echo;
   ServerOptions options;
