@@ -1,6 +1,12 @@
 #include "storage/batch.h"
 
-#include "storage/codec.h"
+#include <rocksdb/comparator.h>
+#include <rocksdb/db.h>
+
+#include <cstring>
+#include <string>
+
+#include "storage/batch_rep.h"
 
 namespace freshet::storage {
 
@@ -15,51 +21,84 @@ const char* CfName(Cf cf) {
 }
 
 namespace {
-void Append(std::string* rep, Batch::Op op, Cf cf, std::string_view key, std::string_view value) {
-  rep->push_back(static_cast<char>(op));
-  rep->push_back(static_cast<char>(cf));
-  codec::PutVarint32(rep, static_cast<uint32_t>(key.size()));
-  rep->append(key);
-  codec::PutVarint32(rep, static_cast<uint32_t>(value.size()));
-  rep->append(value);
+
+// A stand-in handle that tells RocksDB's WriteBatch which column family id to write; batches
+// are built before (and without) a Db, so the real handles are not at hand.
+class CfIdHandle : public rocksdb::ColumnFamilyHandle {
+ public:
+  explicit CfIdHandle(Cf cf) : name_(CfName(cf)), id_(BatchCfId(cf)) {}
+  const std::string& GetName() const override { return name_; }
+  uint32_t GetID() const override { return id_; }
+  rocksdb::Status GetDescriptor(rocksdb::ColumnFamilyDescriptor*) override {
+    return rocksdb::Status::NotSupported("batch column family handle");
+  }
+  const rocksdb::Comparator* GetComparator() const override { return rocksdb::BytewiseComparator(); }
+
+ private:
+  const std::string name_;
+  const uint32_t id_;
+};
+
+rocksdb::ColumnFamilyHandle* Handle(Cf cf) {
+  static CfIdHandle* const handles[kNumCfs] = {new CfIdHandle(Cf::kMeta), new CfIdHandle(Cf::kLog),
+                                                new CfIdHandle(Cf::kItems), new CfIdHandle(Cf::kCursors)};
+  return handles[static_cast<int>(cf)];
 }
+
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+size_t VarintLength(uint64_t v) {
+  size_t n = 1;
+  while (v >= 128) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
 }  // namespace
 
+Batch::Batch() : rep_(std::make_unique<Rep>()) {}
+Batch::~Batch() = default;
+Batch::Batch(Batch&&) noexcept = default;
+Batch& Batch::operator=(Batch&&) noexcept = default;
+
+// A WriteBatch only fails an operation when it would exceed max_bytes (unset here) or a key
+// or value is over 4 GiB (callers' limits are far below); the statuses carry no information.
 void Batch::Put(Cf cf, std::string_view key, std::string_view value) {
-  Append(&rep_, Op::kPut, cf, key, value);
-  ++count_;
+  rep_->wb.Put(Handle(cf), ToSlice(key), ToSlice(value)).PermitUncheckedError();
 }
 
-void Batch::Delete(Cf cf, std::string_view key) {
-  Append(&rep_, Op::kDelete, cf, key, {});
-  ++count_;
+Batch::Location Batch::PutParts(Cf cf, std::string_view key, std::initializer_list<std::string_view> value_parts) {
+  rocksdb::Slice parts[8];
+  size_t n = 0, value_size = 0;
+  for (std::string_view p : value_parts) {
+    if (n == 8) break;  // callers pass a handful of parts
+    parts[n++] = ToSlice(p);
+    value_size += p.size();
+  }
+  rocksdb::Slice key_slice = ToSlice(key);
+  rep_->wb.Put(Handle(cf), rocksdb::SliceParts(&key_slice, 1), rocksdb::SliceParts(parts, static_cast<int>(n)))
+      .PermitUncheckedError();
+  // RocksDB's record layout ends with varint32 klen, key, varint32 vlen, value.
+  Location at;
+  at.value = rep_->wb.GetDataSize() - value_size;
+  at.key = at.value - VarintLength(value_size) - key.size();
+  return at;
 }
+
+void Batch::Delete(Cf cf, std::string_view key) { rep_->wb.Delete(Handle(cf), ToSlice(key)).PermitUncheckedError(); }
 
 void Batch::DeleteRange(Cf cf, std::string_view begin, std::string_view end) {
-  Append(&rep_, Op::kDeleteRange, cf, begin, end);
-  ++count_;
+  rep_->wb.DeleteRange(Handle(cf), ToSlice(begin), ToSlice(end)).PermitUncheckedError();
 }
 
-void Batch::Clear() {
-  rep_.clear();
-  count_ = 0;
+void Batch::Overwrite(size_t offset, std::string_view bytes) {
+  std::memcpy(rep_->wb.mutable_rep().data() + offset, bytes.data(), bytes.size());
 }
 
-void Batch::ForEach(const std::function<void(Op, Cf, std::string_view, std::string_view)>& fn) const {
-  std::string_view in(rep_);
-  while (in.size() >= 2) {
-    auto op = static_cast<Op>(in[0]);
-    auto cf = static_cast<Cf>(in[1]);
-    in.remove_prefix(2);
-    uint32_t klen = 0, vlen = 0;
-    codec::GetVarint32(&in, &klen);
-    std::string_view key = in.substr(0, klen);
-    in.remove_prefix(klen);
-    codec::GetVarint32(&in, &vlen);
-    std::string_view value = in.substr(0, vlen);
-    in.remove_prefix(vlen);
-    fn(op, cf, key, value);
-  }
-}
+size_t Batch::Count() const { return rep_->wb.Count(); }
+size_t Batch::ByteSize() const { return rep_->wb.GetDataSize(); }
+void Batch::Clear() { rep_->wb.Clear(); }
 
 }  // namespace freshet::storage

@@ -4,13 +4,19 @@
 // all of them or none (one RocksDB WriteBatch), so a consumer step (items + cursor + dead
 // letters) or a put of 500 records is never half-visible and never half-durable.
 //
+// The operations are appended straight into RocksDB's own write-batch representation (kept
+// behind this class: only storage/ sees RocksDB), so Db::Write hands a batch to RocksDB
+// without copying it. A put may be patched in place before the write (Overwrite), so a writer
+// can encode keys and values before it takes a lock and fill in, under the lock, only the few
+// bytes assigned there (a stream record's shard, sequence number and arrival time).
+//
 // Thread-safety: a Batch is not thread-safe; build it on one thread, then hand it to Db::Write.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
-#include <string>
+#include <initializer_list>
+#include <memory>
 #include <string_view>
 
 namespace freshet::storage {
@@ -22,26 +28,41 @@ const char* CfName(Cf cf);
 
 class Batch {
  public:
-  enum class Op : uint8_t { kPut = 1, kDelete = 2, kDeleteRange = 3 };
+  Batch();
+  ~Batch();
+  Batch(Batch&&) noexcept;
+  Batch& operator=(Batch&&) noexcept;
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+
+  // Where a put's key and value bytes start inside the batch (offsets for Overwrite).
+  struct Location {
+    size_t key = 0;
+    size_t value = 0;
+  };
 
   void Put(Cf cf, std::string_view key, std::string_view value);
+  // Puts the concatenation of `value_parts` as the value, copying each part once.
+  Location PutParts(Cf cf, std::string_view key, std::initializer_list<std::string_view> value_parts);
   void Delete(Cf cf, std::string_view key);
   // Deletes every key in [begin, end).
   void DeleteRange(Cf cf, std::string_view begin, std::string_view end);
 
-  size_t Count() const { return count_; }
-  // Approximate bytes of keys and values (used for batch size limits).
-  size_t ByteSize() const { return rep_.size(); }
-  bool empty() const { return count_ == 0; }
+  // Replaces bytes.size() bytes at `offset` (a Location's key or value plus a position inside
+  // it). REQUIRES: the range lies inside one key or value of this batch; the batch has not
+  // been written yet.
+  void Overwrite(size_t offset, std::string_view bytes);
+
+  size_t Count() const;
+  // Bytes of the batch's representation (used for batch size limits).
+  size_t ByteSize() const;
+  bool empty() const { return Count() == 0; }
   void Clear();
 
-  // Calls fn(op, cf, key, value_or_end) for each operation in insertion order.
-  void ForEach(const std::function<void(Op, Cf, std::string_view, std::string_view)>& fn) const;
-
  private:
-  // rep_ := (op u8, cf u8, varint32 klen, key, varint32 vlen, value)*
-  std::string rep_;
-  size_t count_ = 0;
+  friend class Db;
+  struct Rep;  // storage/batch_rep.h
+  std::unique_ptr<Rep> rep_;
 };
 
 }  // namespace freshet::storage

@@ -15,7 +15,8 @@
 //
 //   meta CF:    key := tag name_bytes              value := JSON description
 //                 tag 'n' (next id)      key := 'n'               value := u32
-//                 tag 's' (stream)       key := 's' name          value := JSON
+//                 tag 's' (stream)       key := 's' name          value := JSON (stream/stream_description.h;
+//                                                              shards listed once resharded)
 //                 tag 't' (table)        key := 't' name          value := JSON
 //                 tag 'h' (trim horizon) key := 'h' u32 stream_id u32 shard   value := u64 first kept seq
 //                 tag 'a' (stream attributes) key := 'a' u32 stream_id    value := JSON {mode, tags}

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "storage/batch_rep.h"
 #include "storage/codec.h"
 #include "storage/db_options.h"
 #include "storage/rocks_status.h"
@@ -44,11 +45,12 @@ struct Db::Impl {
   }
 };
 
+// A Write call waiting in the queue. status and done are written under write_mu_.
 struct Db::Writer {
   Batch* batch = nullptr;
   Status status;
   bool done = false;
-  std::condition_variable cv;
+  std::condition_variable_any cv;  // waits on write_mu_
 };
 
 namespace {
@@ -130,8 +132,13 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& dir, const OpenOptions& 
     }
   }
   if (!s.ok()) return FromRocks(s, "open " + dir);
+  bool ids_match = true;
+  for (int c = 0; c < kNumCfs; ++c) {
+    ids_match = ids_match && impl->handle(static_cast<Cf>(c))->GetID() == BatchCfId(static_cast<Cf>(c));
+  }
   std::unique_ptr<Db> db(new Db(dir, read_only, options.sync, std::move(impl)));
   db->flush_on_close_ = options.flush_on_close;
+  db->batch_cf_ids_match_ = ids_match;
   return db;
 }
 
@@ -158,24 +165,24 @@ Status Db::Write(Batch* batch, const PrepareFn& prepare) {
   if (read_only_) return Status::FailedPrecondition("data directory " + dir_ + " is open read-only");
   Writer w;
   w.batch = batch;
-  std::unique_lock lock(write_mu_);
+  MutexLock lock(&write_mu_);
   if (prepare) FRESHET_RETURN_IF_ERROR(prepare(batch));
   writers_.push_back(&w);
-  while (!w.done && &w != writers_.front()) w.cv.wait(lock);
+  while (!w.done && &w != writers_.front()) w.cv.wait(write_mu_);
   if (w.done) return w.status;
 
   // This writer leads: take the queue (bounded so one group does not grow without limit).
   constexpr size_t kMaxGroupBytes = 16 << 20;
-  std::deque<Writer*> group;
+  std::vector<Writer*> group;
   size_t bytes = 0;
   for (Writer* x : writers_) {
     if (!group.empty() && bytes + x->batch->ByteSize() > kMaxGroupBytes) break;
     group.push_back(x);
     bytes += x->batch->ByteSize();
   }
-  lock.unlock();
+  lock.Unlock();
   Status s = WriteGroup(group);
-  lock.lock();
+  lock.Lock();
   for (Writer* x : group) {
     writers_.pop_front();
     if (x != &w) {
@@ -188,23 +195,64 @@ Status Db::Write(Batch* batch, const PrepareFn& prepare) {
   return s;
 }
 
-Status Db::WriteGroup(const std::deque<Writer*>& group) {
-  rocksdb::WriteBatch wb;
-  for (Writer* x : group) {
-    x->batch->ForEach([&](Batch::Op op, Cf cf, std::string_view key, std::string_view value) {
-      rocksdb::Slice k(key.data(), key.size()), v(value.data(), value.size());
-      rocksdb::Status st;
-      switch (op) {
-        case Batch::Op::kPut: st = wb.Put(impl_->handle(cf), k, v); break;
-        case Batch::Op::kDelete: st = wb.Delete(impl_->handle(cf), k); break;
-        case Batch::Op::kDeleteRange: st = wb.DeleteRange(impl_->handle(cf), k, v); break;
-      }
-      st.PermitUncheckedError();
-    });
+namespace {
+
+// Re-targets a batch written for the standard column family ids to this directory's handles
+// (only for a directory whose ids differ; see batch_rep.h).
+class CfTranslator : public rocksdb::WriteBatch::Handler {
+ public:
+  CfTranslator(const std::vector<rocksdb::ColumnFamilyHandle*>& handles, rocksdb::WriteBatch* out)
+      : handles_(handles), out_(out) {}
+  rocksdb::Status PutCF(uint32_t id, const rocksdb::Slice& key, const rocksdb::Slice& value) override {
+    return id < handles_.size() ? out_->Put(handles_[id], key, value) : Bad(id);
+  }
+  rocksdb::Status DeleteCF(uint32_t id, const rocksdb::Slice& key) override {
+    return id < handles_.size() ? out_->Delete(handles_[id], key) : Bad(id);
+  }
+  rocksdb::Status DeleteRangeCF(uint32_t id, const rocksdb::Slice& begin, const rocksdb::Slice& end) override {
+    return id < handles_.size() ? out_->DeleteRange(handles_[id], begin, end) : Bad(id);
+  }
+
+ private:
+  static rocksdb::Status Bad(uint32_t id) {
+    return rocksdb::Status::InvalidArgument("batch names column family " + std::to_string(id));
+  }
+  const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;
+  rocksdb::WriteBatch* out_;
+};
+
+}  // namespace
+
+Status Db::WriteGroup(const std::vector<Writer*>& group) {
+  rocksdb::WriteBatch* wb = &group.front()->batch->rep_->wb;
+  rocksdb::WriteBatch merged;
+  if (group.size() > 1) {
+    // WriteBatch rep := u64 sequence (set by RocksDB), u32 count (little-endian), records.
+    constexpr size_t kHeader = 12;
+    std::string rep(kHeader, '\0');
+    uint32_t count = 0;
+    size_t bytes = kHeader;
+    for (Writer* x : group) bytes += x->batch->ByteSize() - kHeader;
+    rep.reserve(bytes);
+    for (Writer* x : group) {
+      const std::string& data = x->batch->rep_->wb.Data();
+      rep.append(data, kHeader, std::string::npos);
+      count += x->batch->rep_->wb.Count();
+    }
+    for (int i = 0; i < 4; ++i) rep[8 + i] = static_cast<char>((count >> (8 * i)) & 0xff);
+    merged = rocksdb::WriteBatch(std::move(rep));
+    wb = &merged;
+  }
+  rocksdb::WriteBatch translated;
+  if (!batch_cf_ids_match_) {
+    // handles_ index = Cf + 1 = the id a Batch writes.
+    CfTranslator translator(impl_->handles, &translated);
+    FRESHET_RETURN_IF_ERROR(FromRocks(wb->Iterate(&translator), "write to " + dir_));
+    wb = &translated;
   }
   rocksdb::WriteOptions wo;
   wo.sync = sync_;
-  return FromRocks(impl_->db->Write(wo, &wb), "write to " + dir_);
+  return FromRocks(impl_->db->Write(wo, wb), "write to " + dir_);
 }
 
 std::unique_ptr<Iterator> Db::NewIterator(Cf cf, std::string lower, std::string upper) const {

@@ -6,8 +6,10 @@
 // Durability: with OpenOptions::sync (the default) Write returns only after the batch is in
 // the write-ahead log AND the log is fsynced, so an acknowledged write survives a power cut.
 // Without it, Write returns once the batch is in the OS page cache: it survives a process crash
-// but not a power cut, until the Db is destroyed (closed cleanly), which flushes everything. Concurrent Write calls form a queue; the writer at its head writes the
-// whole queue as one RocksDB batch with one fsync (group commit), in queue order.
+// but not a power cut, until the Db is destroyed (closed cleanly), which flushes everything.
+// Concurrent Write calls form a queue; the writer at its head writes the whole queue as one
+// RocksDB batch with one fsync (group commit), in queue order. A group of one is handed to
+// RocksDB as it is; only a larger group is concatenated (as LevelDB's BuildBatchGroup does).
 //
 // Ownership: one read-write Db per data directory across all processes (RocksDB's LOCK file);
 // a second read-write Open fails with FailedPrecondition naming the directory. Read-only Dbs
@@ -25,10 +27,12 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/batch.h"
 #include "storage/iterator.h"
 #include "storage/status.h"
+#include "storage/thread_annotations.h"
 
 namespace freshet::storage {
 
@@ -63,9 +67,10 @@ class Db {
   // Sets *value and returns OK, or returns NotFound (and leaves *value unspecified).
   Status Get(Cf cf, std::string_view key, std::string* value) const;
 
-  // Called with the writer queue locked, just before `batch` joins the queue. Whatever it
-  // assigns (e.g. sequence numbers) is therefore assigned in the order batches are written.
-  // It must be quick. If it returns an error, nothing is written and Write returns it.
+  // Called with the writer queue locked (write_mu_), just before `batch` joins the queue.
+  // Whatever it assigns (e.g. sequence numbers) is therefore assigned in the order batches are
+  // written. It must be quick: encode before Write and only number or patch here. It must not
+  // call Write. If it returns an error, nothing is written and Write returns it.
   using PrepareFn = std::function<Status(Batch*)>;
 
   // Applies `batch` atomically (all or nothing), durably per OpenOptions::sync.
@@ -90,15 +95,18 @@ class Db {
   struct Writer;
   Db(std::string dir, bool read_only, bool sync, std::unique_ptr<Impl> impl);
   bool flush_on_close_ = true;
-  Status WriteGroup(const std::deque<Writer*>& group);
+  Status WriteGroup(const std::vector<Writer*>& group) EXCLUDES(write_mu_);
 
   const std::string dir_;
   const bool read_only_;
   const bool sync_;
   std::unique_ptr<Impl> impl_;
 
-  std::mutex write_mu_;
-  std::deque<Writer*> writers_;  // guarded by write_mu_; head is the current leader
+  // Column family ids of this directory are those Batch writes (see batch_rep.h).
+  bool batch_cf_ids_match_ = true;
+
+  Mutex write_mu_;
+  std::deque<Writer*> writers_ GUARDED_BY(write_mu_);  // head is the current leader
 };
 
 // Enables per-thread counting of keys read by iterators and gets (RocksDB perf context).

@@ -28,6 +28,7 @@ std::string_view CodeName(Status::Code code) {
     case Status::Code::kIOError: return "I/O error";
     case Status::Code::kAborted: return "aborted";
     case Status::Code::kInternal: return "internal error";
+    case Status::Code::kLimitExceeded: return "limit exceeded";
   }
   return "unknown";
 }

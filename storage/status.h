@@ -30,6 +30,7 @@ class [[nodiscard]] Status {
     kIOError,            // the file system failed (fsync, ENOSPC, ...)
     kAborted,            // interrupted (signal) before completion
     kInternal,           // a bug
+    kLimitExceeded,      // a quota of the stored state would be exceeded (e.g. open shards)
   };
 
   Status() noexcept = default;
@@ -42,6 +43,7 @@ class [[nodiscard]] Status {
   static Status IOError(std::string msg) { return Status(Code::kIOError, std::move(msg)); }
   static Status Aborted(std::string msg) { return Status(Code::kAborted, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
+  static Status LimitExceeded(std::string msg) { return Status(Code::kLimitExceeded, std::move(msg)); }
 
   bool ok() const { return state_ == nullptr; }
   Code code() const { return state_ ? state_->code : Code::kOk; }

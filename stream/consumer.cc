@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <unordered_map>
@@ -98,25 +99,50 @@ Status Consumer::CheckMissed(uint32_t shard, uint64_t first_available) {
   return Status::OK();
 }
 
-Result<std::vector<Record>> Consumer::ReadBatch(uint32_t shard) {
+Status Consumer::Refresh() {
+  FRESHET_ASSIGN_OR_RETURN(StreamDescription now, log_->Get(stream_.name));
+  if (now.id != stream_.id) {
+    return Status::FailedPrecondition("consumer " + spec_.consumer + ": stream '" + stream_.name +
+                                      "' was deleted and created again while it was consumed");
+  }
+  stream_ = std::move(now);
+  shards_.resize(stream_.shard_count);
+  return Status::OK();
+}
+
+bool Consumer::ParentsDone(uint32_t shard, const std::vector<bool>& ended) const {
+  for (std::optional<uint32_t> p : {stream_.shards[shard].parent, stream_.shards[shard].adjacent_parent}) {
+    if (p && !shards_[*p].finished && !ended[*p]) return false;
+  }
+  return true;
+}
+
+Result<ReadResult> Consumer::ReadBatch(uint32_t shard) {
   ShardState& st = shards_[shard];
   if (!st.loaded) {
-    FRESHET_ASSIGN_OR_RETURN(auto cursor, LoadCursor(*db_, spec_.consumer, stream_.id, shard));
-    if (cursor) {
-      st.next = *cursor + 1;
+    const ShardDescription& sd = stream_.shards[shard];
+    FRESHET_ASSIGN_OR_RETURN(st.cursor, LoadCursor(*db_, spec_.consumer, stream_.id, shard));
+    bool parent_consumed = false;
+    for (std::optional<uint32_t> p : {sd.parent, sd.adjacent_parent}) parent_consumed |= p && shards_[*p].consumed;
+    if (st.cursor) {
+      st.next = *st.cursor + 1;
+    } else if (parent_consumed) {
+      FRESHET_ASSIGN_OR_RETURN(st.next, ResolvePosition(*db_, stream_, shard, Position{}));
     } else {
       FRESHET_ASSIGN_OR_RETURN(st.next, ResolvePosition(*db_, stream_, shard, options_.start));
     }
+    st.consumed = st.cursor || parent_consumed || sd.open();
     st.loaded = true;
   }
-  FRESHET_ASSIGN_OR_RETURN(auto records, ReadShard(*db_, stream_, shard, st.next, options_.batch));
+  FRESHET_ASSIGN_OR_RETURN(auto page, ReadShardPage(*db_, stream_, shard, st.next, options_.batch));
+  const auto& records = page.records;
   if (records.empty()) {
     FRESHET_ASSIGN_OR_RETURN(uint64_t horizon, TrimHorizon(*db_, stream_.id, shard));
     if (horizon > st.next) FRESHET_RETURN_IF_ERROR(CheckMissed(shard, horizon));
   } else {
     FRESHET_RETURN_IF_ERROR(CheckMissed(shard, records.front().sequence));
   }
-  return records;
+  return page;
 }
 
 void Consumer::MapRecord(const Record& r, Mapped* out) const {
@@ -132,14 +158,21 @@ void Consumer::MapRecord(const Record& r, Mapped* out) const {
 }
 
 Result<size_t> Consumer::Step() {
-  // 1. Read a batch from every shard.
+  // 1. Read a batch from every shard whose parents are done, in index order (parents come
+  // before their children, so a parent's last records precede its children's in the fold).
+  FRESHET_RETURN_IF_ERROR(Refresh());
   std::vector<std::vector<Record>> per_shard(stream_.shard_count);
+  std::vector<bool> ended(stream_.shard_count, false);  // closed shards whose end this step reaches
   std::vector<const Record*> records;
   for (uint32_t s = 0; s < stream_.shard_count; ++s) {
-    FRESHET_ASSIGN_OR_RETURN(per_shard[s], ReadBatch(s));
+    if (shards_[s].finished || !ParentsDone(s, ended)) continue;
+    FRESHET_ASSIGN_OR_RETURN(ReadResult page, ReadBatch(s));
+    per_shard[s] = std::move(page.records);
+    ended[s] = page.shard_end;
     for (const Record& r : per_shard[s]) records.push_back(&r);
   }
-  if (records.empty()) return size_t{0};
+  bool any_end = std::find(ended.begin(), ended.end(), true) != ended.end();
+  if (records.empty() && !any_end) return size_t{0};
 
   // 2. Map records to items on two threads (parsing dominates the CPU cost).
   std::vector<Mapped> mapped(records.size());
@@ -201,8 +234,12 @@ Result<size_t> Consumer::Step() {
                            mapper_->tables()[p.target].name);
     }
   }
+  std::vector<std::optional<uint64_t>> cursors(stream_.shard_count);
   for (uint32_t s = 0; s < stream_.shard_count; ++s) {
-    if (!per_shard[s].empty()) AddCursor(spec_.consumer, stream_.id, s, per_shard[s].back().sequence, &batch);
+    if (!per_shard[s].empty()) cursors[s] = per_shard[s].back().sequence;
+    // The end of a shard this consumer read is committed, so a restart knows it is done.
+    if (ended[s] && shards_[s].consumed) cursors[s] = *stream_.shards[s].ending_sequence;
+    if (cursors[s] && cursors[s] != shards_[s].cursor) AddCursor(spec_.consumer, stream_.id, s, *cursors[s], &batch);
   }
   FRESHET_RETURN_IF_ERROR(db_->Write(&batch, [&](storage::Batch* b) {
     if (dead.empty()) return Status::OK();
@@ -211,6 +248,8 @@ Result<size_t> Consumer::Step() {
   if (!dead.empty()) log_->NotifyPut();
   for (uint32_t s = 0; s < stream_.shard_count; ++s) {
     if (!per_shard[s].empty()) shards_[s].next = per_shard[s].back().sequence + 1;
+    if (cursors[s]) shards_[s].cursor = cursors[s];
+    if (ended[s]) shards_[s].finished = true;
   }
   stats_.records_read += records.size();
   stats_.items_written += pending.size();

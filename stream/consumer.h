@@ -9,11 +9,19 @@
 // batch and fold every record's attributes into it in sequence order, so the result does not
 // depend on where batches start or end.
 //
+// Resharding: a closed shard is read to its end before any of its children, so records of one
+// partition key are applied in put order across a split or merge. A child whose parents this
+// consumer read (or committed a cursor on) starts at its first record; a shard that has
+// parents only in shards the consumer never read starts at ConsumerOptions::start. Reaching
+// the end of a shard it read commits the shard's cursor at its ending sequence number, so a
+// restart knows the parent is done.
+//
 // Thread-safety: one thread drives a Consumer. Other threads may put to the stream.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,7 +70,10 @@ class Consumer {
  private:
   struct ShardState {
     bool loaded = false;
-    uint64_t next = 0;  // next sequence number to read
+    uint64_t next = 0;       // next sequence number to read
+    bool finished = false;   // a closed shard read to its end (and its cursor committed)
+    bool consumed = false;   // read by this consumer: its children start at their first record
+    std::optional<uint64_t> cursor;  // last committed cursor
   };
   Consumer(StreamLog* log, PipelineSpec spec, ConsumerOptions options);
   Status Resolve();
@@ -71,8 +82,12 @@ class Consumer {
     std::vector<MappedItem> items;
     std::vector<std::string> keys;  // encoded item key of each item
   };
+  // Re-reads the stream's description (resharding adds shards) and sizes shards_.
+  Status Refresh();
+  // Whether every parent of `shard` is finished or reached its end in this step.
+  bool ParentsDone(uint32_t shard, const std::vector<bool>& ended) const;
   // The next batch of the shard after its cursor (loading the cursor the first time).
-  Result<std::vector<Record>> ReadBatch(uint32_t shard);
+  Result<ReadResult> ReadBatch(uint32_t shard);
   // Maps, validates and keys one record. Thread-safe (const).
   void MapRecord(const Record& record, Mapped* out) const;
   Status CheckMissed(uint32_t shard, uint64_t first_available);

@@ -1,5 +1,6 @@
 #include "stream/stream_log.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "storage/catalog.h"
@@ -31,7 +32,10 @@ Status NoSuchStream(std::string_view name) {
 
 }  // namespace
 
-Status ValidateRecord(const PutRecord& r) {
+namespace {
+
+// The limits that do not need the explicit hash key parsed (Encode parses it).
+Status CheckLimits(const PutRecord& r) {
   size_t key_chars = Utf8Length(r.partition_key);
   if (key_chars == 0 || key_chars > kMaxPartitionKeyChars) {
     return Status::InvalidArgument("partition key must be 1 to 256 characters (got " + std::to_string(key_chars) +
@@ -41,6 +45,20 @@ Status ValidateRecord(const PutRecord& r) {
     return Status::InvalidArgument("record data is " + std::to_string(r.data.size()) +
                                    " bytes; the limit is 1 MiB (1048576 bytes)");
   }
+  return Status::OK();
+}
+
+void EncodeBigEndian(uint64_t v, int bytes, char* out) {
+  for (int i = bytes - 1; i >= 0; --i) {
+    out[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+}
+
+}  // namespace
+
+Status ValidateRecord(const PutRecord& r) {
+  FRESHET_RETURN_IF_ERROR(CheckLimits(r));
   if (r.explicit_hash_key) FRESHET_RETURN_IF_ERROR(ParseHashKey(*r.explicit_hash_key).status());
   return Status::OK();
 }
@@ -57,7 +75,7 @@ Result<StreamDescription> StreamLog::Create(const std::string& name, uint32_t sh
   }
   StreamDescription d;
   d.name = name;
-  d.shard_count = shard_count;
+  d.SetUniformShards(shard_count);
   d.retention_hours = retention_hours;
   d.created_ms = NowMs();
   auto id = storage::CreateNamed(db_, codec::kMetaStream, name, [&](uint32_t new_id) {
@@ -91,19 +109,31 @@ Result<std::vector<StreamDescription>> StreamLog::List() const {
 
 Result<std::vector<ShardInfo>> StreamLog::DescribeShards(const StreamDescription& stream) const {
   std::vector<ShardInfo> shards;
-  for (uint32_t s = 0; s < stream.shard_count; ++s) {
+  for (const ShardDescription& sd : stream.shards) {
     ShardInfo info;
-    info.shard = s;
-    info.range = ShardHashRange(s, stream.shard_count);
-    FRESHET_ASSIGN_OR_RETURN(info.trim_horizon, TrimHorizon(*db_, stream.id, s));
-    std::string prefix = codec::LogKey::ShardPrefix(stream.id, s);
+    info.shard = sd.index;
+    info.range = sd.range;
+    info.parent = sd.parent;
+    info.adjacent_parent = sd.adjacent_parent;
+    info.starting_sequence = sd.starting_sequence;
+    info.ending_sequence = sd.ending_sequence;
+    info.closed_ms = sd.closed_ms;
+    FRESHET_ASSIGN_OR_RETURN(info.trim_horizon, TrimHorizon(*db_, stream.id, sd.index));
+    // Sequence numbers are dense and retention removes a prefix: first and last say it all.
+    std::string prefix = codec::LogKey::ShardPrefix(stream.id, sd.index);
     auto it = db_->NewIterator(Cf::kLog, prefix, codec::PrefixSuccessor(prefix));
     codec::LogKey key;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    it->SeekToFirst();
+    if (it->Valid()) {
       if (!codec::LogKey::Decode(it->key(), &key)) return Status::Corruption("malformed log key");
-      if (!info.first_sequence) info.first_sequence = key.sequence;
+      info.first_sequence = key.sequence;
+      it->SeekToLast();
+      if (!it->Valid() || !codec::LogKey::Decode(it->key(), &key)) {
+        FRESHET_RETURN_IF_ERROR(it->status());
+        return Status::Corruption("malformed log key");
+      }
       info.last_sequence = key.sequence;
-      ++info.record_count;
+      info.record_count = key.sequence - *info.first_sequence + 1;
     }
     FRESHET_RETURN_IF_ERROR(it->status());
     shards.push_back(info);
@@ -118,7 +148,8 @@ Status StreamLog::Delete(const std::string& name) {
   batch.DeleteRange(Cf::kLog, codec::LogKey::StreamPrefix(d.id), codec::LogKey::StreamPrefix(d.id + 1));
   batch.DeleteRange(Cf::kMeta, codec::TrimHorizonKey(d.id, 0), codec::TrimHorizonKey(d.id + 1, 0));
   FRESHET_RETURN_IF_ERROR(db_->Write(&batch, [&](Batch*) {
-    for (uint32_t s = 0; s < d.shard_count; ++s) next_sequence_.erase({d.id, s});
+    storage::MutexLock lock(&seq_mu_);
+    Forget(d.id, d.name);
     return Status::OK();
   }));
   return db_->CompactRange(Cf::kLog, codec::LogKey::StreamPrefix(d.id), codec::LogKey::StreamPrefix(d.id + 1));
@@ -129,11 +160,11 @@ Status StreamLog::SetRetention(const std::string& name, uint32_t retention_hours
     return Status::InvalidArgument("retention must be 1 to 8760 hours (got " + std::to_string(retention_hours) +
                                    ")");
   }
-  FRESHET_ASSIGN_OR_RETURN(auto d, Get(name));
-  d.retention_hours = retention_hours;
-  Batch batch;
-  batch.Put(Cf::kMeta, codec::MetaKey(codec::kMetaStream, name), d.ToJson());
-  return db_->Write(&batch);
+  return ChangeDescription(name, [&](StreamDescription* d, uint64_t) {
+           d->retention_hours = retention_hours;
+           return Status::OK();
+         })
+      .status();
 }
 
 Result<uint64_t*> StreamLog::NextSequence(uint32_t stream_id, uint32_t shard) {
@@ -143,31 +174,89 @@ Result<uint64_t*> StreamLog::NextSequence(uint32_t stream_id, uint32_t shard) {
   return &next_sequence_.emplace(std::make_pair(stream_id, shard), tip).first->second;
 }
 
-Status StreamLog::AppendRecords(const StreamDescription& stream, const std::vector<PutRecord>& records,
-                                uint64_t arrival_ms, Batch* batch, std::vector<PutResult>* results) {
-  std::string key, value;
-  for (const PutRecord& r : records) {
-    HashKey hash = 0;
-    std::string hash_bytes;
+uint32_t StreamLog::Routing::Route(HashKey hash) const {
+  auto it = std::upper_bound(starts.begin(), starts.end(), hash);
+  return shards[it == starts.begin() ? 0 : it - starts.begin() - 1];
+}
+
+StreamLog::Routing StreamLog::MakeRouting(const StreamDescription& stream) {
+  Routing r;
+  for (uint32_t s : stream.OpenShards()) {
+    r.starts.push_back(stream.shards[s].range.start);
+    r.shards.push_back(s);
+  }
+  return r;
+}
+
+Result<const StreamLog::Routing*> StreamLog::RoutingFor(const StreamDescription& stream) {
+  auto it = routing_.find(stream.id);
+  if (it != routing_.end()) return &it->second;
+  FRESHET_ASSIGN_OR_RETURN(StreamDescription d, Get(stream.name));
+  if (d.id != stream.id) return NoSuchStream(stream.name);
+  return &routing_.emplace(stream.id, MakeRouting(d)).first->second;
+}
+
+void StreamLog::Forget(uint32_t stream_id, const std::string& name) {
+  routing_.erase(stream_id);
+  changed_.erase(name);
+  next_sequence_.erase(next_sequence_.lower_bound({stream_id, 0}), next_sequence_.lower_bound({stream_id + 1, 0}));
+}
+
+Status StreamLog::Encode(const StreamDescription& stream, const std::vector<PutRecord>& records, Batch* batch,
+                         std::vector<Encoded>* encoded) {
+  // The key's shard and sequence and the value's arrival time are placeholders until Number.
+  std::string key, header, hash_bytes;
+  codec::LogKey{stream.id, 0, 0}.AppendTo(&key);
+  encoded->reserve(encoded->size() + records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    const PutRecord& r = records[i];
+    Encoded e;
+    codec::LogValue value{0, r.partition_key, std::nullopt, {}};
     if (r.explicit_hash_key) {
-      FRESHET_ASSIGN_OR_RETURN(hash, ParseHashKey(*r.explicit_hash_key));
-      hash_bytes = HashKeyBytes(hash);
+      auto hash = ParseHashKey(*r.explicit_hash_key);
+      if (!hash.ok()) {
+        return records.size() == 1 ? hash.status() : hash.status().WithContext("record " + std::to_string(i + 1));
+      }
+      e.hash = *hash;
+      hash_bytes = HashKeyBytes(e.hash);
+      value.explicit_hash_key = hash_bytes;
     } else {
-      hash = Md5HashKey(r.partition_key);
+      e.hash = Md5HashKey(r.partition_key);
     }
-    uint32_t shard = ShardForHashKey(hash, stream.shard_count);
-    FRESHET_ASSIGN_OR_RETURN(uint64_t * next, NextSequence(stream.id, shard));
-    codec::LogKey log_key{stream.id, shard, (*next)++};
-    key.clear();
-    log_key.AppendTo(&key);
-    value.clear();
-    codec::LogValue log_value{arrival_ms, r.partition_key, std::nullopt, r.data};
-    if (r.explicit_hash_key) log_value.explicit_hash_key = hash_bytes;
-    log_value.AppendTo(&value);
-    batch->Put(Cf::kLog, key, value);
-    if (results) results->push_back({shard, log_key.sequence});
+    header.clear();
+    value.AppendTo(&header);
+    e.at = batch->PutParts(Cf::kLog, key, {header, r.data});
+    encoded->push_back(e);
   }
   return Status::OK();
+}
+
+Status StreamLog::Number(const StreamDescription& stream, const std::vector<Encoded>& encoded, uint64_t arrival_ms,
+                         Batch* batch, std::vector<PutResult>* results) {
+  FRESHET_ASSIGN_OR_RETURN(const Routing* routing, RoutingFor(stream));
+  // Arrival times never go back (the clock may): AT_TIMESTAMP binary-searches on them.
+  last_arrival_ms_ = std::max(last_arrival_ms_, arrival_ms);
+  char arrival[8], shard_seq[12];
+  EncodeBigEndian(last_arrival_ms_, 8, arrival);
+  for (const Encoded& e : encoded) {
+    uint32_t shard = routing->Route(e.hash);
+    FRESHET_ASSIGN_OR_RETURN(uint64_t * next, NextSequence(stream.id, shard));
+    uint64_t sequence = (*next)++;
+    EncodeBigEndian(shard, 4, shard_seq);
+    EncodeBigEndian(sequence, 8, shard_seq + 4);
+    batch->Overwrite(e.at.key + 4, std::string_view(shard_seq, sizeof shard_seq));  // after the stream id
+    batch->Overwrite(e.at.value, std::string_view(arrival, sizeof arrival));
+    if (results) results->push_back({shard, sequence});
+  }
+  return Status::OK();
+}
+
+Status StreamLog::AppendRecords(const StreamDescription& stream, const std::vector<PutRecord>& records,
+                                uint64_t arrival_ms, Batch* batch, std::vector<PutResult>* results) {
+  std::vector<Encoded> encoded;
+  FRESHET_RETURN_IF_ERROR(Encode(stream, records, batch, &encoded));
+  storage::MutexLock lock(&seq_mu_);
+  return Number(stream, encoded, arrival_ms, batch, results);
 }
 
 Result<std::vector<PutResult>> StreamLog::Put(const StreamDescription& stream,
@@ -179,20 +268,30 @@ Result<std::vector<PutResult>> StreamLog::Put(const StreamDescription& stream,
   }
   size_t bytes = 0;
   for (size_t i = 0; i < records.size(); ++i) {
-    Status s = ValidateRecord(records[i]);
+    Status s = CheckLimits(records[i]);
     if (!s.ok()) return records.size() == 1 ? s : s.WithContext("record " + std::to_string(i + 1));
     bytes += records[i].data.size() + records[i].partition_key.size();
   }
   if (bytes > kMaxBatchBytes) {
     return Status::InvalidArgument("a batch holds at most 5 MiB (got " + std::to_string(bytes) + " bytes)");
   }
+  // Everything but numbering happens here, before the writer queue's lock.
   Batch batch;
+  std::vector<Encoded> encoded;
+  FRESHET_RETURN_IF_ERROR(Encode(stream, records, &batch, &encoded));
   std::vector<PutResult> results;
   results.reserve(records.size());
-  FRESHET_RETURN_IF_ERROR(db_->Write(&batch, [&](Batch* b) {
+  Status s = db_->Write(&batch, [&](Batch* b) {
+    storage::MutexLock lock(&seq_mu_);
     results.clear();
-    return AppendRecords(stream, records, NowMs(), b, &results);
-  }));
+    return Number(stream, encoded, NowMs(), b, &results);
+  });
+  if (!s.ok()) {
+    // A failed write may leave counters past what is stored: reload them from the log.
+    storage::MutexLock lock(&seq_mu_);
+    Forget(stream.id, stream.name);
+    return s;
+  }
   NotifyPut();
   return results;
 }

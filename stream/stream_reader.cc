@@ -114,42 +114,99 @@ Result<uint64_t> ShardTip(const storage::Db& db, uint32_t stream_id, uint32_t sh
   return std::max<uint64_t>(horizon, 1);
 }
 
+namespace {
+
+// The tip of a shard as a reader sees it: a closed shard ends at its ending sequence number.
+Result<uint64_t> ReaderTip(const storage::Db& db, const StreamDescription& stream, uint32_t shard) {
+  if (shard < stream.shards.size() && !stream.shards[shard].open()) {
+    FRESHET_ASSIGN_OR_RETURN(uint64_t horizon, TrimHorizon(db, stream.id, shard));
+    return std::max(*stream.shards[shard].ending_sequence + 1, horizon);
+  }
+  return ShardTip(db, stream.id, shard);
+}
+
+// The first record at or after `sequence`: its sequence and arrival, or false at the end.
+Result<bool> FirstAtOrAfter(storage::Iterator* it, const StreamDescription& stream, uint32_t shard,
+                            uint64_t sequence, uint64_t* found, uint64_t* arrival_ms) {
+  it->Seek(codec::LogKey{stream.id, shard, sequence}.Encode());
+  if (!it->Valid()) {
+    FRESHET_RETURN_IF_ERROR(it->status());
+    return false;
+  }
+  codec::LogKey key;
+  codec::LogValue value;
+  if (!codec::LogKey::Decode(it->key(), &key) || !codec::LogValue::Decode(it->value(), &value)) {
+    return Status::Corruption("malformed log record in stream '" + stream.name + "'");
+  }
+  *found = key.sequence;
+  *arrival_ms = value.arrival_ms;
+  return true;
+}
+
+}  // namespace
+
 Result<uint64_t> ResolvePosition(const storage::Db& db, const StreamDescription& stream, uint32_t shard,
                                  const Position& position) {
   switch (position.kind) {
     case Position::Kind::kTrimHorizon: {
       FRESHET_ASSIGN_OR_RETURN(uint64_t horizon, TrimHorizon(db, stream.id, shard));
-      return std::max<uint64_t>(horizon, 1);
+      uint64_t start = shard < stream.shards.size() ? stream.shards[shard].starting_sequence : 1;
+      return std::max<uint64_t>({horizon, start, 1});
     }
-    case Position::Kind::kLatest: return ShardTip(db, stream.id, shard);
+    case Position::Kind::kLatest: return ReaderTip(db, stream, shard);
     case Position::Kind::kAtSequence: return position.sequence;
     case Position::Kind::kAfterSequence: return position.sequence + 1;
     case Position::Kind::kAtTimestamp: break;
   }
+  // Binary search for the first record that arrived at or after the timestamp: arrival
+  // times never decrease within a shard (StreamLog assigns them so).
   std::string prefix = codec::LogKey::ShardPrefix(stream.id, shard);
   auto it = db.NewIterator(Cf::kLog, prefix, codec::PrefixSuccessor(prefix));
-  codec::LogKey key;
-  codec::LogValue value;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (!codec::LogKey::Decode(it->key(), &key) || !codec::LogValue::Decode(it->value(), &value)) {
-      return Status::Corruption("malformed log record in stream '" + stream.name + "'");
-    }
-    if (value.arrival_ms >= position.timestamp_ms) return key.sequence;
+  it->SeekToLast();
+  if (!it->Valid()) {
+    FRESHET_RETURN_IF_ERROR(it->status());
+    return ReaderTip(db, stream, shard);
   }
-  FRESHET_RETURN_IF_ERROR(it->status());
-  return ShardTip(db, stream.id, shard);
+  codec::LogKey last;
+  if (!codec::LogKey::Decode(it->key(), &last)) return Status::Corruption("malformed log key in " + db.dir());
+  uint64_t lo = 0, hi = last.sequence + 1;  // the answer is in [lo, hi]; hi: no such record
+  uint64_t found = 0, arrival = 0;
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    FRESHET_ASSIGN_OR_RETURN(bool any, FirstAtOrAfter(it.get(), stream, shard, mid, &found, &arrival));
+    if (any && arrival >= position.timestamp_ms) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  if (hi > last.sequence) return ReaderTip(db, stream, shard);
+  FRESHET_ASSIGN_OR_RETURN(bool any, FirstAtOrAfter(it.get(), stream, shard, hi, &found, &arrival));
+  if (!any) return ReaderTip(db, stream, shard);
+  return found;
 }
 
-Result<std::vector<Record>> ReadShard(const storage::Db& db, const StreamDescription& stream, uint32_t shard,
-                                      uint64_t from_sequence, size_t limit, size_t max_bytes) {
-  std::vector<Record> out;
-  std::string prefix = codec::LogKey::ShardPrefix(stream.id, shard);
-  auto it = db.NewIterator(Cf::kLog, codec::LogKey{stream.id, shard, from_sequence}.Encode(),
-                           codec::PrefixSuccessor(prefix));
+Result<ReadResult> ReadShardPage(const storage::Db& db, const StreamDescription& stream, uint32_t shard,
+                                 uint64_t from_sequence, size_t limit, size_t max_bytes) {
+  if (shard >= stream.shards.size()) {
+    return Status::InvalidArgument("shard " + ShardId(shard) + " is not a shard of stream '" + stream.name + "'");
+  }
+  const ShardDescription& sd = stream.shards[shard];
+  ReadResult out;
+  out.next_sequence = from_sequence;
+  // A closed shard's records end at its ending sequence number.
+  std::string end = sd.open() ? codec::PrefixSuccessor(codec::LogKey::ShardPrefix(stream.id, shard))
+                              : codec::LogKey{stream.id, shard, *sd.ending_sequence + 1}.Encode();
+  if (!sd.open() && from_sequence > *sd.ending_sequence) {
+    out.shard_end = true;
+    out.child_shards = stream.ChildShards(shard);
+    return out;
+  }
+  auto it = db.NewIterator(Cf::kLog, codec::LogKey{stream.id, shard, from_sequence}.Encode(), std::move(end));
   size_t bytes = 0;
   codec::LogKey key;
   codec::LogValue value;
-  for (it->SeekToFirst(); it->Valid() && out.size() < limit && bytes < max_bytes; it->Next()) {
+  for (it->SeekToFirst(); it->Valid() && out.records.size() < limit && bytes < max_bytes; it->Next()) {
     if (!codec::LogKey::Decode(it->key(), &key) || !codec::LogValue::Decode(it->value(), &value)) {
       return Status::Corruption("malformed log record in stream '" + stream.name + "' in " + db.dir());
     }
@@ -161,10 +218,29 @@ Result<std::vector<Record>> ReadShard(const storage::Db& db, const StreamDescrip
     if (value.explicit_hash_key) r.explicit_hash_key = FormatHashKey(HashKeyFromBytes(*value.explicit_hash_key));
     r.data = value.data;
     bytes += r.data.size();
-    out.push_back(std::move(r));
+    out.records.push_back(std::move(r));
   }
   FRESHET_RETURN_IF_ERROR(it->status());
+  if (!out.records.empty()) out.next_sequence = out.records.back().sequence + 1;
+  if (!sd.open()) {
+    // Nothing left before the end (the loop stepped past the last record, or retention
+    // removed the rest): the next read starts after the end.
+    if (!it->Valid()) out.next_sequence = std::max(out.next_sequence, *sd.ending_sequence + 1);
+    if (out.next_sequence > *sd.ending_sequence) {
+      out.shard_end = true;
+      out.child_shards = stream.ChildShards(shard);
+    }
+  }
   return out;
+}
+
+Result<std::vector<Record>> ReadShard(const storage::Db& db, const StreamDescription& stream, uint32_t shard,
+                                      uint64_t from_sequence, size_t limit, size_t max_bytes) {
+  if (shard >= stream.shards.size()) {
+    return Status::InvalidArgument("shard " + ShardId(shard) + " is not a shard of stream '" + stream.name + "'");
+  }
+  FRESHET_ASSIGN_OR_RETURN(ReadResult page, ReadShardPage(db, stream, shard, from_sequence, limit, max_bytes));
+  return std::move(page.records);
 }
 
 }  // namespace freshet::stream

@@ -38,7 +38,9 @@ struct Record {
 };
 
 // The first sequence number at or after `position` in the shard (which may not exist yet:
-// for kLatest it is the next sequence number to be assigned).
+// for kLatest it is the next sequence number to be assigned; for a closed shard, its ending
+// sequence number + 1). kAtTimestamp binary-searches the shard (arrival times are
+// non-decreasing within a shard) and gives the tip when no record arrived at or after it.
 Result<uint64_t> ResolvePosition(const storage::Db& db, const StreamDescription& stream, uint32_t shard,
                                  const Position& position);
 
@@ -47,6 +49,23 @@ Result<uint64_t> ResolvePosition(const storage::Db& db, const StreamDescription&
 // malformed.
 Result<std::vector<Record>> ReadShard(const storage::Db& db, const StreamDescription& stream, uint32_t shard,
                                       uint64_t from_sequence, size_t limit, size_t max_bytes = 16 << 20);
+
+struct ReadResult {
+  std::vector<Record> records;
+  // Where the next read starts: after the last record returned, or from_sequence if none.
+  uint64_t next_sequence = 0;
+  // The shard is closed and these records reach its end (no record of it is left after
+  // next_sequence): a reader moves on to child_shards (GetRecords: ChildShards, and no
+  // NextShardIterator).
+  bool shard_end = false;
+  std::vector<uint32_t> child_shards;  // set when shard_end
+};
+
+// ReadShard that also says whether the end of a closed shard is reached. `stream` must have
+// been read (StreamLog::Get) before the call: a shard it shows closed has all its records.
+// InvalidArgument if `shard` is not a shard of `stream`.
+Result<ReadResult> ReadShardPage(const storage::Db& db, const StreamDescription& stream, uint32_t shard,
+                                 uint64_t from_sequence, size_t limit, size_t max_bytes = 16 << 20);
 
 // The next sequence number the shard will assign (last + 1, or the trim horizon if empty).
 Result<uint64_t> ShardTip(const storage::Db& db, uint32_t stream_id, uint32_t shard);

@@ -61,6 +61,7 @@ int ExitCodeFor(const Status& status) {
     case Status::Code::kIOError: return 7;
     case Status::Code::kAborted: return 130;
     case Status::Code::kInternal: return 1;
+    case Status::Code::kLimitExceeded: return 2;
   }
   return 1;
 }

@@ -202,5 +202,58 @@ TEST_F(ConsumerTest, RecordsRemovedByRetentionAreReportedAsMissed) {
   EXPECT_EQ(Table("SensorData").size(), 2u);
 }
 
+TEST_F(ConsumerTest, ParentsAreReadToTheirEndBeforeChildrenAcrossSplitAndMerge) {
+  // Each put i of key k writes two items: (k, i) once, and (last-k, 0) which the latest record
+  // of key k overwrites. So every record applied once shows as one (k, i) item, and per-key
+  // order shows in each last-k item holding the key's last put.
+  auto c = MustOpen("sensors", 7);
+  int next = 0;
+  std::map<std::string, int> last;
+  auto put = [&](int n) {
+    std::vector<std::pair<std::string, std::string>> keyed;
+    for (int j = 0; j < n; ++j, ++next) {
+      std::string k = "k" + std::to_string(next % 13);
+      std::string i = std::to_string(next);
+      keyed.push_back({k, R"({"sensor_id":")" + k + R"(","temperature":)" + i + R"(,"current_time":)" + i + "}"});
+      keyed.push_back({k, R"({"sensor_id":"last-)" + k + R"(","temperature":)" + i + R"(,"current_time":0})"});
+      last[k] = next;
+    }
+    PutData("sensors", keyed);
+  };
+  put(40);
+  ASSERT_TRUE(c->Step().ok());  // part of shard 0 is applied before the split
+  ASSERT_TRUE(log_->SplitShard("sensors", 0, HashKey{1} << 127).ok());
+  put(40);
+  const uint64_t first_step = c->stats().records_read;
+  c.reset();
+  auto middle = MustOpen("sensors", 5);  // the same consumer name: resumes from the cursors
+  ASSERT_TRUE(middle->Drain(nullptr).ok());
+  ASSERT_TRUE(log_->MergeShards("sensors", 1, 2).ok());
+  put(40);
+  ASSERT_TRUE(log_->UpdateShardCount("sensors", 2).ok());
+  put(40);
+  ASSERT_TRUE(middle->Drain(nullptr).ok());
+
+  EXPECT_EQ(first_step + middle->stats().records_read, 2u * next);
+  EXPECT_EQ(middle->stats().rejected, 0u);
+  auto items = Table("SensorData");
+  EXPECT_EQ(items.size(), static_cast<size_t>(next) + last.size());
+  query::TableStore store(db_.get());
+  for (const auto& [k, i] : last) {
+    auto item = store.GetItem(*store.Get("SensorData"),
+                              *query::ParseItemJson(R"({"SensorId":"last-)" + k + R"(","CurrentTime":0})"));
+    ASSERT_TRUE(item.ok() && item->has_value()) << k;
+    EXPECT_NE(query::ItemToPlainJson(**item).find("\"Temperature\":" + std::to_string(i) + "}"), std::string::npos)
+        << k << ": " << query::ItemToPlainJson(**item);
+  }
+  // Every closed shard's cursor is at its end.
+  auto d = *log_->Get("sensors");
+  for (const auto& s : d.shards) {
+    if (s.open()) continue;
+    auto cursor = LoadCursor(*db_, "sensors", d.id, s.index);
+    EXPECT_EQ(cursor->value_or(0), *s.ending_sequence) << s.index;
+  }
+}
+
 }  // namespace
 }  // namespace freshet::stream

@@ -135,5 +135,18 @@ TEST_F(StreamLogTest, ConcurrentPutsShareSyncsAndStayOrdered) {
   EXPECT_EQ(total, 4u * 50 * 20);
 }
 
+TEST_F(StreamLogTest, DescribeShardsDoesNotReadTheRecords) {
+  auto d = MustCreate("s", 1);
+  for (int i = 0; i < 20; ++i) MustPut(d, Records(500, "b" + std::to_string(i) + "-"));
+  ASSERT_TRUE(db_->Flush().ok());
+  storage::StartKeyReadCount();
+  auto shards = log_->DescribeShards(d);
+  EXPECT_LT(storage::KeysReadSinceStart(), 20u) << "describe reads every record";
+  ASSERT_TRUE(shards.ok());
+  EXPECT_EQ((*shards)[0].record_count, 10000u);
+  EXPECT_EQ((*shards)[0].first_sequence, 1u);
+  EXPECT_EQ((*shards)[0].last_sequence, 10000u);
+}
+
 }  // namespace
 }  // namespace freshet::stream

@@ -74,5 +74,56 @@ TEST_F(StreamReaderTest, ReadOnlyInstanceSeesWritesBesideTheWriter) {
   EXPECT_EQ(seen, 60u);
 }
 
+// Puts `batches` batches of `per_batch` records into one shard, batch b arriving at b * 1000 ms
+// (AppendRecords takes the arrival time the put path would take from the clock).
+void PutTimed(storage::Db* db, StreamLog* log, const StreamDescription& d, int batches, int per_batch,
+              uint64_t first_ms = 1000) {
+  for (int b = 0; b < batches; ++b) {
+    std::vector<PutRecord> records;
+    for (int i = 0; i < per_batch; ++i) records.push_back({"k" + std::to_string(i), "d", {}});
+    storage::Batch batch;
+    ASSERT_TRUE(db->Write(&batch, [&](storage::Batch* x) {
+                    return log->AppendRecords(d, records, first_ms + uint64_t(b) * 1000, x, nullptr);
+                  }).ok());
+  }
+}
+
+TEST_F(StreamReaderTest, AtTimestampIsABinarySearchAndEndsAtTheTip) {
+  auto d = MustCreate("s", 1);
+  PutTimed(db_.get(), log_.get(), d, 100, 100);  // 10,000 records, batch b at (b + 1) * 1000 ms
+  ASSERT_TRUE(db_->Flush().ok());
+  auto at = [&](uint64_t ms) {
+    Position p;
+    p.kind = Position::Kind::kAtTimestamp;
+    p.timestamp_ms = ms;
+    return *ResolvePosition(*db_, d, 0, p);
+  };
+  storage::StartKeyReadCount();
+  EXPECT_EQ(at(5500), 501u);  // the first record of batch 5 (arrived at 6000)
+  EXPECT_LT(storage::KeysReadSinceStart(), 200u) << "AT_TIMESTAMP reads the shard linearly";
+  EXPECT_EQ(at(0), 1u);
+  EXPECT_EQ(at(1000), 1u);
+  EXPECT_EQ(at(100000), 9901u);
+  // No record at or after the timestamp: the tip, where a read is empty (and returns at once).
+  EXPECT_EQ(at(100001), 10001u);
+  EXPECT_TRUE(ReadShard(*db_, d, 0, at(100001), 10)->empty());
+  // On an empty shard, too.
+  auto empty = MustCreate("empty", 1);
+  Position p;
+  p.kind = Position::Kind::kAtTimestamp;
+  p.timestamp_ms = 1;
+  EXPECT_EQ(*ResolvePosition(*db_, empty, 0, p), 1u);
+}
+
+TEST_F(StreamReaderTest, ArrivalTimesNeverDecreaseWithinAShard) {
+  auto d = MustCreate("s", 1);
+  PutTimed(db_.get(), log_.get(), d, 1, 1, 5000);
+  PutTimed(db_.get(), log_.get(), d, 1, 1, 3000);  // a clock that went back
+  auto records = ReadShard(*db_, d, 0, 1, 10);
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ((*records)[0].arrival_ms, 5000u);
+  EXPECT_EQ((*records)[1].arrival_ms, 5000u);
+}
+
 }  // namespace
 }  // namespace freshet::stream

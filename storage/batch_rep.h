@@ -1,0 +1,33 @@
+// Batch::Rep: the RocksDB write batch behind storage::Batch. Internal to storage/ (it includes
+// RocksDB); only batch.cc and db.cc include it.
+//
+// Column families are written by their freshet number + 1 (the order Db::Open creates them,
+// after RocksDB's default family); Db::Open checks that a directory's ids are those and
+// otherwise translates each batch at write time.
+//
+// Thread-safety: as Batch.
+#pragma once
+
+#include <rocksdb/write_batch.h>
+
+#include <string>
+
+#include "storage/batch.h"
+
+namespace freshet::storage {
+
+// A WriteBatch whose bytes may be patched in place (rep_ is RocksDB's protected member; the
+// batch carries no per-key checksums, so patching a key or value keeps it consistent).
+class PatchableWriteBatch : public rocksdb::WriteBatch {
+ public:
+  std::string& mutable_rep() { return rep_; }
+};
+
+struct Batch::Rep {
+  PatchableWriteBatch wb;
+};
+
+// The column family id a Batch writes for `cf`.
+inline uint32_t BatchCfId(Cf cf) { return static_cast<uint32_t>(cf) + 1; }
+
+}  // namespace freshet::storage
