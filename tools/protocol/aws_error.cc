@@ -16,6 +16,7 @@ AwsError ErrorForStatus(Service service, const Status& status) {
     case Status::Code::kNotFound: e.type = "ResourceNotFoundException"; break;
     case Status::Code::kAlreadyExists:
     case Status::Code::kFailedPrecondition: e.type = "ResourceInUseException"; break;
+    case Status::Code::kLimitExceeded: e.type = "LimitExceededException"; break;
     case Status::Code::kAborted:
       e.type = dynamo ? "InternalServerError" : "InternalFailure";
       e.http_status = 503;
@@ -49,7 +50,7 @@ Status StatusForErrorBody(int http_status, const Json& body) {
       static constexpr Status::Code kCodes[] = {
           Status::Code::kInvalidArgument, Status::Code::kNotFound,  Status::Code::kAlreadyExists,
           Status::Code::kFailedPrecondition, Status::Code::kCorruption, Status::Code::kIOError,
-          Status::Code::kAborted,          Status::Code::kInternal};
+          Status::Code::kAborted,          Status::Code::kInternal,    Status::Code::kLimitExceeded};
       for (Status::Code code : kCodes) {
         if (CodeName(code) == c->get<std::string>()) {
           switch (code) {
@@ -60,6 +61,7 @@ Status StatusForErrorBody(int http_status, const Json& body) {
             case Status::Code::kCorruption: return Status::Corruption(message);
             case Status::Code::kIOError: return Status::IOError(message);
             case Status::Code::kAborted: return Status::Aborted(message);
+            case Status::Code::kLimitExceeded: return Status::LimitExceeded(message);
             default: return Status::Internal(message);
           }
         }
@@ -73,8 +75,9 @@ Status StatusForErrorBody(int http_status, const Json& body) {
   std::string_view t = type;
   if (t == "ResourceNotFoundException") return Status::NotFound(message);
   if (t == "ResourceInUseException") return Status::AlreadyExists(message);
-  if (t == "LimitExceededException" || t == "ProvisionedThroughputExceededException" ||
-      t == "ConditionalCheckFailedException" || t == "TransactionCanceledException") {
+  if (t == "LimitExceededException") return Status::LimitExceeded(message);
+  if (t == "ProvisionedThroughputExceededException" || t == "ConditionalCheckFailedException" ||
+      t == "TransactionCanceledException") {
     return Status::FailedPrecondition(message);
   }
   return Status::InvalidArgument(message);

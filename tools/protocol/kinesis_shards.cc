@@ -6,22 +6,27 @@ namespace freshet::protocol::kinesis {
 
 std::vector<ShardView> ShardsOf(const stream::StreamDescription& d) {
   std::vector<ShardView> out;
-  out.reserve(d.shard_count);
-  for (uint32_t s = 0; s < d.shard_count; ++s) {
+  out.reserve(d.shards.size());
+  for (const auto& s : d.shards) {
     ShardView v;
-    v.index = s;
-    v.range = stream::ShardHashRange(s, d.shard_count);
+    v.index = s.index;
+    v.range = s.range;
+    v.parent = s.parent;
+    v.adjacent_parent = s.adjacent_parent;
+    v.starting_sequence = s.starting_sequence;
+    v.ending_sequence = s.ending_sequence;
+    v.closed_ms = s.closed_ms;
+    // A child shard is created when its parent closes.
     v.created_ms = d.created_ms;
+    if (s.parent && *s.parent < d.shards.size() && d.shards[*s.parent].closed_ms) {
+      v.created_ms = *d.shards[*s.parent].closed_ms;
+    }
     out.push_back(v);
   }
   return out;
 }
 
-uint32_t OpenShardCount(const stream::StreamDescription& d) {
-  uint32_t n = 0;
-  for (const auto& s : ShardsOf(d)) n += s.open();
-  return n;
-}
+uint32_t OpenShardCount(const stream::StreamDescription& d) { return d.open_shard_count(); }
 
 const ShardView* FindShard(const std::vector<ShardView>& shards, uint32_t index) {
   for (const auto& s : shards) {

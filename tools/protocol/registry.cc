@@ -25,6 +25,7 @@ Registry::Registry() {
   RegisterKinesisStreamOps(this);
   RegisterKinesisRecordOps(this);
   RegisterKinesisAdminOps(this);
+  RegisterKinesisReshardOps(this);
   RegisterFreshetStreamOps(this);
   RegisterFreshetTableOps(this);
 }

@@ -87,6 +87,7 @@ class Registry {
 void RegisterKinesisStreamOps(Registry* registry);
 void RegisterKinesisRecordOps(Registry* registry);
 void RegisterKinesisAdminOps(Registry* registry);
+void RegisterKinesisReshardOps(Registry* registry);
 void RegisterFreshetStreamOps(Registry* registry);
 void RegisterFreshetTableOps(Registry* registry);
 

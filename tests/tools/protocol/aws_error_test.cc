@@ -30,8 +30,8 @@ TEST(AwsErrorTest, EnvelopeIsAwsShapeAndRoundTripsTheStatusForTheCli) {
                                       {"Message", "Stream x not found."}});
   EXPECT_EQ(s.code(), Status::Code::kNotFound);
   EXPECT_EQ(s.message(), "ResourceNotFoundException: Stream x not found.");
-  EXPECT_EQ(StatusForErrorBody(400, {{"__type", "LimitExceededException"}}).code(),
-            Status::Code::kFailedPrecondition);
+  EXPECT_EQ(StatusForErrorBody(400, {{"__type", "LimitExceededException"}}).code(), Status::Code::kLimitExceeded);
+  EXPECT_EQ(ErrorForStatus(Service::kKinesis, Status::LimitExceeded("x")).type, "LimitExceededException");
   EXPECT_EQ(StatusForErrorBody(503, Json::object()).code(), Status::Code::kInternal);
 }
 
