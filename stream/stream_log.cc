@@ -336,20 +336,23 @@ Result<uint64_t> StreamLog::TrimExpired(const StreamDescription& stream, uint64_
 
 void StreamLog::NotifyPut() {
   {
-    std::lock_guard lock(put_mu_);
+    storage::MutexLock lock(&put_mu_);
     ++put_version_;
   }
   put_cv_.notify_all();
 }
 
 uint64_t StreamLog::put_version() const {
-  std::lock_guard lock(put_mu_);
+  storage::MutexLock lock(&put_mu_);
   return put_version_;
 }
 
 uint64_t StreamLog::WaitForPut(uint64_t seen_version, int timeout_ms) {
-  std::unique_lock lock(put_mu_);
-  put_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return put_version_ != seen_version; });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  storage::MutexLock lock(&put_mu_);
+  while (put_version_ == seen_version) {
+    if (put_cv_.wait_until(put_mu_, deadline) == std::cv_status::timeout) break;
+  }
   return put_version_;
 }
 

@@ -166,9 +166,9 @@ class StreamLog {
   // The description each ChangeDescription wrote last, by name: the next change reads it,
   // not the meta family, because the previous write may still wait in the writer queue.
   std::map<std::string, StreamDescription> changed_ GUARDED_BY(seq_mu_);
-  mutable std::mutex put_mu_;
-  std::condition_variable put_cv_;
-  uint64_t put_version_ = 0;  // guarded by put_mu_
+  mutable storage::Mutex put_mu_;
+  std::condition_variable_any put_cv_;  // waits on put_mu_
+  uint64_t put_version_ GUARDED_BY(put_mu_) = 0;
 };
 
 // The first sequence number kept in the shard after retention (0 if nothing was ever trimmed).

@@ -148,5 +148,54 @@ TEST(DbTest, DataSurvivesReopen) {
   EXPECT_EQ(v, "42");
 }
 
+TEST(DbTest, PutPartsAndOverwritePatchTheBatchBeforeTheWrite) {
+  test::TempDir dir;
+  auto db = std::move(Db::Open(dir.path(), {}).value());
+  Batch b;
+  b.Put(Cf::kMeta, "first", "unchanged");
+  Batch::Location at = b.PutParts(Cf::kLog, "key-0000", {"head:", "", "body"});
+  b.Put(Cf::kItems, "last", "unchanged too");
+  b.Overwrite(at.key + 4, "XY");
+  b.Overwrite(at.value, "HEAD");
+  EXPECT_EQ(b.Count(), 3u);
+  ASSERT_TRUE(db->Write(&b).ok());
+  std::string v;
+  ASSERT_TRUE(db->Get(Cf::kLog, "key-XY00", &v).ok());
+  EXPECT_EQ(v, "HEAD:body");
+  EXPECT_TRUE(db->Get(Cf::kLog, "key-0000", &v).IsNotFound());
+  ASSERT_TRUE(db->Get(Cf::kMeta, "first", &v).ok());
+  EXPECT_EQ(v, "unchanged");
+  ASSERT_TRUE(db->Get(Cf::kItems, "last", &v).ok());
+  EXPECT_EQ(v, "unchanged too");
+}
+
+TEST(DbTest, ConcurrentWritersGroupedIntoOneBatchAllLand) {
+  test::TempDir dir;
+  auto db = std::move(Db::Open(dir.path(), {}).value());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        Batch b;
+        std::string k = std::to_string(t) + "-" + std::to_string(i);
+        b.Put(Cf::kLog, k, "log");
+        b.Put(Cf::kCursors, k, "cursor");
+        ASSERT_TRUE(db->Write(&b).ok());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::string v;
+  for (int t = 0; t < 4; ++t) {
+    for (int i = 0; i < 50; ++i) {
+      std::string k = std::to_string(t) + "-" + std::to_string(i);
+      ASSERT_TRUE(db->Get(Cf::kLog, k, &v).ok()) << k;
+      EXPECT_EQ(v, "log");
+      ASSERT_TRUE(db->Get(Cf::kCursors, k, &v).ok()) << k;
+      EXPECT_EQ(v, "cursor");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace freshet::storage

@@ -191,6 +191,37 @@ TEST_F(ReshardTest, ReshardingSurvivesReopenWithTheSameDescriptionAndRouting) {
   }
 }
 
+TEST_F(ReshardTest, ReshardingSurvivesACrashBeforeAnyFlush) {
+  // As a crash would leave it: nothing is flushed at close, everything is in the write-ahead log.
+  log_.reset();
+  db_.reset();
+  storage::OpenOptions no_flush;
+  no_flush.flush_on_close = false;
+  auto db = storage::Db::Open(dir_.path(), no_flush);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  db_ = std::move(db.value());
+  log_ = std::make_unique<StreamLog>(db_.get());
+  auto d = MustCreate("s", 1);
+  MustPut(d, Records(40));
+  ASSERT_TRUE(log_->SplitShard("s", 0, kHalf).ok());
+  MustPut(d, Records(40, "b-"));
+  ASSERT_TRUE(log_->MergeShards("s", 1, 2).ok());
+  MustPut(d, Records(50, "c-"));
+  log_.reset();
+  db_.reset();
+  Open();
+  auto again = *log_->Get("s");
+  ExpectConsistent(again);
+  ASSERT_EQ(again.shard_count, 4u);
+  EXPECT_EQ(again.shards[0].ending_sequence, 40u);
+  EXPECT_EQ(*again.shards[1].ending_sequence + *again.shards[2].ending_sequence, 40u);
+  EXPECT_EQ(All(again, 3).size(), 50u);
+  for (uint32_t s = 0; s < 3; ++s) {
+    auto records = All(again, s);
+    EXPECT_EQ(records.empty() ? 0 : records.back().sequence, *again.shards[s].ending_sequence);
+  }
+}
+
 TEST_F(ReshardTest, PutsRacingASplitNeverLandInTheClosedParent) {
   auto d = MustCreate("s", 1);
   std::atomic<bool> stop{false};
