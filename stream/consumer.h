@@ -9,7 +9,16 @@
 // batch and fold every record's attributes into it in sequence order, so the result does not
 // depend on where batches start or end.
 //
-// Thread-safety: one thread drives a Consumer. Other threads may put to the stream.
+// A step is pipelined: while step k's write is being synced, step k+1 is read, mapped and
+// folded on a small pool of threads kept for the consumer's life (worker_pool.h), against the
+// items step k wrote (kept in memory until k+1 is folded), so reads and mapping overlap the
+// fsync. Step k+1 is committed only after step k's write succeeded; if a write fails, the read-
+// ahead is dropped and reading resumes after the last committed step. A record is parsed once
+// (record_mapper.h), each item's key and value encoded once and written as they are. Memory is
+// bounded by two steps' records and items.
+//
+// Thread-safety: one thread drives a Consumer. Other threads may put to the stream. The notice
+// callback may be called from a pool thread (never two at once).
 #pragma once
 
 #include <functional>
@@ -22,6 +31,7 @@
 #include "stream/record_mapper.h"
 #include "stream/stream_log.h"
 #include "stream/stream_reader.h"
+#include "stream/worker_pool.h"
 
 namespace freshet::stream {
 
@@ -64,18 +74,26 @@ class Consumer {
     bool loaded = false;
     uint64_t next = 0;  // next sequence number to read
   };
+  struct Prepared;  // one step read, mapped, folded and encoded, waiting for its write (consumer_step.cc)
+  struct PreparedDeleter {
+    void operator()(Prepared* p) const;
+  };
+  using PreparedPtr = std::unique_ptr<Prepared, PreparedDeleter>;
+
   Consumer(StreamLog* log, PipelineSpec spec, ConsumerOptions options);
   Status Resolve();
-  struct Mapped {
-    Status status;
-    std::vector<MappedItem> items;
-    std::vector<std::string> keys;  // encoded item key of each item
-  };
   // The next batch of the shard after its cursor (loading the cursor the first time).
   Result<std::vector<Record>> ReadBatch(uint32_t shard);
-  // Maps, validates and keys one record. Thread-safe (const).
-  void MapRecord(const Record& record, Mapped* out) const;
   Status CheckMissed(uint32_t shard, uint64_t first_available);
+
+  // Reads the next batch of every shard and builds its write. `prev` (may be null) is the step
+  // whose write is in flight: its items are the base for merges of the same keys (and are moved
+  // out of it). Advances the shards' read positions (RestorePositions undoes it).
+  Status Prepare(Prepared* prev, Prepared* out);
+  // Sets the shards' read positions back to where `step` started reading.
+  void RestorePositions(const Prepared& step);
+  // Runs on the calling thread and the pool: map every record, read the merge bases, encode.
+  Status Fold(Prepared* prev, Prepared* out);
 
   StreamLog* const log_;
   storage::Db* const db_;
@@ -86,6 +104,8 @@ class Consumer {
   std::unique_ptr<RecordMapper> mapper_;
   std::vector<ShardState> shards_;
   ConsumeStats stats_;
+  std::unique_ptr<WorkerPool> pool_;
+  PreparedPtr ahead_;  // the next step, read while the last one was synced (or null)
 };
 
 }  // namespace freshet::stream

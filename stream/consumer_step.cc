@@ -1,0 +1,252 @@
+// Consumer: one step (read, map, fold, encode, write), the next built while this one is written.
+//
+// A step's items are folded in sequence order into entries, one per item key: a put replaces
+// the entry's item, a merge moves its attributes into it. The base of a merged entry is, in this
+// order: the same key's entry of the step before (whose write may still be in flight, so the
+// database does not have it yet), or the committed item read from the database, or nothing.
+// Reads of the bases and the final encoding run on the pool; the fold itself is sequential
+// because its order is the records' order.
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <string_view>
+#include <unordered_map>
+
+#include "query/item_codec.h"
+#include "query/item_json.h"
+#include "query/table_store.h"
+#include "stream/consumer.h"
+#include "stream/cursors.h"
+#include "stream/shard_router.h"
+
+namespace freshet::stream {
+namespace {
+
+// About how many slices a parallel loop is cut into (the pool and the caller take them).
+constexpr size_t kSlices = 8;
+
+// The dead-letter record: where the record came from, why it was rejected, and its data.
+std::string DeadLetterJson(const Record& r, const std::string& reason) {
+  nlohmann::json j = {{"shard_id", ShardId(r.shard)},
+                      {"sequence_number", std::to_string(r.sequence)},
+                      {"partition_key", r.partition_key},
+                      {"arrival_ms", r.arrival_ms},
+                      {"reason", reason}};
+  j["data"] = r.data;
+  try {
+    return j.dump();
+  } catch (const nlohmann::json::type_error&) {  // data is not UTF-8
+    j["data"] = query::EncodeBase64(r.data);
+    j["encoding"] = "base64";
+    return j.dump();
+  }
+}
+
+}  // namespace
+
+struct Consumer::Prepared {
+  struct Entry {
+    size_t target = 0;
+    std::string key;          // encoded item key
+    query::Item item;         // the item as it will be written (key attributes may be absent)
+    std::string value;        // its encoding, once `encoded`
+    bool encoded = false;
+    bool taken = false;       // the next step moved `item` out as its merge base
+  };
+  struct Mapped {
+    Status status;
+    std::vector<MappedItem> items;
+  };
+
+  std::vector<std::optional<uint64_t>> start;  // each shard's read position before this step
+  std::vector<std::vector<Record>> per_shard;
+  std::vector<const Record*> records;  // in step order: shard by shard, each in sequence order
+  std::vector<Entry> entries;
+  std::unordered_map<std::string_view, size_t> index;  // entry key -> position in entries
+  std::vector<PutRecord> dead;
+  storage::Batch batch;  // items and cursors; dead letters are added inside the Write
+};
+
+void Consumer::PreparedDeleter::operator()(Prepared* p) const { delete p; }
+
+void Consumer::RestorePositions(const Prepared& step) {
+  for (size_t s = 0; s < shards_.size() && s < step.start.size(); ++s) {
+    shards_[s].loaded = step.start[s].has_value();
+    if (step.start[s]) shards_[s].next = *step.start[s];
+  }
+}
+
+Status Consumer::Prepare(Prepared* prev, Prepared* out) {
+  out->start.resize(shards_.size());
+  for (size_t s = 0; s < shards_.size(); ++s) {
+    if (shards_[s].loaded) out->start[s] = shards_[s].next;
+  }
+  out->per_shard.resize(stream_.shard_count);
+  for (uint32_t s = 0; s < stream_.shard_count; ++s) {
+    FRESHET_ASSIGN_OR_RETURN(out->per_shard[s], ReadBatch(s));
+    // The read position moves now (the next step reads on while this one is written); the
+    // cursor moves only with this step's write, and RestorePositions undoes this on failure.
+    if (!out->per_shard[s].empty()) shards_[s].next = out->per_shard[s].back().sequence + 1;
+    for (const Record& r : out->per_shard[s]) out->records.push_back(&r);
+  }
+  if (out->records.empty()) return Status::OK();
+  FRESHET_RETURN_IF_ERROR(Fold(prev, out));
+  for (const Prepared::Entry& e : out->entries) out->batch.Put(storage::Cf::kItems, e.key, e.value);
+  for (uint32_t s = 0; s < stream_.shard_count; ++s) {
+    if (!out->per_shard[s].empty()) {
+      AddCursor(spec_.consumer, stream_.id, s, out->per_shard[s].back().sequence, &out->batch);
+    }
+  }
+  return Status::OK();
+}
+
+Result<size_t> Consumer::Step() {
+  PreparedPtr step = std::move(ahead_);
+  if (!step) {
+    step = PreparedPtr(new Prepared);
+    Status s = Prepare(nullptr, step.get());
+    if (!s.ok()) {
+      RestorePositions(*step);
+      return s;
+    }
+  }
+  if (step->records.empty()) return size_t{0};
+
+  // Prepare the next step on the pool while this one is written and synced.
+  PreparedPtr next(new Prepared);
+  Status next_status;
+  WorkerPool::Group group;
+  pool_->Submit(&group, [&] { next_status = Prepare(step.get(), next.get()); });
+  // One atomic write: items, every advanced cursor, dead letters.
+  Status s = db_->Write(&step->batch, [&](storage::Batch* b) {
+    if (step->dead.empty()) return Status::OK();
+    return log_->AppendRecords(dlq_, step->dead, NowMs(), b, nullptr);
+  });
+  pool_->Wait(&group);
+  if (!s.ok()) {  // the read-ahead was built on this step: drop both, read again from here
+    RestorePositions(*step);
+    return s;
+  }
+  if (!step->dead.empty()) log_->NotifyPut();
+  stats_.records_read += step->records.size();
+  stats_.items_written += step->entries.size();
+  stats_.rejected += step->dead.size();
+  ++stats_.batches;
+  if (!next_status.ok()) {
+    RestorePositions(*next);  // the next Step reads it again (and reports the error if it persists)
+  } else if (!next->records.empty()) {
+    ahead_ = std::move(next);
+  }
+  return step->records.size();
+}
+
+Status Consumer::Fold(Prepared* prev, Prepared* out) {
+  using Entry = Prepared::Entry;
+  // 1. Parse, map, validate and key every record once, on every core.
+  const size_t n = out->records.size();
+  std::vector<Prepared::Mapped> mapped(n);
+  pool_->ParallelFor(n, kSlices, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) mapped[i].status = mapper_->Map(out->records[i]->data, &mapped[i].items);
+  });
+
+  // 2. One entry per item key, in order of first appearance; find each merge's base.
+  size_t total = 0;
+  for (const auto& m : mapped) total += m.items.size();
+  out->entries.reserve(total);  // never reallocated: the index holds views of the keys
+  out->index.reserve(total);
+  struct Op {
+    size_t entry;
+    MappedItem* item;
+  };
+  std::vector<Op> ops;
+  ops.reserve(total);
+  std::vector<size_t> to_read;
+  for (size_t r = 0; r < n; ++r) {
+    Prepared::Mapped& m = mapped[r];
+    if (!m.status.ok()) {
+      out->dead.push_back({out->records[r]->partition_key, DeadLetterJson(*out->records[r], m.status.message()),
+                           std::nullopt});
+      continue;
+    }
+    for (MappedItem& item : m.items) {
+      auto found = out->index.find(item.key);
+      size_t e = found == out->index.end() ? out->entries.size() : found->second;
+      if (found == out->index.end()) {
+        Entry& entry = out->entries.emplace_back();
+        entry.target = item.target;
+        entry.key = std::move(item.key);
+        out->index.emplace(entry.key, e);
+        if (spec_.targets[item.target].mode == TargetSpec::Mode::kMerge) {
+          auto in_prev = prev ? prev->index.find(entry.key) : out->index.end();
+          if (prev && in_prev != prev->index.end() && !prev->entries[in_prev->second].taken) {
+            Entry& base = prev->entries[in_prev->second];
+            entry.item = std::move(base.item);
+            base.taken = true;
+          } else {
+            to_read.push_back(e);
+          }
+        }
+      }
+      ops.push_back({e, &item});
+    }
+  }
+
+  // 3. Read the committed items that merges start from.
+  std::vector<Status> read_status(kSlices + 2);
+  std::atomic<size_t> slice_no{0};
+  pool_->ParallelFor(to_read.size(), kSlices, [&](size_t begin, size_t end) {
+    Status& status = read_status[slice_no.fetch_add(1) % read_status.size()];
+    std::string value;
+    for (size_t i = begin; i < end && status.ok(); ++i) {
+      Entry& entry = out->entries[to_read[i]];
+      Status s = db_->Get(storage::Cf::kItems, entry.key, &value);
+      if (s.IsNotFound()) continue;
+      if (!s.ok()) {
+        status = s;
+      } else if (!query::DecodeItemValue(value, &entry.item)) {
+        status = Status::Corruption("item of table '" + mapper_->tables()[entry.target].name + "' is malformed");
+      }
+    }
+  });
+  for (const Status& s : read_status) FRESHET_RETURN_IF_ERROR(s);
+
+  // 4. Apply in sequence order: a put replaces, a merge moves its attributes in.
+  for (const Op& op : ops) {
+    Entry& entry = out->entries[op.entry];
+    MappedItem& item = *op.item;
+    entry.target = item.target;
+    if (spec_.targets[item.target].mode == TargetSpec::Mode::kPut) {
+      entry.item = std::move(item.item);
+      entry.value = std::move(item.value);
+      entry.encoded = true;
+    } else {
+      for (auto& [name, value] : item.set) entry.item.Set(std::move(name), std::move(value));
+      entry.encoded = false;
+    }
+  }
+
+  // 5. Encode each merged item once.
+  std::vector<Status> encode_status(kSlices + 2);
+  slice_no = 0;
+  pool_->ParallelFor(out->entries.size(), kSlices, [&](size_t begin, size_t end) {
+    Status& status = encode_status[slice_no.fetch_add(1) % encode_status.size()];
+    for (size_t i = begin; i < end && status.ok(); ++i) {
+      Entry& entry = out->entries[i];
+      if (entry.encoded) continue;
+      const query::TableDescription& table = mapper_->tables()[entry.target];
+      entry.value.clear();
+      query::EncodeItemValue(entry.item, table.partition_key.name, table.sort_key ? table.sort_key->name : "",
+                             &entry.value);
+      entry.encoded = true;
+      if (entry.key.size() + entry.value.size() > query::kMaxItemBytes) {
+        status = Status::InvalidArgument("consumer " + spec_.consumer + ": merged item for table " + table.name +
+                                         " is " + std::to_string(entry.key.size() + entry.value.size()) +
+                                         " bytes; the limit is 400 KB");
+      }
+    }
+  });
+  for (const Status& s : encode_status) FRESHET_RETURN_IF_ERROR(s);
+  return Status::OK();
+}
+
+}  // namespace freshet::stream
