@@ -11,8 +11,8 @@
 // --cli: the whole CLI instead: `freshet stream put` loads the records (not timed), then
 // `freshet consume --pipeline weather` is timed as a process (wall and CPU), best of --runs.
 //
-// Usage: consume_bench [--records N] [--stations N] [--batch N] [--no-sync] [--runs N]
-//        consume_bench --cli [--records N (300000)] [--stations N (60)] [--runs N (3)]
+// Usage: consume_bench [--records N] [--stations N] [--days N] [--batch N] [--no-sync] [--runs N]
+//        consume_bench --cli [--records N (300000)] [--stations N (60)] [--days N (120)] [--runs N (3)]
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 #include <unistd.h>
@@ -38,14 +38,17 @@ struct Obs {
   std::string station, date, element, value;
 };
 
-// `n` observations: `stations` stations x as many days as needed x 5 elements, shuffled.
-std::vector<Obs> MakeObservations(size_t n, size_t stations) {
-  const char* elements[] = {"PRCP", "SNOW", "SNWD", "TMAX", "TMIN"};
-  const size_t days = (n + stations * 5 - 1) / (stations * 5);
+// `n` observations of `stations` stations over `days` days (0: as many days as 5 elements a day
+// need), with as many elements a day as that takes, shuffled.
+std::vector<Obs> MakeObservations(size_t n, size_t stations, size_t days) {
+  std::vector<std::string> elements = {"PRCP", "SNOW", "SNWD", "TMAX", "TMIN"};
+  if (days == 0) days = (n + stations * 5 - 1) / (stations * 5);
+  const size_t per_day = (n + stations * days - 1) / (stations * days);
+  for (size_t e = elements.size(); e < per_day; ++e) elements.push_back("WT" + std::to_string(e));
   std::vector<Obs> out;
   out.reserve(n);
   for (size_t day = 0; day < days && out.size() < n; ++day) {
-    // Civil date of day `day` after 1990-01-01 (Howard Hinnant's days_from_civil inverse).
+    // Civil date of day `day` after 1990-01-01 (Howard Hinnant's civil_from_days).
     long z = 7305 + static_cast<long>(day) + 719468;
     long era = z / 146097, doe = z - era * 146097;
     long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
@@ -54,10 +57,10 @@ std::vector<Obs> MakeObservations(size_t n, size_t stations) {
     char date[64];
     std::snprintf(date, sizeof date, "%04ld-%02ld-%02ld", y, m, d);
     for (size_t st = 0; st < stations && out.size() < n; ++st) {
-      for (const char* e : elements) {
-        if (out.size() == n) break;
+      for (size_t e = 0; e < per_day && out.size() < n; ++e) {
         size_t i = out.size();
-        out.push_back({"USC00" + std::to_string(100000 + st * 37), date, e, std::to_string(i * 7919 % 500) + ".3"});
+        out.push_back({"USC00" + std::to_string(100000 + st * 37), date, elements[e],
+                       std::to_string(i * 7919 % 500) + ".3"});
       }
     }
   }
@@ -218,35 +221,39 @@ int RunCli(const std::vector<Obs>& obs, int runs) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  size_t n = 0, batch = 1000, stations = 0;
+  size_t n = 0, batch = 1000, stations = 0, days = 0;
   int runs = 0;
   bool sync = true, cli = false;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--records") && i + 1 < argc) n = std::strtoull(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--batch") && i + 1 < argc) batch = std::strtoull(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--stations") && i + 1 < argc) stations = std::strtoull(argv[++i], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--days") && i + 1 < argc) days = std::strtoull(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--no-sync")) sync = false;
     else if (!std::strcmp(argv[i], "--cli")) cli = true;
     else {
-      std::fprintf(stderr, "usage: %s [--cli] [--records N] [--stations N] [--batch N] [--runs N] [--no-sync]\n",
+      std::fprintf(stderr, "usage: %s [--cli] [--records N] [--stations N] [--days N] [--batch N] [--runs N] [--no-sync]\n",
                    argv[0]);
       return 2;
     }
   }
   if (n == 0) n = cli ? 300000 : 1000000;
   if (stations == 0) stations = cli ? 60 : 64;
+  if (days == 0 && cli) days = 120;
+  if (days == 0) days = (n + stations * 5 - 1) / (stations * 5);
   if (runs <= 0) runs = cli ? 3 : 1;
-  auto obs = MakeObservations(n, stations);
+  auto obs = MakeObservations(n, stations, days);
+  const size_t per_day = (n + stations * days - 1) / (stations * days);
   std::printf("machine: %s\n", bench::Machine().c_str());
   if (cli) {
-    std::printf("workload: %zu observations of %zu stations x %zu days x 5 elements, shuffled; CLI, 4 shards\n", n,
-                stations, (n + stations * 5 - 1) / (stations * 5));
+    std::printf("workload: %zu observations of %zu stations x %zu days x %zu elements, shuffled; CLI, 4 shards\n",
+                n, stations, days, per_day);
     return RunCli(obs, runs);
   }
-  std::printf("workload: %zu observations of %zu stations x %zu days x 5 elements, shuffled; 4 shards, weather "
+  std::printf("workload: %zu observations of %zu stations x %zu days x %zu elements, shuffled; 4 shards, weather "
               "pipeline (merge), batch %zu per shard, sync: %s\n",
-              n, stations, (n + stations * 5 - 1) / (stations * 5), batch, sync ? "yes" : "no");
+              n, stations, days, per_day, batch, sync ? "yes" : "no");
   double best_raw = 0, best_freshet = 0;
   uint64_t items = 0;
   for (int run = 0; run < runs; ++run) {  // alternating sides

@@ -2,8 +2,9 @@
 //
 // A step's items are folded in sequence order into entries, one per item key: a put replaces
 // the entry's item, a merge moves its attributes into it. The base of a merged entry is, in this
-// order: the same key's entry of the step before (whose write may still be in flight, so the
-// database does not have it yet), or the committed item read from the database, or nothing.
+// order: the same key's encoded value from the step before (whose write may still be in flight,
+// so the database does not have it yet), or the committed item read from the database, or
+// nothing. Once encoded, an entry keeps only its key and value, so memory holds two steps' values.
 // Reads of the bases and the final encoding run on the pool; the fold itself is sequential
 // because its order is the records' order.
 #include <nlohmann/json.hpp>
@@ -51,7 +52,8 @@ struct Consumer::Prepared {
     query::Item item;         // the item as it will be written (key attributes may be absent)
     std::string value;        // its encoding, once `encoded`
     bool encoded = false;
-    bool taken = false;       // the next step moved `item` out as its merge base
+    // The value of this key written by the step before (still in flight): the merge base.
+    const std::string* base = nullptr;
   };
   struct Mapped {
     Status status;
@@ -178,13 +180,8 @@ Status Consumer::Fold(Prepared* prev, Prepared* out) {
         out->index.emplace(entry.key, e);
         if (spec_.targets[item.target].mode == TargetSpec::Mode::kMerge) {
           auto in_prev = prev ? prev->index.find(entry.key) : out->index.end();
-          if (prev && in_prev != prev->index.end() && !prev->entries[in_prev->second].taken) {
-            Entry& base = prev->entries[in_prev->second];
-            entry.item = std::move(base.item);
-            base.taken = true;
-          } else {
-            to_read.push_back(e);
-          }
+          if (prev && in_prev != prev->index.end()) entry.base = &prev->entries[in_prev->second].value;
+          to_read.push_back(e);
         }
       }
       ops.push_back({e, &item});
@@ -199,11 +196,11 @@ Status Consumer::Fold(Prepared* prev, Prepared* out) {
     std::string value;
     for (size_t i = begin; i < end && status.ok(); ++i) {
       Entry& entry = out->entries[to_read[i]];
-      Status s = db_->Get(storage::Cf::kItems, entry.key, &value);
+      Status s = entry.base ? Status::OK() : db_->Get(storage::Cf::kItems, entry.key, &value);
       if (s.IsNotFound()) continue;
       if (!s.ok()) {
         status = s;
-      } else if (!query::DecodeItemValue(value, &entry.item)) {
+      } else if (!query::DecodeItemValue(entry.base ? *entry.base : value, &entry.item)) {
         status = Status::Corruption("item of table '" + mapper_->tables()[entry.target].name + "' is malformed");
       }
     }
@@ -232,12 +229,16 @@ Status Consumer::Fold(Prepared* prev, Prepared* out) {
     Status& status = encode_status[slice_no.fetch_add(1) % encode_status.size()];
     for (size_t i = begin; i < end && status.ok(); ++i) {
       Entry& entry = out->entries[i];
-      if (entry.encoded) continue;
+      if (entry.encoded) {
+        entry.item = query::Item();
+        continue;
+      }
       const query::TableDescription& table = mapper_->tables()[entry.target];
       entry.value.clear();
       query::EncodeItemValue(entry.item, table.partition_key.name, table.sort_key ? table.sort_key->name : "",
                              &entry.value);
       entry.encoded = true;
+      entry.item = query::Item();  // only the encoding is kept (memory: one step's values)
       if (entry.key.size() + entry.value.size() > query::kMaxItemBytes) {
         status = Status::InvalidArgument("consumer " + spec_.consumer + ": merged item for table " + table.name +
                                          " is " + std::to_string(entry.key.size() + entry.value.size()) +
