@@ -1,12 +1,12 @@
 // Consumer: one step (read, map, fold, encode, write), the next built while this one is written.
 //
-// A step's items are folded in sequence order into entries, one per item key: a put replaces
-// the entry's item, a merge moves its attributes into it. The base of a merged entry is, in this
-// order: the same key's encoded value from the step before (whose write may still be in flight,
-// so the database does not have it yet), or the committed item read from the database, or
-// nothing. Once encoded, an entry keeps only its key and value, so memory holds two steps' values.
-// Reads of the bases and the final encoding run on the pool; the fold itself is sequential
-// because its order is the records' order.
+// A step's items are folded in sequence order into entries, one per item key, as encoded values
+// (never decoded): a put replaces the entry's value, a merge sets its encoded attributes on it
+// (item_value_merge.h). The base of a merged entry is, in this order: the same key's value from
+// the step before (whose write may still be in flight, so the database does not have it yet),
+// or the committed value read from the database, or nothing. Memory holds two steps' values.
+// Mapping and the reads of the bases run on the pool; the fold itself is sequential because
+// its order is the records' order.
 #include <nlohmann/json.hpp>
 
 #include <atomic>
@@ -18,6 +18,7 @@
 #include "query/table_store.h"
 #include "stream/consumer.h"
 #include "stream/cursors.h"
+#include "stream/item_value_merge.h"
 #include "stream/shard_router.h"
 
 namespace freshet::stream {
@@ -48,10 +49,8 @@ std::string DeadLetterJson(const Record& r, const std::string& reason) {
 struct Consumer::Prepared {
   struct Entry {
     size_t target = 0;
-    std::string key;          // encoded item key
-    query::Item item;         // the item as it will be written (key attributes may be absent)
-    std::string value;        // its encoding, once `encoded`
-    bool encoded = false;
+    std::string key;    // encoded item key
+    std::string value;  // the encoded item as it will be written
     // The value of this key written by the step before (still in flight): the merge base.
     const std::string* base = nullptr;
   };
@@ -188,65 +187,50 @@ Status Consumer::Fold(Prepared* prev, Prepared* out) {
     }
   }
 
-  // 3. Read the committed items that merges start from.
+  // 3. Read the committed items that merges start from (as encoded values: never decoded).
   std::vector<Status> read_status(kSlices + 2);
   std::atomic<size_t> slice_no{0};
   pool_->ParallelFor(to_read.size(), kSlices, [&](size_t begin, size_t end) {
     Status& status = read_status[slice_no.fetch_add(1) % read_status.size()];
-    std::string value;
     for (size_t i = begin; i < end && status.ok(); ++i) {
       Entry& entry = out->entries[to_read[i]];
-      Status s = entry.base ? Status::OK() : db_->Get(storage::Cf::kItems, entry.key, &value);
-      if (s.IsNotFound()) continue;
-      if (!s.ok()) {
+      if (entry.base) {
+        entry.value = *entry.base;
+        continue;
+      }
+      Status s = db_->Get(storage::Cf::kItems, entry.key, &entry.value);
+      if (s.IsNotFound()) {
+        entry.value.clear();
+      } else if (!s.ok()) {
         status = s;
-      } else if (!query::DecodeItemValue(entry.base ? *entry.base : value, &entry.item)) {
-        status = Status::Corruption("item of table '" + mapper_->tables()[entry.target].name + "' is malformed");
       }
     }
   });
   for (const Status& s : read_status) FRESHET_RETURN_IF_ERROR(s);
 
-  // 4. Apply in sequence order: a put replaces, a merge moves its attributes in.
+  // 4. Apply in sequence order: a put replaces the value, a merge sets its attributes on it.
+  std::string merged;
   for (const Op& op : ops) {
     Entry& entry = out->entries[op.entry];
     MappedItem& item = *op.item;
     entry.target = item.target;
     if (spec_.targets[item.target].mode == TargetSpec::Mode::kPut) {
-      entry.item = std::move(item.item);
       entry.value = std::move(item.value);
-      entry.encoded = true;
-    } else {
-      for (auto& [name, value] : item.set) entry.item.Set(std::move(name), std::move(value));
-      entry.encoded = false;
+      continue;
+    }
+    if (!MergeItemValues(entry.value, item.value, &merged)) {
+      return Status::Corruption("item of table '" + mapper_->tables()[entry.target].name + "' is malformed");
+    }
+    entry.value.swap(merged);
+  }
+  for (const Entry& entry : out->entries) {
+    if (entry.key.size() + entry.value.size() > query::kMaxItemBytes) {
+      return Status::InvalidArgument("consumer " + spec_.consumer + ": merged item for table " +
+                                     mapper_->tables()[entry.target].name + " is " +
+                                     std::to_string(entry.key.size() + entry.value.size()) +
+                                     " bytes; the limit is 400 KB");
     }
   }
-
-  // 5. Encode each merged item once.
-  std::vector<Status> encode_status(kSlices + 2);
-  slice_no = 0;
-  pool_->ParallelFor(out->entries.size(), kSlices, [&](size_t begin, size_t end) {
-    Status& status = encode_status[slice_no.fetch_add(1) % encode_status.size()];
-    for (size_t i = begin; i < end && status.ok(); ++i) {
-      Entry& entry = out->entries[i];
-      if (entry.encoded) {
-        entry.item = query::Item();
-        continue;
-      }
-      const query::TableDescription& table = mapper_->tables()[entry.target];
-      entry.value.clear();
-      query::EncodeItemValue(entry.item, table.partition_key.name, table.sort_key ? table.sort_key->name : "",
-                             &entry.value);
-      entry.encoded = true;
-      entry.item = query::Item();  // only the encoding is kept (memory: one step's values)
-      if (entry.key.size() + entry.value.size() > query::kMaxItemBytes) {
-        status = Status::InvalidArgument("consumer " + spec_.consumer + ": merged item for table " + table.name +
-                                         " is " + std::to_string(entry.key.size() + entry.value.size()) +
-                                         " bytes; the limit is 400 KB");
-      }
-    }
-  });
-  for (const Status& s : encode_status) FRESHET_RETURN_IF_ERROR(s);
   return Status::OK();
 }
 

@@ -153,12 +153,10 @@ Status RecordMapper::MapTarget(size_t t, const std::vector<FieldValue>& fields, 
   const Compiled::Target& c = compiled_.targets[t];
   const query::TableDescription& table = tables_[t];
   out->target = t;
-  if (target.mode == TargetSpec::Mode::kMerge) {
-    out->item.Reserve(c.key.size());
-    out->set.reserve(c.attributes.size());
-  } else {
-    out->item.Reserve(c.key.size() + c.attributes.size());
-  }
+  const bool merge = target.mode == TargetSpec::Mode::kMerge;
+  out->item.Reserve(c.key.size() + (merge ? 0 : c.attributes.size()));
+  thread_local query::Item set;  // a merge's attributes (a later one of the same name wins)
+  set.Clear();
   for (const Compiled::Mapping& k : c.key) {
     AttributeValue value;
     if (k.spec->value.constant) {
@@ -189,13 +187,7 @@ Status RecordMapper::MapTarget(size_t t, const std::vector<FieldValue>& fields, 
       }
       FRESHET_RETURN_IF_ERROR(Convert(v, a.spec->value.type, a.spec->value.path, &value));
     }
-    auto add = [&](std::string attr) {
-      if (target.mode == TargetSpec::Mode::kMerge) {
-        out->set.emplace_back(std::move(attr), std::move(value));
-      } else {
-        out->item.Set(std::move(attr), std::move(value));
-      }
-    };
+    auto add = [&](std::string attr) { (merge ? set : out->item).Set(std::move(attr), std::move(value)); };
     if (a.fixed_name) {
       add(a.spec->name_template);
       continue;
@@ -213,15 +205,13 @@ Status RecordMapper::MapTarget(size_t t, const std::vector<FieldValue>& fields, 
     }
     add(name);
   }
-  // Encode once: the key always, the value for a put (a merge's value is encoded after merging).
+  // Encode once: the key, and the item (put) or the attributes to set (merge).
   FRESHET_RETURN_IF_ERROR(query::AppendItemKey(table, out->item, &out->key));
-  if (target.mode == TargetSpec::Mode::kPut) {
-    query::EncodeItemValue(out->item, table.partition_key.name, table.sort_key ? table.sort_key->name : "",
-                           &out->value);
-    if (out->key.size() + out->value.size() > query::kMaxItemBytes) {
-      return Status::InvalidArgument("item is " + std::to_string(out->key.size() + out->value.size()) +
-                                     " bytes; the limit is 400 KB");
-    }
+  query::EncodeItemValue(merge ? set : out->item, table.partition_key.name,
+                         table.sort_key ? table.sort_key->name : "", &out->value);
+  if (out->key.size() + out->value.size() > query::kMaxItemBytes) {
+    return Status::InvalidArgument("item is " + std::to_string(out->key.size() + out->value.size()) +
+                                   " bytes; the limit is 400 KB");
   }
   return Status::OK();
 }

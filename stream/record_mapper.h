@@ -25,11 +25,10 @@ struct MappedItem {
   size_t target = 0;  // index into PipelineSpec::targets
   // put targets: the whole item; merge targets: only the key attributes. Every value is valid.
   query::Item item;
-  // merge targets: the attributes to set, in the spec's order (a later one of the same name
-  // wins), to be moved into the merged item; put targets: empty.
-  std::vector<query::Item::Entry> set;
-  std::string key;    // the item's encoded key (query/item_key.h)
-  std::string value;  // put targets: the encoded item value (query/item_codec.h); merge: empty
+  std::string key;  // the item's encoded key (query/item_key.h)
+  // The encoded item value (query/item_codec.h, key attributes left out): put targets, the item
+  // to write; merge targets, the attributes to set on the stored item (stream/item_value_merge.h).
+  std::string value;
 };
 
 class RecordMapper {

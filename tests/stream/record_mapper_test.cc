@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "query/item_codec.h"
 #include "query/item_json.h"
 #include "tests/stream/consumer_test_util.h"
 
@@ -16,8 +17,9 @@ std::vector<query::TableDescription> TablesOf(const PipelineSpec& spec) {
 
 // The item a mapped record makes on its own: a merge target's attributes set on its key.
 query::Item Whole(const MappedItem& m) {
-  query::Item item = m.item;
-  for (const auto& [name, value] : m.set) item.Set(name, value);
+  query::Item item;
+  EXPECT_TRUE(query::DecodeItemValue(m.value, &item));
+  for (const auto& [name, value] : m.item) item.Set(name, value);
   return item;
 }
 
