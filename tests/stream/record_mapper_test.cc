@@ -133,5 +133,38 @@ TEST(RecordMapperTest, NumbersOverThirtyEightDigitsAreRejectedWithTheReason) {
   EXPECT_TRUE(out.empty());
 }
 
+
+// Records are read without a DOM, but still as JSON: trailing content, bad number tokens and
+// bad escapes are invalid; nested paths, null (as missing), escapes and duplicate keys (the last
+// wins) behave as a DOM would.
+TEST(RecordMapperTest, RecordsAreReadAsJsonWithoutADom) {
+  auto spec = ParsePipelineSpec(R"({"consumer":"c","stream":"s","targets":[{"table":"things",
+      "key_schema":{"partition_key":"id:S"},"key":{"id":"id"},
+      "attributes":{"v":{"field":"reading.value","type":"N"},"note":{"field":"note","optional":true}}}]})",
+                                "test");
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  RecordMapper mapper(&*spec, TablesOf(*spec));
+  std::vector<MappedItem> out;
+  for (const char* bad : {R"({"id":"a","reading":{"value":1}} x)", R"({"id":"a","reading":{"value":01}})",
+                          R"({"id":"a","reading":{"value":1.}})", R"({"id":"a\q","reading":{"value":1}})",
+                          R"({"id":"a","other":[1,2,}],"reading":{"value":1}})", "{\"id\":\"\xff\"}"}) {
+    Status s = mapper.Map(bad, &out);
+    EXPECT_FALSE(s.ok()) << bad;
+    EXPECT_NE(s.message().find("not valid JSON"), std::string::npos) << bad << ": " << s.message();
+  }
+  EXPECT_TRUE(out.empty());
+  ASSERT_TRUE(mapper.Map(R"( {"skip":{"deep":[{"x":"}"}]},"id":"a\u00e9\"","reading":{"other":true,"value":2.50},)"
+                         R"("note":null,"reading":{"value":-7}} )",
+                         &out)
+                  .ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(query::ItemToTypedJson(out[0].item), "{\"id\":{\"S\":\"a\xc3\xa9\\\"\"},\"v\":{\"N\":\"-7\"}}");
+  out.clear();
+  Status missing = mapper.Map(R"({"id":"a","reading":{"value":null}})", &out);
+  EXPECT_NE(missing.message().find("field 'reading.value' is missing"), std::string::npos) << missing.message();
+  Status not_object = mapper.Map(R"("just a string")", &out);
+  EXPECT_NE(not_object.message().find("not a JSON object"), std::string::npos) << not_object.message();
+}
+
 }  // namespace
 }  // namespace freshet::stream
