@@ -169,6 +169,7 @@ double PutsOnly(const std::string& file, int repeat) {
 }
 
 bool RunCli(const std::vector<std::string>& args, double* cpu) {
+  std::fflush(stdout);  // or the child would write our buffered output again
   pid_t pid = fork();
   if (pid == 0) {
     std::vector<char*> argv;

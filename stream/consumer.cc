@@ -1,5 +1,6 @@
 #include "stream/consumer.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "stream/cursors.h"
@@ -60,6 +61,11 @@ Status Consumer::Resolve() {
   // write's sync, and both map records (two cores is the machine this is tuned for).
   pool_ = std::make_unique<WorkerPool>(2);
   shards_.assign(stream_.shard_count, ShardState{});
+  // A step (and the one read ahead) holds at most about kMaxStepRecords records and
+  // kMaxStepBytes of data whatever the shard count, so memory does not grow with the stream.
+  const size_t shards = std::max<size_t>(1, stream_.shard_count);
+  shard_batch_ = std::max<size_t>(1, std::min(options_.batch, std::max<size_t>(16, kMaxStepRecords / shards)));
+  shard_bytes_ = std::max<size_t>(64 << 10, kMaxStepBytes / shards);
   return Status::OK();
 }
 
@@ -90,7 +96,7 @@ Result<std::vector<Record>> Consumer::ReadBatch(uint32_t shard) {
     }
     st.loaded = true;
   }
-  FRESHET_ASSIGN_OR_RETURN(auto records, ReadShard(*db_, stream_, shard, st.next, options_.batch));
+  FRESHET_ASSIGN_OR_RETURN(auto records, ReadShard(*db_, stream_, shard, st.next, shard_batch_, shard_bytes_));
   if (records.empty()) {
     FRESHET_ASSIGN_OR_RETURN(uint64_t horizon, TrimHorizon(*db_, stream_.id, shard));
     if (horizon > st.next) FRESHET_RETURN_IF_ERROR(CheckMissed(shard, horizon));

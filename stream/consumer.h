@@ -35,6 +35,11 @@
 
 namespace freshet::stream {
 
+// Bounds of one step across all shards (the per-shard batch shrinks when there are many shards;
+// every shard still gets at least 16 records a step, and a record is never split).
+inline constexpr size_t kMaxStepRecords = 8192;
+inline constexpr size_t kMaxStepBytes = 32 << 20;
+
 struct ConsumerOptions {
   size_t batch = 1000;  // records per shard per step (a step is one atomic write)
   Position start;       // where a shard without a cursor starts (trim horizon by default)
@@ -103,6 +108,8 @@ class Consumer {
   StreamDescription stream_, dlq_;
   std::unique_ptr<RecordMapper> mapper_;
   std::vector<ShardState> shards_;
+  size_t shard_batch_ = 0;  // records and bytes read from a shard per step (see kMaxStepRecords)
+  size_t shard_bytes_ = 0;
   ConsumeStats stats_;
   std::unique_ptr<WorkerPool> pool_;
   PreparedPtr ahead_;  // the next step, read while the last one was synced (or null)
