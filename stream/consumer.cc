@@ -1,13 +1,8 @@
 #include "stream/consumer.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <chrono>
-#include <future>
-#include <unordered_map>
 
-#include "query/item_json.h"
 #include "stream/cursors.h"
 #include "stream/shard_router.h"
 
@@ -16,23 +11,6 @@ namespace freshet::stream {
 namespace {
 
 constexpr uint32_t kDeadLetterRetentionHours = 7 * 24;
-
-// The dead-letter record: where the record came from, why it was rejected, and its data.
-std::string DeadLetterJson(const Record& r, const std::string& reason) {
-  nlohmann::json j = {{"shard_id", ShardId(r.shard)},
-                      {"sequence_number", std::to_string(r.sequence)},
-                      {"partition_key", r.partition_key},
-                      {"arrival_ms", r.arrival_ms},
-                      {"reason", reason}};
-  j["data"] = r.data;
-  try {
-    return j.dump();
-  } catch (const nlohmann::json::type_error&) {  // data is not UTF-8
-    j["data"] = query::EncodeBase64(r.data);
-    j["encoding"] = "base64";
-    return j.dump();
-  }
-}
 
 }  // namespace
 
@@ -79,7 +57,15 @@ Status Consumer::Resolve() {
     tables.push_back(d);
   }
   mapper_ = std::make_unique<RecordMapper>(&spec_, std::move(tables));
+  // Two threads beside the caller: one prepares the next step while the caller waits for the
+  // write's sync, and both map records (two cores is the machine this is tuned for).
+  pool_ = std::make_unique<WorkerPool>(2);
   shards_.assign(stream_.shard_count, ShardState{});
+  // A step (and the one read ahead) holds at most about kMaxStepRecords records and
+  // kMaxStepBytes of data whatever the shard count, so memory does not grow with the stream.
+  const size_t shards = std::max<size_t>(1, stream_.shard_count);
+  shard_batch_ = std::max<size_t>(1, std::min(options_.batch, std::max<size_t>(16, kMaxStepRecords / shards)));
+  shard_bytes_ = std::max<size_t>(64 << 10, kMaxStepBytes / shards);
   return Status::OK();
 }
 
@@ -134,7 +120,7 @@ Result<ReadResult> Consumer::ReadBatch(uint32_t shard) {
     st.consumed = st.cursor || parent_consumed || sd.open();
     st.loaded = true;
   }
-  FRESHET_ASSIGN_OR_RETURN(auto page, ReadShardPage(*db_, stream_, shard, st.next, options_.batch));
+  FRESHET_ASSIGN_OR_RETURN(auto page, ReadShardPage(*db_, stream_, shard, st.next, shard_batch_, shard_bytes_));
   const auto& records = page.records;
   if (records.empty()) {
     FRESHET_ASSIGN_OR_RETURN(uint64_t horizon, TrimHorizon(*db_, stream_.id, shard));
@@ -143,119 +129,6 @@ Result<ReadResult> Consumer::ReadBatch(uint32_t shard) {
     FRESHET_RETURN_IF_ERROR(CheckMissed(shard, records.front().sequence));
   }
   return page;
-}
-
-void Consumer::MapRecord(const Record& r, Mapped* out) const {
-  out->status = mapper_->Map(r.data, &out->items);
-  for (size_t i = 0; out->status.ok() && i < out->items.size(); ++i) {
-    const auto& table = mapper_->tables()[out->items[i].target];
-    out->status = tables_.ValidateItem(table, out->items[i].item);
-    if (!out->status.ok()) break;
-    auto key = tables_.EncodeItemKey(table, out->items[i].item);
-    out->status = key.status();
-    if (key.ok()) out->keys.push_back(std::move(key.value()));
-  }
-}
-
-Result<size_t> Consumer::Step() {
-  // 1. Read a batch from every shard whose parents are done, in index order (parents come
-  // before their children, so a parent's last records precede its children's in the fold).
-  FRESHET_RETURN_IF_ERROR(Refresh());
-  std::vector<std::vector<Record>> per_shard(stream_.shard_count);
-  std::vector<bool> ended(stream_.shard_count, false);  // closed shards whose end this step reaches
-  std::vector<const Record*> records;
-  for (uint32_t s = 0; s < stream_.shard_count; ++s) {
-    if (shards_[s].finished || !ParentsDone(s, ended)) continue;
-    FRESHET_ASSIGN_OR_RETURN(ReadResult page, ReadBatch(s));
-    per_shard[s] = std::move(page.records);
-    ended[s] = page.shard_end;
-    for (const Record& r : per_shard[s]) records.push_back(&r);
-  }
-  bool any_end = std::find(ended.begin(), ended.end(), true) != ended.end();
-  if (records.empty() && !any_end) return size_t{0};
-
-  // 2. Map records to items on two threads (parsing dominates the CPU cost).
-  std::vector<Mapped> mapped(records.size());
-  auto map_range = [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) MapRecord(*records[i], &mapped[i]);
-  };
-  if (records.size() >= 256) {
-    size_t half = records.size() / 2;
-    auto other = std::async(std::launch::async, map_range, half, records.size());
-    map_range(0, half);
-    other.get();
-  } else {
-    map_range(0, records.size());
-  }
-
-  // 3. Fold items in sequence order: put replaces, merge sets attributes on the committed item.
-  struct Pending {
-    size_t target;
-    query::Item item;
-  };
-  std::vector<Pending> pending;
-  std::unordered_map<std::string, size_t> index;  // encoded item key -> position in pending
-  std::vector<PutRecord> dead;
-  for (size_t r = 0; r < records.size(); ++r) {
-    Mapped& m = mapped[r];
-    if (!m.status.ok()) {
-      dead.push_back({records[r]->partition_key, DeadLetterJson(*records[r], m.status.message()), std::nullopt});
-      continue;
-    }
-    for (size_t i = 0; i < m.items.size(); ++i) {
-      const TargetSpec& target = spec_.targets[m.items[i].target];
-      auto found = index.find(m.keys[i]);
-      if (target.mode == TargetSpec::Mode::kPut) {
-        if (found != index.end()) {
-          pending[found->second] = {m.items[i].target, std::move(m.items[i].item)};
-        } else {
-          index.emplace(std::move(m.keys[i]), pending.size());
-          pending.push_back({m.items[i].target, std::move(m.items[i].item)});
-        }
-        continue;
-      }
-      if (found == index.end()) {
-        FRESHET_ASSIGN_OR_RETURN(auto existing,
-                                 tables_.GetItem(mapper_->tables()[m.items[i].target], m.items[i].item));
-        found = index.emplace(std::move(m.keys[i]), pending.size()).first;
-        pending.push_back({m.items[i].target, existing ? std::move(*existing) : query::Item()});
-      }
-      query::Item& into = pending[found->second].item;
-      for (const auto& [name, value] : m.items[i].item) into.Set(name, value);
-    }
-  }
-
-  // 4. One atomic write: items, every advanced cursor, dead letters.
-  storage::Batch batch;
-  for (const Pending& p : pending) {
-    Status s = tables_.AddPut(mapper_->tables()[p.target], p.item, &batch);
-    if (!s.ok()) {
-      return s.WithContext("consumer " + spec_.consumer + ": merged item for table " +
-                           mapper_->tables()[p.target].name);
-    }
-  }
-  std::vector<std::optional<uint64_t>> cursors(stream_.shard_count);
-  for (uint32_t s = 0; s < stream_.shard_count; ++s) {
-    if (!per_shard[s].empty()) cursors[s] = per_shard[s].back().sequence;
-    // The end of a shard this consumer read is committed, so a restart knows it is done.
-    if (ended[s] && shards_[s].consumed) cursors[s] = *stream_.shards[s].ending_sequence;
-    if (cursors[s] && cursors[s] != shards_[s].cursor) AddCursor(spec_.consumer, stream_.id, s, *cursors[s], &batch);
-  }
-  FRESHET_RETURN_IF_ERROR(db_->Write(&batch, [&](storage::Batch* b) {
-    if (dead.empty()) return Status::OK();
-    return log_->AppendRecords(dlq_, dead, NowMs(), b, nullptr);
-  }));
-  if (!dead.empty()) log_->NotifyPut();
-  for (uint32_t s = 0; s < stream_.shard_count; ++s) {
-    if (!per_shard[s].empty()) shards_[s].next = per_shard[s].back().sequence + 1;
-    if (cursors[s]) shards_[s].cursor = cursors[s];
-    if (ended[s]) shards_[s].finished = true;
-  }
-  stats_.records_read += records.size();
-  stats_.items_written += pending.size();
-  stats_.rejected += dead.size();
-  ++stats_.batches;
-  return records.size();
 }
 
 Status Consumer::Drain(const std::function<bool()>& stop) {

@@ -9,6 +9,14 @@
 // batch and fold every record's attributes into it in sequence order, so the result does not
 // depend on where batches start or end.
 //
+// A step is pipelined: while step k's write is being synced, step k+1 is read, mapped and
+// folded on a small pool of threads kept for the consumer's life (worker_pool.h), against the
+// items step k wrote (kept in memory until k+1 is folded), so reads and mapping overlap the
+// fsync. Step k+1 is committed only after step k's write succeeded; if a write fails, the read-
+// ahead is dropped and reading resumes after the last committed step. A record is parsed once
+// (record_mapper.h), each item's key and value encoded once and written as they are. Memory is
+// bounded by two steps' records and items.
+//
 // Resharding: a closed shard is read to its end before any of its children, so records of one
 // partition key are applied in put order across a split or merge. A child whose parents this
 // consumer read (or committed a cursor on) starts at its first record; a shard that has
@@ -16,12 +24,12 @@
 // the end of a shard it read commits the shard's cursor at its ending sequence number, so a
 // restart knows the parent is done.
 //
-// Thread-safety: one thread drives a Consumer. Other threads may put to the stream.
+// Thread-safety: one thread drives a Consumer. Other threads may put to the stream. The notice
+// callback may be called from a pool thread (never two at once).
 #pragma once
 
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,8 +38,14 @@
 #include "stream/record_mapper.h"
 #include "stream/stream_log.h"
 #include "stream/stream_reader.h"
+#include "stream/worker_pool.h"
 
 namespace freshet::stream {
+
+// Bounds of one step across all shards (the per-shard batch shrinks when there are many shards;
+// every shard still gets at least 16 records a step, and a record is never split).
+inline constexpr size_t kMaxStepRecords = 8192;
+inline constexpr size_t kMaxStepBytes = 32 << 20;
 
 struct ConsumerOptions {
   size_t batch = 1000;  // records per shard per step (a step is one atomic write)
@@ -70,27 +84,36 @@ class Consumer {
  private:
   struct ShardState {
     bool loaded = false;
-    uint64_t next = 0;       // next sequence number to read
-    bool finished = false;   // a closed shard read to its end (and its cursor committed)
-    bool consumed = false;   // read by this consumer: its children start at their first record
-    std::optional<uint64_t> cursor;  // last committed cursor
+    uint64_t next = 0;               // next sequence number to read
+    bool finished = false;           // a closed shard read to its end (and its cursor committed)
+    bool consumed = false;           // read by this consumer: its children start at their first record
+    std::optional<uint64_t> cursor;  // the cursor last written for it
   };
+  struct Prepared;  // one step read, mapped, folded and encoded, waiting for its write (consumer_step.cc)
+  struct PreparedDeleter {
+    void operator()(Prepared* p) const;
+  };
+  using PreparedPtr = std::unique_ptr<Prepared, PreparedDeleter>;
+
   Consumer(StreamLog* log, PipelineSpec spec, ConsumerOptions options);
   Status Resolve();
-  struct Mapped {
-    Status status;
-    std::vector<MappedItem> items;
-    std::vector<std::string> keys;  // encoded item key of each item
-  };
-  // Re-reads the stream's description (resharding adds shards) and sizes shards_.
+  // Re-reads the stream's description (resharding adds shards). FailedPrecondition if the stream
+  // was deleted and created again.
   Status Refresh();
-  // Whether every parent of `shard` is finished or reached its end in this step.
+  // Whether every parent of `shard` is finished, or reaches its end in this step (`ended`).
   bool ParentsDone(uint32_t shard, const std::vector<bool>& ended) const;
   // The next batch of the shard after its cursor (loading the cursor the first time).
   Result<ReadResult> ReadBatch(uint32_t shard);
-  // Maps, validates and keys one record. Thread-safe (const).
-  void MapRecord(const Record& record, Mapped* out) const;
   Status CheckMissed(uint32_t shard, uint64_t first_available);
+
+  // Reads the next batch of every shard and builds its write. `prev` (may be null) is the step
+  // whose write is in flight: its items are the base for merges of the same keys (and are moved
+  // out of it). Advances the shards' read positions (RestorePositions undoes it).
+  Status Prepare(Prepared* prev, Prepared* out);
+  // Sets the shards' read positions and states back to where `step` started reading.
+  void RestorePositions(const Prepared& step);
+  // Runs on the calling thread and the pool: map every record, read the merge bases, encode.
+  Status Fold(Prepared* prev, Prepared* out);
 
   StreamLog* const log_;
   storage::Db* const db_;
@@ -100,7 +123,11 @@ class Consumer {
   StreamDescription stream_, dlq_;
   std::unique_ptr<RecordMapper> mapper_;
   std::vector<ShardState> shards_;
+  size_t shard_batch_ = 0;  // records and bytes read from a shard per step (see kMaxStepRecords)
+  size_t shard_bytes_ = 0;
   ConsumeStats stats_;
+  std::unique_ptr<WorkerPool> pool_;
+  PreparedPtr ahead_;  // the next step, read while the last one was synced (or null)
 };
 
 }  // namespace freshet::stream

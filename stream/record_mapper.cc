@@ -1,16 +1,17 @@
 #include "stream/record_mapper.h"
 
-#include <nlohmann/json.hpp>
-
+#include "query/item_codec.h"
 #include "query/item_json.h"
+#include "query/item_key.h"
+#include "query/table_store.h"
 #include "storage/codec.h"
 
 namespace freshet::stream {
 namespace {
 
-using nlohmann::json;
 using query::AttributeValue;
 using Type = AttributeValue::Type;
+using Kind = FieldValue::Kind;
 
 std::string JoinPath(const std::vector<std::string>& path) {
   std::string s;
@@ -18,65 +19,80 @@ std::string JoinPath(const std::vector<std::string>& path) {
   return s;
 }
 
-const json* Find(const json& record, const std::vector<std::string>& path) {
-  const json* node = &record;
-  for (const auto& part : path) {
-    if (!node->is_object()) return nullptr;
-    auto it = node->find(part);
-    if (it == node->end()) return nullptr;
-    node = &*it;
-  }
-  return node->is_null() ? nullptr : node;
-}
-
 // The text of a scalar field (strings as they are, numbers and booleans as written).
-bool ScalarText(const json& v, std::string* out) {
-  if (v.is_string()) {
-    *out = v.get_ref<const std::string&>();
-    return true;
-  }
-  if (v.is_number() || v.is_boolean()) {
-    *out = v.dump();
-    return true;
-  }
-  return false;
+const std::string* ScalarText(const FieldValue& v) {
+  return v.kind == Kind::kString || v.kind == Kind::kNumber || v.kind == Kind::kBool ? &v.text : nullptr;
 }
 
-// Whether `text` is a DynamoDB number, without allocating once warm.
-bool IsNumber(const std::string& text) {
+// Checks `text` is a number DynamoDB stores (at most 38 significant digits, magnitude in range);
+// the error says why not. No allocation once warm.
+Status CheckNumber(const std::string& text) {
   thread_local std::string scratch;
   scratch.clear();
-  return codec::PutOrderedNumber(&scratch, text).ok();
+  return codec::PutOrderedNumber(&scratch, text);
 }
 
-Status Convert(const json& v, std::optional<Type> type, const std::vector<std::string>& path, AttributeValue* out) {
+// The rules TableStore checks on write, for values read from a record's JSON object or array
+// (scalars are checked where they are made).
+Status CheckNested(const AttributeValue& v, const std::string& path, int depth) {
+  if (depth > query::kMaxDepth) return Status::InvalidArgument("field '" + path + "' is nested more than 32 levels deep");
+  switch (v.type()) {
+    case Type::kN: {
+      Status s = CheckNumber(v.scalar());
+      return s.ok() ? s : Status::InvalidArgument("field '" + path + "' holds " + s.message());
+    }
+    case Type::kL:
+      for (const auto& e : v.elements()) FRESHET_RETURN_IF_ERROR(CheckNested(e, path, depth + 1));
+      return Status::OK();
+    case Type::kM:
+      for (const auto& [name, member] : v.map()) {
+        if (name.empty()) return Status::InvalidArgument("field '" + path + "' has a member with an empty name");
+        FRESHET_RETURN_IF_ERROR(CheckNested(member, path, depth + 1));
+      }
+      return Status::OK();
+    default:
+      return Status::OK();
+  }
+}
+
+Status Convert(const FieldValue& v, std::optional<Type> type, const std::vector<std::string>& path,
+               AttributeValue* out) {
   auto wrong = [&](const char* what) {
     return Status::InvalidArgument("field '" + JoinPath(path) + "' is not " + what);
   };
   if (!type) {
-    auto value = query::ParsePlainValueJson(v.dump());
-    if (!value.ok()) return value.status().WithContext("field '" + JoinPath(path) + "'");
-    *out = std::move(value.value());
-    return Status::OK();
+    switch (v.kind) {
+      case Kind::kString: *out = AttributeValue::S(v.text); return Status::OK();
+      case Kind::kBool: *out = AttributeValue::Bool(v.text == "true"); return Status::OK();
+      case Kind::kNumber: type = Type::kN; break;
+      default: {
+        auto value = query::ParsePlainValueJson(v.text);
+        if (!value.ok()) return value.status().WithContext("field '" + JoinPath(path) + "'");
+        FRESHET_RETURN_IF_ERROR(CheckNested(*value, JoinPath(path), 1));
+        *out = std::move(value.value());
+        return Status::OK();
+      }
+    }
   }
-  std::string text;
   switch (*type) {
-    case Type::kN:
-      if (!(v.is_number() || v.is_string()) || !ScalarText(v, &text) || !IsNumber(text))
-        return wrong("a number");
-      *out = AttributeValue::N(std::move(text));
+    case Type::kN: {
+      if (v.kind != Kind::kNumber && v.kind != Kind::kString) return wrong("a number");
+      Status s = CheckNumber(v.text);
+      if (!s.ok()) return Status::InvalidArgument("field '" + JoinPath(path) + "' is not a number: " + s.message());
+      *out = AttributeValue::N(v.text);
       return Status::OK();
+    }
     case Type::kS:
-      if (!ScalarText(v, &text)) return wrong("a string");
-      *out = AttributeValue::S(std::move(text));
+      if (!ScalarText(v)) return wrong("a string");
+      *out = AttributeValue::S(v.text);
       return Status::OK();
     case Type::kB:
-      if (!v.is_string()) return wrong("a string");
-      *out = AttributeValue::B(v.get<std::string>());
+      if (v.kind != Kind::kString) return wrong("a string");
+      *out = AttributeValue::B(v.text);
       return Status::OK();
     case Type::kBool:
-      if (!v.is_boolean()) return wrong("true or false");
-      *out = AttributeValue::Bool(v.get<bool>());
+      if (v.kind != Kind::kBool) return wrong("true or false");
+      *out = AttributeValue::Bool(v.text == "true");
       return Status::OK();
     default: return wrong("of a supported type");
   }
@@ -86,100 +102,144 @@ Type KeyAttrType(query::KeyType t) {
   return t == query::KeyType::kN ? Type::kN : t == query::KeyType::kB ? Type::kB : Type::kS;
 }
 
-// Replaces each {field} in `name` by the record field's text.
-Status ExpandName(const json& record, const std::string& name, std::string* out) {
-  if (name.find('{') == std::string::npos) {
-    *out = name;
-    return Status::OK();
+}  // namespace
+
+RecordMapper::RecordMapper(const PipelineSpec* spec, std::vector<query::TableDescription> tables)
+    : spec_(spec), tables_(std::move(tables)) {
+  for (size_t t = 0; t < spec_->targets.size(); ++t) {
+    const TargetSpec& target = spec_->targets[t];
+    const query::TableDescription& table = tables_[t];
+    Compiled::Target c;
+    if (target.when) {
+      c.has_when = true;
+      c.when_slot = fields_.Add(target.when->path);
+    }
+    auto compile = [&](const AttributeMapping& a, bool is_key) {
+      Compiled::Mapping m;
+      m.spec = &a;
+      if (!a.value.constant) m.slot = fields_.Add(a.value.path);
+      m.is_key = is_key;
+      if (is_key) {
+        m.key_type = KeyAttrType(a.name_template == table.partition_key.name || !table.sort_key
+                                     ? table.partition_key.type
+                                     : table.sort_key->type);
+      }
+      // Split the name at each {field}; an unclosed '{' is literal text, as before.
+      const std::string& name = a.name_template;
+      size_t pos = 0;
+      while (pos < name.size()) {
+        size_t open = name.find('{', pos);
+        size_t close = open == std::string::npos ? std::string::npos : name.find('}', open);
+        if (close == std::string::npos) {
+          m.name.push_back({name.substr(pos), -1, {}});
+          break;
+        }
+        std::string field = name.substr(open + 1, close - open - 1);
+        int slot = static_cast<int>(fields_.Add({field}));
+        m.name.push_back({name.substr(pos, open - pos), slot, std::move(field)});
+        m.fixed_name = false;
+        pos = close + 1;
+      }
+      return m;
+    };
+    for (const AttributeMapping& k : target.key) c.key.push_back(compile(k, true));
+    for (const AttributeMapping& a : target.attributes) c.attributes.push_back(compile(a, false));
+    compiled_.targets.push_back(std::move(c));
   }
-  out->clear();
-  size_t pos = 0;
-  while (pos < name.size()) {
-    size_t open = name.find('{', pos);
-    if (open == std::string::npos) {
-      out->append(name, pos, std::string::npos);
-      break;
+}
+
+Status RecordMapper::MapTarget(size_t t, const std::vector<FieldValue>& fields, MappedItem* out) const {
+  const TargetSpec& target = spec_->targets[t];
+  const Compiled::Target& c = compiled_.targets[t];
+  const query::TableDescription& table = tables_[t];
+  out->target = t;
+  const bool merge = target.mode == TargetSpec::Mode::kMerge;
+  out->item.Reserve(c.key.size() + (merge ? 0 : c.attributes.size()));
+  thread_local query::Item set;  // a merge's attributes (a later one of the same name wins)
+  set.Clear();
+  for (const Compiled::Mapping& k : c.key) {
+    AttributeValue value;
+    if (k.spec->value.constant) {
+      value = *k.spec->value.constant;
+    } else {
+      const FieldValue& v = fields[k.slot];
+      if (v.kind == Kind::kMissing) {
+        return Status::InvalidArgument("key field '" + JoinPath(k.spec->value.path) + "' is missing");
+      }
+      FRESHET_RETURN_IF_ERROR(Convert(v, k.key_type, k.spec->value.path, &value));
     }
-    size_t close = name.find('}', open);
-    if (close == std::string::npos) {
-      out->append(name, pos, std::string::npos);
-      break;
+    if (value.type() != k.key_type) {
+      return Status::InvalidArgument("key attribute " + k.spec->name_template + " must be of type " +
+                                     std::string(query::TypeName(k.key_type)));
     }
-    out->append(name, pos, open - pos);
-    thread_local std::vector<std::string> field(1);
-    field[0].assign(name, open + 1, close - open - 1);
-    const json* v = Find(record, field);
-    thread_local std::string text;
-    if (!v || !ScalarText(*v, &text) || text.empty()) {
-      return Status::InvalidArgument("field '" + field[0] + "' (names attribute " + name + ") is missing");
+    out->item.Set(k.spec->name_template, std::move(value));
+  }
+  std::string name;
+  for (const Compiled::Mapping& a : c.attributes) {
+    AttributeValue value;
+    if (a.spec->value.constant) {
+      value = *a.spec->value.constant;
+    } else {
+      const FieldValue& v = fields[a.slot];
+      if (v.kind == Kind::kMissing || (a.spec->value.optional && v.kind == Kind::kString && v.text.empty())) {
+        if (a.spec->value.optional) continue;
+        return Status::InvalidArgument("field '" + JoinPath(a.spec->value.path) + "' is missing");
+      }
+      FRESHET_RETURN_IF_ERROR(Convert(v, a.spec->value.type, a.spec->value.path, &value));
     }
-    out->append(text);
-    pos = close + 1;
+    auto add = [&](std::string attr) { (merge ? set : out->item).Set(std::move(attr), std::move(value)); };
+    if (a.fixed_name) {
+      add(a.spec->name_template);
+      continue;
+    }
+    name.clear();
+    for (const auto& part : a.name) {
+      name += part.literal;
+      if (part.slot < 0) continue;
+      const std::string* text = ScalarText(fields[static_cast<size_t>(part.slot)]);
+      if (!text || text->empty()) {
+        return Status::InvalidArgument("field '" + part.field + "' (names attribute " + a.spec->name_template +
+                                       ") is missing");
+      }
+      name += *text;
+    }
+    add(name);
+  }
+  // Encode once: the key, and the item (put) or the attributes to set (merge).
+  FRESHET_RETURN_IF_ERROR(query::AppendItemKey(table, out->item, &out->key));
+  query::EncodeItemValue(merge ? set : out->item, table.partition_key.name,
+                         table.sort_key ? table.sort_key->name : "", &out->value);
+  if (out->key.size() + out->value.size() > query::kMaxItemBytes) {
+    return Status::InvalidArgument("item is " + std::to_string(out->key.size() + out->value.size()) +
+                                   " bytes; the limit is 400 KB");
   }
   return Status::OK();
 }
 
-}  // namespace
-
-RecordMapper::RecordMapper(const PipelineSpec* spec, std::vector<query::TableDescription> tables)
-    : spec_(spec), tables_(std::move(tables)) {}
-
 Status RecordMapper::Map(std::string_view data, std::vector<MappedItem>* out) const {
-  json record = json::parse(data.begin(), data.end(), nullptr, /*allow_exceptions=*/false);
-  if (record.is_discarded()) return Status::InvalidArgument("record is not valid JSON");
-  if (!record.is_object()) return Status::InvalidArgument("record is not a JSON object");
-  std::vector<MappedItem> mapped;
-  std::string name, text;
+  thread_local std::vector<FieldValue> fields;
+  FRESHET_RETURN_IF_ERROR(fields_.Extract(data, &fields));
+  const size_t start = out->size();
   for (size_t t = 0; t < spec_->targets.size(); ++t) {
     const TargetSpec& target = spec_->targets[t];
-    const query::TableDescription& table = tables_[t];
-    if (target.when) {
-      const json* v = Find(record, target.when->path);
-      if (!v) continue;
+    const Compiled::Target& c = compiled_.targets[t];
+    if (c.has_when) {
+      const FieldValue& v = fields[c.when_slot];
+      if (v.kind == Kind::kMissing) continue;
       if (!target.when->in.empty()) {
-        if (!ScalarText(*v, &text)) continue;
+        const std::string* text = ScalarText(v);
+        if (!text) continue;
         bool match = false;
-        for (const auto& candidate : target.when->in) match = match || candidate == text;
+        for (const auto& candidate : target.when->in) match = match || candidate == *text;
         if (!match) continue;
       }
     }
-    MappedItem item{t, {}};
-    item.item.Reserve(target.key.size() + target.attributes.size());
-    for (const AttributeMapping& k : target.key) {
-      Type key_type = KeyAttrType(k.name_template == table.partition_key.name ? table.partition_key.type
-                                                                              : table.sort_key->type);
-      AttributeValue value;
-      if (k.value.constant) {
-        value = *k.value.constant;
-      } else {
-        const json* v = Find(record, k.value.path);
-        if (!v) return Status::InvalidArgument("key field '" + JoinPath(k.value.path) + "' is missing");
-        FRESHET_RETURN_IF_ERROR(Convert(*v, key_type, k.value.path, &value));
-      }
-      if (value.type() != key_type) {
-        return Status::InvalidArgument("key attribute " + k.name_template + " must be of type " +
-                                       std::string(query::TypeName(key_type)));
-      }
-      item.item.Set(k.name_template, std::move(value));
+    Status s = MapTarget(t, fields, &out->emplace_back());
+    if (!s.ok()) {
+      out->resize(start);
+      return s;
     }
-    for (const AttributeMapping& a : target.attributes) {
-      AttributeValue value;
-      if (a.value.constant) {
-        value = *a.value.constant;
-      } else {
-        const json* v = Find(record, a.value.path);
-        if (!v || (a.value.optional && v->is_string() && v->get_ref<const std::string&>().empty())) {
-          if (a.value.optional) continue;
-          return Status::InvalidArgument("field '" + JoinPath(a.value.path) + "' is missing");
-        }
-        FRESHET_RETURN_IF_ERROR(Convert(*v, a.value.type, a.value.path, &value));
-      }
-      FRESHET_RETURN_IF_ERROR(ExpandName(record, a.name_template, &name));
-      item.item.Set(name, std::move(value));
-    }
-    mapped.push_back(std::move(item));
   }
-  for (auto& m : mapped) out->push_back(std::move(m));
   return Status::OK();
 }
 

@@ -11,6 +11,7 @@ packages=(
   libcli11-dev            # command-line parsing
   libssl-dev              # MD5 for shard routing
   zlib1g-dev              # reading gzipped NOAA files
+  libsimdjson-dev         # the consumer reads records without a DOM, numbers as their exact text
   libfccp-dev             # fast-cpp-csv-parser for CSV input
   libgtest-dev libgmock-dev
   libbenchmark-dev
