@@ -29,6 +29,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -78,6 +79,16 @@ struct Page {
   std::optional<std::string> next_token;
   uint64_t keys_read = 0;  // item keys looked at (items returned plus at most one)
 };
+
+// A page read without building Items (TableStore::QueryStored / ScanStored).
+struct StoredPage {
+  std::optional<std::string> next_token;  // as Page::next_token
+  uint64_t keys_read = 0;                 // as Page::keys_read
+  size_t count = 0;                       // items handed to the callback
+};
+// Called with one item's stored key and value (valid only during the call; see stored_json.h
+// to write them as typed JSON). An error stops the page and is returned.
+using StoredItemFn = std::function<Status(std::string_view key, std::string_view value)>;
 
 class TableStore {
  public:
@@ -137,6 +148,12 @@ class TableStore {
   Result<Page> Query(const TableDescription& table, const QueryRequest& request) const;
   // One page of all items of the table in key order.
   Result<Page> Scan(const TableDescription& table, const ScanRequest& request) const;
+  // As Query and Scan, but each item's stored key and value go to `fn` instead of into an Item
+  // (request.attributes are then fn's business: StoredItemJsonWriter takes them).
+  Result<StoredPage> QueryStored(const TableDescription& table, const QueryRequest& request,
+                                 const StoredItemFn& fn) const;
+  Result<StoredPage> ScanStored(const TableDescription& table, const ScanRequest& request,
+                                const StoredItemFn& fn) const;
 
  private:
   struct Cached {
