@@ -67,8 +67,9 @@ TEST_F(StoredJsonTest, ABinaryPartitionKeyAndQueryPagesAgree) {
   const TableDescription w = MakeTable("weather", "station:S", "date:S");
   for (int d = 1; d <= 9; ++d) {
     for (const char* s : {"S1", "S2"}) {
-      ASSERT_TRUE(store_->PutItem(w, Parse(std::string(R"({"station":")") + s + R"(","date":"2024-01-0)" +
-                                           std::to_string(d) + R"(","TMAX":)" + std::to_string(d) + "}"))
+      ASSERT_TRUE(store_
+                      ->PutItem(w, Parse(std::string(R"({"station":")") + s + R"(","date":"2024-01-0)" +
+                                         std::to_string(d) + R"(","TMAX":)" + std::to_string(d) + "}"))
                       .ok());
     }
   }
@@ -81,7 +82,8 @@ TEST_F(StoredJsonTest, ABinaryPartitionKeyAndQueryPagesAgree) {
     ASSERT_TRUE(page.ok());
     for (const Item& item : page->items) items += ItemToTypedJson(item);
     StoredItemJsonWriter writer(w, {});
-    auto raw = store_->QueryStored(w, q, [&](std::string_view k, std::string_view v) { return writer.Append(k, v, &stored); });
+    auto raw =
+        store_->QueryStored(w, q, [&](std::string_view k, std::string_view v) { return writer.Append(k, v, &stored); });
     ASSERT_TRUE(raw.ok());
     EXPECT_EQ(raw->next_token, page->next_token);
     if (!page->next_token) break;
@@ -95,11 +97,14 @@ TEST_F(StoredJsonTest, MalformedValuesAreCorruptionAndLeaveTheOutputAlone) {
   const TableDescription t = MakeTable("weather", "station:S", "date:S");
   ASSERT_TRUE(store_->PutItem(t, Parse(R"({"station":"S1","date":"d","v":1})")).ok());
   std::string key, value;
-  ASSERT_TRUE(store_->ScanStored(t, {}, [&](std::string_view k, std::string_view v) {
-                      key = k;
-                      value = v;
-                      return Status::OK();
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->ScanStored(t, {},
+                               [&](std::string_view k, std::string_view v) {
+                                 key = k;
+                                 value = v;
+                                 return Status::OK();
+                               })
+                  .ok());
   StoredItemJsonWriter writer(t, {});
   std::string out = "keep";
   EXPECT_TRUE(writer.Append(key, value.substr(0, value.size() - 1), &out).code() == Status::Code::kCorruption);

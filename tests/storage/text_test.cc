@@ -27,8 +27,8 @@ TEST(TextTest, JsonStringEscapesQuotesBackslashesAndControlBytes) {
 TEST(TextTest, Utf8AcceptsWellFormedText) {
   EXPECT_TRUE(IsValidUtf8(""));
   EXPECT_TRUE(IsValidUtf8("ascii"));
-  EXPECT_TRUE(IsValidUtf8("é"));            // 2 bytes
-  EXPECT_TRUE(IsValidUtf8("\xe2\x82\xac"));  // € 3 bytes
+  EXPECT_TRUE(IsValidUtf8("é"));                 // 2 bytes
+  EXPECT_TRUE(IsValidUtf8("\xe2\x82\xac"));      // € 3 bytes
   EXPECT_TRUE(IsValidUtf8("\xf0\x9f\x98\x80"));  // 4 bytes
   EXPECT_TRUE(IsValidUtf8("\xf4\x8f\xbf\xbf"));  // U+10FFFF
 }
@@ -42,7 +42,7 @@ TEST(TextTest, Utf8RejectsMalformedText) {
   EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate U+D800
   EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
   EXPECT_FALSE(IsValidUtf8("\xff"));
-  EXPECT_FALSE(IsValidUtf8("ok\xc3("));           // bad continuation
+  EXPECT_FALSE(IsValidUtf8("ok\xc3("));  // bad continuation
 }
 
 }  // namespace
