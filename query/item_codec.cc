@@ -85,7 +85,7 @@ bool DecodeMembers(std::string_view* in, int depth, Item* item) {
     if (!GetView(in, &name)) return false;
     if (append) {  // decode in place: no temporary value to move and destroy
       if (i > 0 && name <= last) return false;
-      if (!DecodeValue(in, depth, item->AppendSorted(std::string(name), AttributeValue()))) return false;
+      if (!DecodeValue(in, depth, item->AppendSortedNull(name))) return false;
       last = name;
     } else {
       AttributeValue value;
@@ -279,7 +279,7 @@ bool DecodeItemValueProjected(std::string_view value, const std::vector<std::str
     if (!wanted) {
       if (!SkipValue(&value, 1)) return false;
     } else if (item->empty() || item->LastName() < name) {
-      if (!DecodeValue(&value, 1, item->AppendSorted(std::string(name), AttributeValue()))) return false;
+      if (!DecodeValue(&value, 1, item->AppendSortedNull(name))) return false;
     } else {
       AttributeValue v;
       if (!DecodeValue(&value, 1, &v)) return false;

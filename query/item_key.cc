@@ -146,8 +146,15 @@ bool ItemKeyDecoder::Decode(std::string_view key, const std::vector<std::string>
     }
     return false;
   };
-  if (wanted(table_.partition_key.name)) SetKeyAttribute(item, table_.partition_key.name, *partition);
-  if (sort && wanted(table_.sort_key->name)) SetKeyAttribute(item, table_.sort_key->name, *sort);
+  auto set = [&](const std::string& name, const AttributeValue& v) {
+    if (item->empty() || item->LastName() < name) {
+      item->AppendSortedNull(name)->AssignScalar(v.type(), v.scalar());  // built in place
+    } else {
+      item->Set(name, v);
+    }
+  };
+  if (wanted(table_.partition_key.name)) set(table_.partition_key.name, *partition);
+  if (sort && wanted(table_.sort_key->name)) set(table_.sort_key->name, *sort);
   return true;
 }
 
