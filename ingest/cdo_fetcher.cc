@@ -45,7 +45,10 @@ CdoFetcher::CdoFetcher(const CdoOptions& options, CdoStats* stats)
     : options_(options),
       stats_(stats),
       http_(options.timeout_ms),
-      limiter_(options.requests_per_second, std::chrono::milliseconds(1000)),
+      // NOAA counts requests per second at its side: a window and spacing 10% longer than the
+      // limit's, measured from each response's end (see rate_limiter.h), keep a margin.
+      limiter_(std::max(1, options.requests_per_second), std::chrono::milliseconds(1100),
+               std::chrono::milliseconds(1100) / std::max(1, options.requests_per_second)),
       rng_(std::random_device{}()) {}
 
 Status CdoFetcher::ClientError(const std::string& url, const HttpResponse& response) const {
@@ -78,9 +81,11 @@ Result<nlohmann::json> CdoFetcher::GetJson(const std::string& url,
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
       ++stats_->retries;
     }
-    limiter_.Acquire();
     ++stats_->requests;
-    Result<HttpResponse> got = http_.Get(url, headers);
+    Result<HttpResponse> got = [&] {
+      RateLimiter::Slot slot = limiter_.Acquire();  // held until the response has arrived
+      return http_.Get(url, headers);
+    }();
     if (!got.ok()) {  // transport error: retry
       last = got.status();
       continue;

@@ -10,7 +10,9 @@
 // - A response is {"metadata":{"resultset":{"offset":K,"count":N,"limit":1000}},"results":[...]}
 //   or {} when nothing matches; paging stops once N rows arrived. Date ranges are split into
 //   chunks of at most one year minus a day (the API refuses a year or more).
-// - At most 5 requests per second (sliding window, retries included). A 429, a 5xx, a transport
+// - At most 5 requests in any second as the server counts them (retries included): a request
+//   starts only 1.1 s after the end of the 5th-last response and 220 ms after the last start
+//   (see rate_limiter.h), so network delays cannot crowd a 6th into one of the server's seconds. A 429, a 5xx, a transport
 //   error or a 200 whose body is not the expected JSON is retried up to max_retries times with
 //   exponential backoff (base, 2x base, 4x base ... capped at 60 s) and jitter (x0.5 to x1.5). A 400
 //   stops with the API's message (`message`, or `userMessage` + `developerMessage`); a refused

@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include "storage/text.h"
+
 namespace freshet::ingest {
 
 struct Observation {
@@ -40,9 +42,8 @@ struct Observation {
   }
 };
 
-// Appends `text` to `out` as a JSON string literal (quotes included), escaping per RFC 8259.
-// Bytes >= 0x80 are copied as they are (the input is expected to be UTF-8).
-void AppendJsonString(std::string_view text, std::string* out);
+// Appends `text` to `out` as a JSON string literal (the one escaper, storage/text.h).
+using text::AppendJsonString;
 
 // Strips a leading "GHCND:" from a CDO station id.
 std::string_view StripGhcndPrefix(std::string_view id);

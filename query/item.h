@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -94,6 +95,12 @@ class Item {
   // Returns the stored value, valid until the item changes.
   AttributeValue* AppendSorted(std::string name, AttributeValue value) {
     return &entries_.emplace_back(std::move(name), std::move(value)).second;
+  }
+  // As AppendSorted with a NULL value built in place, for a decoder to fill (no temporary value
+  // to move and destroy). REQUIRES: as AppendSorted.
+  AttributeValue* AppendSortedNull(std::string_view name) {
+    return &entries_.emplace_back(std::piecewise_construct, std::forward_as_tuple(name), std::forward_as_tuple())
+                .second;
   }
   // The last attribute's name, or empty.
   std::string_view LastName() const { return entries_.empty() ? std::string_view() : entries_.back().first; }

@@ -1,7 +1,9 @@
 // The grammar is at the top of item_codec.h.
 #include "query/item_codec.h"
 
+#include "query/item_json.h"
 #include "storage/codec.h"
+#include "storage/text.h"
 
 namespace freshet::query {
 namespace {
@@ -83,7 +85,7 @@ bool DecodeMembers(std::string_view* in, int depth, Item* item) {
     if (!GetView(in, &name)) return false;
     if (append) {  // decode in place: no temporary value to move and destroy
       if (i > 0 && name <= last) return false;
-      if (!DecodeValue(in, depth, item->AppendSorted(std::string(name), AttributeValue()))) return false;
+      if (!DecodeValue(in, depth, item->AppendSortedNull(name))) return false;
       last = name;
     } else {
       AttributeValue value;
@@ -144,7 +146,148 @@ bool DecodeValue(std::string_view* in, int depth, AttributeValue* out) {
   }
 }
 
+// Steps over `count` length-prefixed strings (the elements of a set).
+bool SkipStrings(std::string_view* in, uint32_t count) {
+  std::string_view view;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (!GetView(in, &view)) return false;
+  }
+  return true;
+}
+
+bool SkipMembers(std::string_view* in, int depth) {
+  uint32_t count;
+  if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
+  std::string_view name;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (!GetView(in, &name) || !SkipValue(in, depth)) return false;
+  }
+  return true;
+}
+
+bool AppendTypedMembers(std::string_view* in, int depth, std::string* out) {
+  uint32_t count;
+  if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
+  out->push_back('{');
+  std::string_view name;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (!GetView(in, &name)) return false;
+    if (i) out->push_back(',');
+    text::AppendJsonString(name, out);
+    out->push_back(':');
+    if (!AppendTypedJsonValue(in, depth, out)) return false;
+  }
+  out->push_back('}');
+  return true;
+}
+
 }  // namespace
+
+bool SkipValue(std::string_view* in, int depth) {
+  if (in->empty() || depth > kMaxDepth) return false;
+  const char tag = in->front();
+  in->remove_prefix(1);
+  std::string_view view;
+  uint32_t count;
+  switch (tag) {
+    case 'S':
+    case 'N':
+    case 'B': return GetView(in, &view);
+    case 'T':
+    case 'F':
+    case '0': return true;
+    case 'L':
+      if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
+      for (uint32_t i = 0; i < count; ++i) {
+        if (!SkipValue(in, depth + 1)) return false;
+      }
+      return true;
+    case 'M': return SkipMembers(in, depth + 1);
+    case 's':
+    case 'n':
+    case 'b': return codec::GetVarint32(in, &count) && count <= in->size() && SkipStrings(in, count);
+    default: return false;
+  }
+}
+
+bool AppendTypedJsonValue(std::string_view* in, int depth, std::string* out) {
+  if (in->empty() || depth > kMaxDepth) return false;
+  const char tag = in->front();
+  in->remove_prefix(1);
+  std::string_view view;
+  uint32_t count;
+  switch (tag) {
+    case 'S':
+    case 'N':
+    case 'B':
+      if (!GetView(in, &view)) return false;
+      out->append(tag == 'S' ? "{\"S\":" : tag == 'N' ? "{\"N\":" : "{\"B\":");
+      text::AppendJsonString(tag == 'B' ? std::string_view(EncodeBase64(view)) : view, out);
+      out->push_back('}');
+      return true;
+    case 'T': out->append("{\"BOOL\":true}"); return true;
+    case 'F': out->append("{\"BOOL\":false}"); return true;
+    case '0': out->append("{\"NULL\":true}"); return true;
+    case 'L':
+      if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
+      out->append("{\"L\":[");
+      for (uint32_t i = 0; i < count; ++i) {
+        if (i) out->push_back(',');
+        if (!AppendTypedJsonValue(in, depth + 1, out)) return false;
+      }
+      out->append("]}");
+      return true;
+    case 'M':
+      out->append("{\"M\":");
+      if (!AppendTypedMembers(in, depth + 1, out)) return false;
+      out->push_back('}');
+      return true;
+    case 's':
+    case 'n':
+    case 'b':
+      if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
+      out->append(tag == 's' ? "{\"SS\":[" : tag == 'n' ? "{\"NS\":[" : "{\"BS\":[");
+      for (uint32_t i = 0; i < count; ++i) {
+        if (!GetView(in, &view)) return false;
+        if (i) out->push_back(',');
+        text::AppendJsonString(tag == 'b' ? std::string_view(EncodeBase64(view)) : view, out);
+      }
+      out->append("]}");
+      return true;
+    default: return false;
+  }
+}
+
+bool GetEncodedMemberCount(std::string_view* in, uint32_t* count) {
+  if (in->empty() || in->front() != '\x01') return false;
+  in->remove_prefix(1);
+  return codec::GetVarint32(in, count) && *count <= in->size();
+}
+
+bool GetEncodedName(std::string_view* in, std::string_view* name) { return GetView(in, name); }
+
+bool DecodeItemValueProjected(std::string_view value, const std::vector<std::string>& attributes, Item* item) {
+  if (attributes.empty()) return DecodeItemValue(value, item);
+  uint32_t count;
+  if (!GetEncodedMemberCount(&value, &count)) return false;
+  std::string_view name, last;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (!GetView(&value, &name) || (i > 0 && name <= last)) return false;
+    last = name;
+    bool wanted = false;
+    for (const std::string& a : attributes) wanted = wanted || a == name;
+    if (!wanted) {
+      if (!SkipValue(&value, 1)) return false;
+    } else if (item->empty() || item->LastName() < name) {
+      if (!DecodeValue(&value, 1, item->AppendSortedNull(name))) return false;
+    } else {
+      AttributeValue v;
+      if (!DecodeValue(&value, 1, &v)) return false;
+      item->Set(std::string(name), std::move(v));
+    }
+  }
+  return value.empty();
+}
 
 void EncodeItemValue(const Item& item, std::string_view skip1, std::string_view skip2,
                      std::string* dst) {

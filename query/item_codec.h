@@ -22,6 +22,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "query/item.h"
 
@@ -37,5 +38,23 @@ void EncodeItemValue(const Item& item, std::string_view skip1, std::string_view 
 // Adds the attributes encoded in `value` to *item (with Item::Set, so existing attributes with
 // other names stay). Returns false if `value` is malformed; *item is then unspecified.
 bool DecodeItemValue(std::string_view value, Item* item);
+
+// As DecodeItemValue, but only the top-level attributes named in `attributes` (every one if it
+// is empty) are built; the others are stepped over without being built (a projection costs
+// less than the whole item).
+bool DecodeItemValueProjected(std::string_view value, const std::vector<std::string>& attributes, Item* item);
+
+// Steps over one encoded `value` at the front of *in. Returns false if it is malformed.
+bool SkipValue(std::string_view* in, int depth);
+// Appends one encoded `value` from the front of *in as DynamoDB typed JSON ({"N":"22.8"}, ...),
+// exactly as ItemToTypedJson writes it, and consumes it. Returns false if it is malformed
+// (*out then holds part of it).
+bool AppendTypedJsonValue(std::string_view* in, int depth, std::string* out);
+
+// Reading an encoded item (`item_value`) member by member: GetEncodedMemberCount consumes the
+// version byte and the member count; then for each member GetEncodedName, followed by its value
+// (consume it with SkipValue or AppendTypedJsonValue). Return false if malformed.
+bool GetEncodedMemberCount(std::string_view* in, uint32_t* count);
+bool GetEncodedName(std::string_view* in, std::string_view* name);
 
 }  // namespace freshet::query

@@ -21,6 +21,7 @@
 
 #include "query/item.h"
 #include "storage/status.h"
+#include "storage/text.h"
 
 namespace freshet::query {
 
@@ -34,8 +35,8 @@ std::string ItemToTypedJson(const Item& item);
 std::string ItemToPlainJson(const Item& item);
 // Appends `value` in plain JSON form.
 void AppendPlainJson(const AttributeValue& value, std::string* out);
-// Appends `text` as a JSON string literal, escaped.
-void AppendJsonString(std::string_view text, std::string* out);
+// Appends `text` as a JSON string literal, escaped (the one escaper, storage/text.h).
+using text::AppendJsonString;
 
 // Base64 (standard alphabet, padded). DecodeBase64 returns false on malformed input.
 std::string EncodeBase64(std::string_view bytes);

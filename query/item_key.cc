@@ -108,6 +108,56 @@ bool DecodeItemKey(const TableDescription& table, std::string_view key, Item* it
   return key.empty();
 }
 
+bool ItemKeyDecoder::DecodeValues(std::string_view key, const AttributeValue** partition,
+                                  const AttributeValue** sort) {
+  uint32_t id;
+  if (!codec::GetFixed32(&key, &id) || id != table_.id) return false;
+  if (!partition_encoded_.empty() && key.substr(0, partition_encoded_.size()) == partition_encoded_) {
+    key.remove_prefix(partition_encoded_.size());  // encodings are prefix-free: the same key
+  } else {
+    const std::string_view start = key;
+    scratch_.clear();
+    if (!DecodeComponent(table_.partition_key.type, &key, &scratch_)) {
+      partition_encoded_.clear();
+      return false;
+    }
+    partition_encoded_.assign(start.substr(0, start.size() - key.size()));
+    partition_.AssignScalar(ValueTypeOf(table_.partition_key.type), scratch_);
+  }
+  *partition = &partition_;
+  *sort = nullptr;
+  if (table_.sort_key) {
+    scratch_.clear();
+    if (!DecodeComponent(table_.sort_key->type, &key, &scratch_)) return false;
+    sort_.AssignScalar(ValueTypeOf(table_.sort_key->type), scratch_);
+    *sort = &sort_;
+  }
+  return key.empty();
+}
+
+bool ItemKeyDecoder::Decode(std::string_view key, const std::vector<std::string>& attributes, Item* item) {
+  const AttributeValue* partition;
+  const AttributeValue* sort;
+  if (!DecodeValues(key, &partition, &sort)) return false;
+  auto wanted = [&](const std::string& name) {
+    if (attributes.empty()) return true;
+    for (const std::string& a : attributes) {
+      if (a == name) return true;
+    }
+    return false;
+  };
+  auto set = [&](const std::string& name, const AttributeValue& v) {
+    if (item->empty() || item->LastName() < name) {
+      item->AppendSortedNull(name)->AssignScalar(v.type(), v.scalar());  // built in place
+    } else {
+      item->Set(name, v);
+    }
+  };
+  if (wanted(table_.partition_key.name)) set(table_.partition_key.name, *partition);
+  if (sort && wanted(table_.sort_key->name)) set(table_.sort_key->name, *sort);
+  return true;
+}
+
 Result<AttributeValue> ParseKeyText(KeyType type, std::string_view text, std::string_view what) {
   switch (type) {
     case KeyType::kS:

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "query/item.h"
 #include "query/table_description.h"
@@ -40,6 +41,30 @@ Status AppendItemKey(const TableDescription& table, const Item& item, std::strin
 // Sets the key attributes of *item from `key` (a whole item key of `table`, table id included).
 // Returns false if `key` is malformed.
 bool DecodeItemKey(const TableDescription& table, std::string_view key, Item* item);
+
+// Decodes the keys of one table's items, reusing the partition key decoded for the previous key
+// when the next has the same encoded partition key (every key of a Query page has): a page
+// decodes its partition key once, not once per item.
+//
+// Thread-safety: one thread (it keeps the last partition key).
+class ItemKeyDecoder {
+ public:
+  // `table` must outlive the decoder.
+  explicit ItemKeyDecoder(const TableDescription& table) : table_(table) {}
+
+  // As DecodeItemKey, but sets only the key attributes named in `attributes` (both if empty).
+  bool Decode(std::string_view key, const std::vector<std::string>& attributes, Item* item);
+  // Decodes `key` into the key attributes' values: *partition stays valid until the next call
+  // with another partition key; *sort (null for a table without a sort key) until the next call.
+  bool DecodeValues(std::string_view key, const AttributeValue** partition, const AttributeValue** sort);
+
+ private:
+  const TableDescription& table_;
+  std::string partition_encoded_;  // the last partition key component, as stored
+  AttributeValue partition_;       // ... and its value
+  AttributeValue sort_;
+  std::string scratch_;
+};
 
 // A key value given as text on the command line, read by the declared type: S as is, N as a
 // number, B as base64. Errors: InvalidArgument naming `what`.

@@ -1,6 +1,7 @@
 // Tables and single-item operations. Query and Scan are in table_query.cc.
 #include "query/table_store.h"
 
+#include <atomic>
 #include <chrono>
 #include <set>
 
@@ -67,6 +68,11 @@ Status CheckNoKeyAttributes(const TableDescription& t, std::string_view name, st
 
 std::string TableMetaKey(std::string_view name) { return codec::MetaKey(codec::kMetaTable, name); }
 
+// Bumped after every table create or delete by any TableStore of the process, so every cache
+// drops what it read before. Read before reading a description, bumped after the write: a reader
+// racing with a create or delete stamps what it read with the older generation and re-reads.
+std::atomic<uint64_t> g_catalog_generation{0};
+
 }  // namespace
 
 Result<TableDescription> TableStore::Create(const TableDescription& spec) {
@@ -79,6 +85,7 @@ Result<TableDescription> TableStore::Create(const TableDescription& spec) {
     desc.id = new_id;
     return DescriptionToJson(desc);
   });
+  g_catalog_generation.fetch_add(1, std::memory_order_acq_rel);  // also on failure: may be applied
   if (!id.ok()) {
     if (id.status().code() == Status::Code::kAlreadyExists) {
       return Status::AlreadyExists("table '" + desc.name + "' already exists");
@@ -89,12 +96,27 @@ Result<TableDescription> TableStore::Create(const TableDescription& spec) {
 }
 
 Result<TableDescription> TableStore::Get(std::string_view name) const {
+  const uint64_t generation = g_catalog_generation.load(std::memory_order_acquire);
+  const std::string key(name);
+  std::shared_ptr<const Cached> cached;
+  {
+    std::lock_guard<std::mutex> lock(cache_->mu);
+    auto it = cache_->by_name.find(key);
+    if (it != cache_->by_name.end()) cached = it->second;
+  }
+  if (cached && !db_->read_only() && cached->generation == generation) return cached->description;
+  cache_->reads.fetch_add(1, std::memory_order_relaxed);
   auto json = storage::GetNamed(*db_, codec::kMetaTable, name);
   if (!json.ok()) {
-    if (json.status().IsNotFound()) return Status::NotFound("table '" + std::string(name) + "' does not exist");
+    if (json.status().IsNotFound()) return Status::NotFound("table '" + key + "' does not exist");
     return json.status();
   }
-  return DescriptionFromJson(*json);
+  if (cached && cached->json == *json) return cached->description;  // read-only: unchanged bytes
+  FRESHET_ASSIGN_OR_RETURN(TableDescription description, DescriptionFromJson(*json));
+  auto fresh = std::make_shared<Cached>(Cached{std::move(*json), description, generation});
+  std::lock_guard<std::mutex> lock(cache_->mu);
+  cache_->by_name[key] = std::move(fresh);
+  return description;
 }
 
 Result<std::vector<TableDescription>> TableStore::List() const {
@@ -113,19 +135,26 @@ Status TableStore::Delete(std::string_view name) {
   storage::Batch batch;
   batch.Delete(Cf::kMeta, TableMetaKey(name));
   batch.DeleteRange(Cf::kItems, range.lower, range.upper);
-  return db_->Write(&batch);
+  Status s = db_->Write(&batch);
+  g_catalog_generation.fetch_add(1, std::memory_order_acq_rel);  // also on failure: may be applied
+  return s;
 }
 
 Result<TableStats> TableStore::Stats(const TableDescription& table) const {
   const KeyRange range = TableRange(table.id);
+  const storage::RangeEstimate estimate = db_->EstimateRange(Cf::kItems, range.lower, range.upper);
+  if (estimate.keys > kExactStatsItems) return TableStats{estimate.keys, estimate.bytes};
+  // A small table (or one only in memtables, whose estimates count deletes and overwrites):
+  // count it, reading at most kExactStatsItems + 1 items; past that, the estimate stands.
   auto it = db_->NewIterator(Cf::kItems, range.lower, range.upper);
-  TableStats stats;
+  TableStats exact;
   for (it->Seek(range.lower); it->Valid(); it->Next()) {
-    ++stats.item_count;
-    stats.size_bytes += it->key().size() + it->value().size();
+    if (exact.item_count == kExactStatsItems) return TableStats{estimate.keys, estimate.bytes};
+    ++exact.item_count;
+    exact.size_bytes += it->key().size() + it->value().size();
   }
   FRESHET_RETURN_IF_ERROR(it->status());
-  return stats;
+  return exact;
 }
 
 Result<std::string> TableStore::EncodeItemKey(const TableDescription& table, const Item& item) const {

@@ -16,15 +16,26 @@
 // key 1..2048 bytes, sort key 1..1024 bytes, numbers at most 38 significant digits, sets
 // non-empty without duplicates, nesting at most 32 levels, attribute names non-empty.
 //
-// Thread-safety: a TableStore holds only the Db pointer; all const methods are safe to call
-// concurrently. Read-modify-write (UpdateItem, AddUpdate) is not atomic against another
+// Descriptions are cached (parsed once). In a read-write Db (the one process that writes the
+// directory) a cached description is used until any TableStore in the process creates or deletes
+// a table (a process-wide generation; creates and deletes are rare). In a read-only Db the writer
+// is another process, so every Get reads the stored JSON (one point read) and reuses the cached
+// description only if the bytes are the same: never stale, only the parse is saved.
+//
+// Thread-safety: all const methods are safe to call concurrently (the cache has its own mutex).
+// Read-modify-write (UpdateItem, AddUpdate) is not atomic against another
 // thread writing the same item: one writer per item at a time (the consumer is one thread).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "query/item.h"
@@ -38,10 +49,13 @@ namespace freshet::query {
 
 inline constexpr size_t kMaxItemBytes = 400 * 1024;
 inline constexpr size_t kMaxPageBytes = 1 << 20;
+inline constexpr uint64_t kExactStatsItems = 10000;  // see TableStore::Stats
 
+// Estimates, as DynamoDB's own ItemCount and TableSizeBytes are (it updates them about every six
+// hours): see Stats.
 struct TableStats {
   uint64_t item_count = 0;
-  uint64_t size_bytes = 0;  // keys and values as read (exact, uncompressed)
+  uint64_t size_bytes = 0;  // keys and values, uncompressed
 };
 
 struct QueryRequest {
@@ -66,10 +80,20 @@ struct Page {
   uint64_t keys_read = 0;  // item keys looked at (items returned plus at most one)
 };
 
+// A page read without building Items (TableStore::QueryStored / ScanStored).
+struct StoredPage {
+  std::optional<std::string> next_token;  // as Page::next_token
+  uint64_t keys_read = 0;                 // as Page::keys_read
+  size_t count = 0;                       // items handed to the callback
+};
+// Called with one item's stored key and value (valid only during the call; see stored_json.h
+// to write them as typed JSON). An error stops the page and is returned.
+using StoredItemFn = std::function<Status(std::string_view key, std::string_view value)>;
+
 class TableStore {
  public:
   // `db` is not owned and must outlive the store.
-  explicit TableStore(storage::Db* db) : db_(db) {}
+  explicit TableStore(storage::Db* db) : db_(db), cache_(std::make_unique<Cache>()) {}
 
   // Creates a table from `spec` (name and key schema; id and time are assigned).
   // Errors: AlreadyExists; InvalidArgument for a bad name or key; write errors.
@@ -79,8 +103,14 @@ class TableStore {
   Result<std::vector<TableDescription>> List() const;
   // Deletes the description and every item, in one batch. NotFound if there is no such table.
   Status Delete(std::string_view name);
-  // Counts items by reading them all: cost is linear in the table's size.
+  // Item count and size. Up to kExactStatsItems items: exact (counted, reading at most that
+  // many). Beyond: estimated from RocksDB's metadata (storage::Db::EstimateRange) without
+  // reading items, so the cost never grows with the table: exact for items filling whole SST
+  // files after a compaction, otherwise within a few percent once flushed (tested to 5%);
+  // overwritten or deleted items not yet compacted may still count.
   Result<TableStats> Stats(const TableDescription& table) const;
+  // Times Get read a description from the meta column family (tests and diagnostics).
+  uint64_t description_reads() const { return cache_->reads.load(std::memory_order_relaxed); }
 
   // The item's key (table id, partition key, sort key). `item` may carry other attributes.
   // Errors: InvalidArgument naming a missing or mistyped key attribute or a key over its limit.
@@ -118,9 +148,27 @@ class TableStore {
   Result<Page> Query(const TableDescription& table, const QueryRequest& request) const;
   // One page of all items of the table in key order.
   Result<Page> Scan(const TableDescription& table, const ScanRequest& request) const;
+  // As Query and Scan, but each item's stored key and value go to `fn` instead of into an Item
+  // (request.attributes are then fn's business: StoredItemJsonWriter takes them).
+  Result<StoredPage> QueryStored(const TableDescription& table, const QueryRequest& request,
+                                 const StoredItemFn& fn) const;
+  Result<StoredPage> ScanStored(const TableDescription& table, const ScanRequest& request,
+                                const StoredItemFn& fn) const;
 
  private:
+  struct Cached {
+    std::string json;  // the stored description, to validate against in a read-only Db
+    TableDescription description;
+    uint64_t generation = 0;  // the process-wide catalog generation when it was read
+  };
+  struct Cache {
+    std::mutex mu;
+    std::unordered_map<std::string, std::shared_ptr<const Cached>> by_name;  // guarded by mu
+    std::atomic<uint64_t> reads{0};
+  };
+
   storage::Db* db_;
+  std::unique_ptr<Cache> cache_;  // behind a pointer so a TableStore stays movable
 };
 
 }  // namespace freshet::query

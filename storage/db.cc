@@ -278,6 +278,13 @@ uint64_t Db::ApproximateSize(Cf cf, std::string_view begin, std::string_view end
   return size;
 }
 
+RangeEstimate EstimateRocksRange(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string_view begin,
+                                 std::string_view end);  // range_estimate.cc
+
+RangeEstimate Db::EstimateRange(Cf cf, std::string_view begin, std::string_view end) const {
+  return EstimateRocksRange(impl_->db, impl_->handle(cf), begin, end);
+}
+
 Status Db::Flush() {
   if (read_only_) return Status::OK();
   rocksdb::FlushOptions options;

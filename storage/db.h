@@ -49,6 +49,12 @@ struct OpenOptions {
   void* env = nullptr;
 };
 
+// An estimate of what a key range holds; see Db::EstimateRange.
+struct RangeEstimate {
+  uint64_t keys = 0;   // live keys
+  uint64_t bytes = 0;  // their keys and values, uncompressed
+};
+
 class Db {
  public:
   // Opens (creating if needed, in read-write mode) the database in `dir`.
@@ -85,6 +91,10 @@ class Db {
   Status CompactRange(Cf cf, std::string_view begin, std::string_view end);
   // Approximate bytes stored for keys in [begin, end) of `cf`, memtables included.
   uint64_t ApproximateSize(Cf cf, std::string_view begin, std::string_view end) const;
+  // Estimated keys and bytes in [begin, end) of `cf`, memtables included, from RocksDB's
+  // metadata only: the cost grows with the number of files, not of keys (storage/range_estimate.cc
+  // says how it is computed and when it is exact). Never fails: what cannot be estimated counts 0.
+  RangeEstimate EstimateRange(Cf cf, std::string_view begin, std::string_view end) const;
   // Writes memtables to SST files (tests and benchmarks).
   Status Flush();
   // Read-only instances: catch up with what the writer has written since. No-op otherwise.

@@ -4,6 +4,10 @@
 
 #include "tools/cli_common.h"
 
+#ifndef FRESHET_VERSION
+#define FRESHET_VERSION "0.1.0"  // tools/CMakeLists.txt passes the project's version
+#endif
+
 int main(int argc, char** argv) {
   using freshet::cli::Context;
   CLI::App app{
@@ -13,6 +17,7 @@ int main(int argc, char** argv) {
   app.name("freshet");
   app.require_subcommand(1, 1);
   app.fallthrough();
+  app.set_version_flag("--version", "freshet " FRESHET_VERSION);
   Context ctx;
   app.add_option("--data-dir", ctx.data_dir_flag,
                  "data directory (default: $FRESHET_DATA_DIR, else ./freshet-data)");

@@ -38,8 +38,12 @@ class OwnerTest : public ::testing::Test {
     std::string out;
     for (int s = 0; s < stations; ++s) {
       for (int d = 1; d <= days; ++d) {
-        std::string station = "W" + std::to_string(writer) + "S" + std::to_string(s);
-        std::string date = "2020-03-" + std::string(d < 10 ? "0" : "") + std::to_string(d);
+        // Appends, not "W" + std::to_string(...): GCC 12 at -O3 raises a -Wrestrict false positive
+        // inside operator+(const char*, std::string&&) (GCC bug 105329).
+        std::string station = "W";
+        station.append(std::to_string(writer)).append("S").append(std::to_string(s));
+        std::string date = "2020-03-";
+        date.append(d < 10 ? "0" : "").append(std::to_string(d));
         for (const char* e : {"PRCP", "TMAX"}) {
           out += R"({"station":")" + station + R"(","date":")" + date + R"(","element":")" + e + R"(","value":")" +
                  std::to_string(writer * 1000 + s * 10 + d) + "\"}\n";

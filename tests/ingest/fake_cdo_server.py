@@ -95,6 +95,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def send(self, status, body):
         data = body.encode() if isinstance(body, str) else body
+        # Logged before the answer goes out: a client that got its answer finds its request in
+        # the log (logging after the write raced with tests reading the log at once).
+        st = self.server.state
+        with st.lock:
+            st.log.write(json.dumps({"t": self.t0, "path": self.path, "status": status}) + "\n")
         self.send_response(status)
         self.send_header("Content-Type", "application/json;charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
@@ -103,9 +108,6 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):  # the client timed out on a slow page
             pass
-        st = self.server.state
-        with st.lock:
-            st.log.write(json.dumps({"t": self.t0, "path": self.path, "status": status}) + "\n")
 
     def do_GET(self):
         self.t0 = time.time()

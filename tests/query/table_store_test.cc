@@ -1,6 +1,9 @@
 #include "query/table_store.h"
 
+#include <tuple>
+
 #include "query/item_json.h"
+#include "query/item_key.h"
 #include "tests/query/query_test_util.h"
 
 namespace freshet::query {
@@ -132,6 +135,111 @@ TEST_F(TableStoreTest, DeleteItemAndDeleteTable) {
   EXPECT_NE(again.id, t.id);
   EXPECT_EQ(Count(again), 0u);
   EXPECT_TRUE(store_->Delete("weather2").IsNotFound());
+}
+
+}  // namespace
+}  // namespace freshet::query
+
+namespace freshet::query {
+namespace {
+
+// The exact bytes of the keys and values of `t`, read item by item.
+uint64_t ExactBytes(const storage::Db& db, const TableDescription& t) {
+  const KeyRange range = TableRange(t.id);
+  auto it = db.NewIterator(storage::Cf::kItems, range.lower, range.upper);
+  uint64_t bytes = 0;
+  for (it->Seek(range.lower); it->Valid(); it->Next()) bytes += it->key().size() + it->value().size();
+  return bytes;
+}
+
+// Loads `n` weather-shaped items into `t`.
+void Load(storage::Db* db, TableStore* store, const TableDescription& t, int n) {
+  storage::Batch batch;
+  for (int i = 0; i < n; ++i) {
+    Item item;
+    item.AppendSorted("TMAX", AttributeValue::N(std::to_string(i % 400) + ".5"));
+    item.AppendSorted("date", AttributeValue::S("2023-" + std::to_string(1000 + i % 365)));
+    item.AppendSorted("station", AttributeValue::S("ST" + std::to_string(i / 365)));
+    EXPECT_TRUE(store->AddPut(t, item, &batch).ok());
+    if (batch.Count() == 10000) {
+      EXPECT_TRUE(db->Write(&batch).ok());
+      batch.Clear();
+    }
+  }
+  if (!batch.empty()) {
+    EXPECT_TRUE(db->Write(&batch).ok());
+  }
+}
+
+TEST_F(TableStoreTest, StatsOfALargeTableReadNoItemsAndAreWithinFivePercentOnceFlushed) {
+  const TableDescription big = MakeTable("big", "station:S", "date:S");
+  const TableDescription small = MakeTable("small", "station:S", "date:S");  // beside it in the files
+  Load(db_.get(), store_.get(), big, 100000);
+  Load(db_.get(), store_.get(), small, 30000);
+  ASSERT_TRUE(db_->Flush().ok());
+  const uint64_t big_bytes = ExactBytes(*db_, big), small_bytes = ExactBytes(*db_, small);
+  for (const auto& [t, n, bytes] : {std::tuple(big, 100000.0, big_bytes), std::tuple(small, 30000.0, small_bytes)}) {
+    storage::StartKeyReadCount();
+    auto stats = store_->Stats(t);
+    EXPECT_LE(storage::KeysReadSinceStart(), 2u) << t.name;  // O(1): no item is read
+    ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+    EXPECT_NEAR(static_cast<double>(stats->item_count), n, 0.05 * n) << t.name;
+    EXPECT_NEAR(static_cast<double>(stats->size_bytes), static_cast<double>(bytes), 0.05 * bytes) << t.name;
+  }
+  // In memtables only, the estimate is RocksDB's sampling: no items read, within a factor of 2.
+  const TableDescription fresh = MakeTable("fresh", "station:S", "date:S");
+  Load(db_.get(), store_.get(), fresh, 50000);
+  storage::StartKeyReadCount();
+  auto stats = store_->Stats(fresh);
+  EXPECT_LE(storage::KeysReadSinceStart(), 2u);
+  EXPECT_GT(stats->item_count, 25000u);
+  EXPECT_LT(stats->item_count, 100000u);
+}
+
+TEST_F(TableStoreTest, SmallTablesAreCountedExactly) {
+  const TableDescription t = MakeTable("weather", "station:S", "date:S");
+  Load(db_.get(), store_.get(), t, 9000);
+  auto key = ParseItemJson(R"({"station":"ST0","date":"2023-1000"})");
+  ASSERT_TRUE(store_->DeleteItem(t, *key).ok());
+  EXPECT_EQ(store_->Stats(t)->item_count, 8999u);  // the delete and overwrites do not count
+  ASSERT_TRUE(db_->Flush().ok());
+  EXPECT_EQ(store_->Stats(t)->item_count, 8999u);
+}
+
+TEST_F(TableStoreTest, DescriptionsAreReadOnceUntilATableIsCreatedOrDeleted) {
+  MakeTable("weather", "station:S", "date:S");
+  ASSERT_TRUE(store_->Get("weather").ok());
+  const uint64_t reads = store_->description_reads();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(store_->Get("weather").ok());
+  EXPECT_EQ(store_->description_reads(), reads);  // cached
+  // Another TableStore of the process (the consumer has its own) deletes and re-creates it.
+  TableStore other(db_.get());
+  ASSERT_TRUE(other.Delete("weather").ok());
+  EXPECT_TRUE(store_->Get("weather").status().IsNotFound());
+  auto spec = TableFromFlags("weather", "id:N", "");
+  const TableDescription again = *other.Create(*spec);
+  auto got = store_->Get("weather");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->id, again.id);
+  EXPECT_EQ(got->partition_key.name, "id");
+  EXPECT_FALSE(got->sort_key.has_value());
+}
+
+TEST_F(TableStoreTest, AReadOnlyInstanceNeverServesAStaleDescription) {
+  const TableDescription first = MakeTable("weather", "station:S", "date:S");
+  storage::OpenOptions ro;
+  ro.mode = storage::OpenOptions::Mode::kReadOnly;
+  auto reader = storage::Db::Open(dir_.path(), ro);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  TableStore reader_store(reader->get());
+  EXPECT_EQ(reader_store.Get("weather")->id, first.id);
+  ASSERT_TRUE(store_->Delete("weather").ok());
+  const TableDescription second = MakeTable("weather", "id:N", "");
+  ASSERT_TRUE((*reader)->CatchUp().ok());
+  auto got = reader_store.Get("weather");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->id, second.id);
+  EXPECT_EQ(got->partition_key.name, "id");
 }
 
 }  // namespace
