@@ -1,0 +1,232 @@
+#include "query/sql/item_row.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+
+#include "query/item_codec.h"
+#include "query/item_json.h"
+#include "query/item_key.h"
+#include "storage/codec.h"
+
+namespace freshet::query::sql {
+namespace {
+
+using Type = AttributeValue::Type;
+
+std::string QuoteIdentifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    out.push_back(c);
+    if (c == '"') out.push_back('"');
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string_view KeySqlType(KeyType type) {
+  switch (type) {
+    case KeyType::kS: return "TEXT";
+    case KeyType::kN: return "NUMERIC";
+    case KeyType::kB: return "BLOB";
+  }
+  return "";
+}
+
+bool GetLengthPrefixed(std::string_view* in, std::string_view* out) {
+  uint32_t len = 0;
+  if (!codec::GetVarint32(in, &len) || in->size() < len) return false;
+  *out = in->substr(0, len);
+  in->remove_prefix(len);
+  return true;
+}
+
+// Skips one encoded value (item_codec.h grammar) at the front of *in.
+bool SkipValue(std::string_view* in, int depth) {
+  if (in->empty() || depth > kMaxDepth) return false;
+  const char tag = in->front();
+  in->remove_prefix(1);
+  std::string_view bytes;
+  uint32_t count = 0;
+  switch (tag) {
+    case 'S': case 'N': case 'B': return GetLengthPrefixed(in, &bytes);
+    case 'T': case 'F': case '0': return true;
+    case 'L':
+      if (!codec::GetVarint32(in, &count)) return false;
+      for (uint32_t i = 0; i < count; ++i) {
+        if (!SkipValue(in, depth + 1)) return false;
+      }
+      return true;
+    case 'M':
+      if (!codec::GetVarint32(in, &count)) return false;
+      for (uint32_t i = 0; i < count; ++i) {
+        if (!GetLengthPrefixed(in, &bytes) || !SkipValue(in, depth + 1)) return false;
+      }
+      return true;
+    case 's': case 'n': case 'b':
+      if (!codec::GetVarint32(in, &count)) return false;
+      for (uint32_t i = 0; i < count; ++i) {
+        if (!GetLengthPrefixed(in, &bytes)) return false;
+      }
+      return true;
+    default: return false;
+  }
+}
+
+// Significant digits of a decimal text ("0.00120" has 2), or a large number if it is not one.
+int SignificantDigits(std::string_view text) {
+  size_t end = text.find_first_of("eE");
+  std::string_view mantissa = text.substr(0, end);
+  size_t first = mantissa.find_first_of("123456789");
+  if (first == std::string_view::npos) return 1;
+  size_t last = mantissa.find_last_of("123456789");
+  int digits = 0;
+  for (size_t i = first; i <= last; ++i) digits += mantissa[i] != '.';
+  return digits;
+}
+
+}  // namespace
+
+std::string TableColumns::Declaration() const {
+  std::string out = "CREATE TABLE x(";
+  out += QuoteIdentifier(table.partition_key.name) + " " + std::string(KeySqlType(table.partition_key.type));
+  if (table.sort_key) {
+    out += ", " + QuoteIdentifier(table.sort_key->name) + " " + std::string(KeySqlType(table.sort_key->type));
+  }
+  for (const std::string& a : attributes) out += ", " + QuoteIdentifier(a);
+  out += ", " + QuoteIdentifier(item_column) + " TEXT)";
+  return out;
+}
+
+void ResultNumber(sqlite3_context* ctx, std::string_view text) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  int64_t i = 0;
+  auto [p, ec] = std::from_chars(begin, end, i);
+  if (ec == std::errc() && p == end) {
+    sqlite3_result_int64(ctx, i);
+    return;
+  }
+  if (SignificantDigits(text) <= 15) {
+    double d = 0;
+    auto [q, ec2] = std::from_chars(begin, end, d);
+    if (ec2 == std::errc() && q == end) {
+      sqlite3_result_double(ctx, d);
+      return;
+    }
+  }
+  sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+void ResultValue(sqlite3_context* ctx, const AttributeValue& value) {
+  switch (value.type()) {
+    case Type::kS:
+      sqlite3_result_text(ctx, value.scalar().data(), static_cast<int>(value.scalar().size()), SQLITE_TRANSIENT);
+      return;
+    case Type::kN: ResultNumber(ctx, value.scalar()); return;
+    case Type::kB:
+      sqlite3_result_blob(ctx, value.scalar().data(), static_cast<int>(value.scalar().size()), SQLITE_TRANSIENT);
+      return;
+    case Type::kBool: sqlite3_result_int(ctx, value.boolean() ? 1 : 0); return;
+    case Type::kNull: sqlite3_result_null(ctx); return;
+    default: {
+      std::string json;
+      AppendPlainJson(value, &json);
+      sqlite3_result_text(ctx, json.data(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
+      return;
+    }
+  }
+}
+
+bool ItemRow::Set(std::string_view key, std::string_view value) {
+  key_ = key;
+  value_ = value;
+  key_decoded_ = all_decoded_ = false;
+  slots_.assign(columns_->attributes.size(), std::string_view());
+  std::string_view in = value;
+  uint32_t count = 0;
+  if (in.empty() || in.front() != 0x01) return false;
+  in.remove_prefix(1);
+  if (!codec::GetVarint32(&in, &count)) return false;
+  const auto& names = columns_->attributes;
+  auto from = names.begin();  // members and columns are both sorted: a merge
+  for (uint32_t m = 0; m < count; ++m) {
+    std::string_view name;
+    if (!GetLengthPrefixed(&in, &name)) return false;
+    const std::string_view start = in;
+    if (!SkipValue(&in, 1)) return false;
+    from = std::lower_bound(from, names.end(), name, [](const std::string& a, std::string_view b) { return a < b; });
+    if (from != names.end() && *from == name) {
+      slots_[static_cast<size_t>(from - names.begin())] = start.substr(0, start.size() - in.size());
+    }
+  }
+  return true;
+}
+
+bool ItemRow::DecodeKey() {
+  if (key_decoded_) return true;
+  key_item_.Clear();
+  if (!DecodeItemKey(columns_->table, key_, &key_item_)) return false;
+  key_decoded_ = true;
+  return true;
+}
+
+bool ItemRow::DecodeAll() {
+  if (all_decoded_) return true;
+  full_item_.Clear();
+  if (!DecodeItemValue(value_, &full_item_) || !DecodeItemKey(columns_->table, key_, &full_item_)) return false;
+  all_decoded_ = true;
+  return true;
+}
+
+bool ItemRow::Result(int column, sqlite3_context* ctx) {
+  const size_t c = static_cast<size_t>(column);
+  const size_t keys = columns_->key_count();
+  if (c < keys) {
+    if (!DecodeKey()) return false;
+    const std::string& name = c == 0 ? columns_->table.partition_key.name : columns_->table.sort_key->name;
+    const AttributeValue* v = key_item_.Find(name);
+    if (!v) return false;
+    ResultValue(ctx, *v);
+    return true;
+  }
+  if (c == columns_->size() - 1) {
+    if (!DecodeAll()) return false;
+    const std::string json = ItemToPlainJson(full_item_);
+    sqlite3_result_text(ctx, json.data(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
+    return true;
+  }
+  std::string_view encoded = slots_[c - keys];
+  if (encoded.empty()) {
+    sqlite3_result_null(ctx);
+    return true;
+  }
+  const char tag = encoded.front();
+  std::string_view rest = encoded.substr(1), bytes;
+  switch (tag) {
+    case 'S':
+    case 'N':
+    case 'B':
+      if (!GetLengthPrefixed(&rest, &bytes)) return false;
+      if (tag == 'N') {
+        ResultNumber(ctx, bytes);
+      } else if (tag == 'S') {
+        sqlite3_result_text(ctx, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+      } else {
+        sqlite3_result_blob(ctx, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+      }
+      return true;
+    case 'T': sqlite3_result_int(ctx, 1); return true;
+    case 'F': sqlite3_result_int(ctx, 0); return true;
+    case '0': sqlite3_result_null(ctx); return true;
+    default: {
+      if (!DecodeAll()) return false;
+      const AttributeValue* v = full_item_.Find(columns_->attributes[c - keys]);
+      if (!v) return false;
+      ResultValue(ctx, *v);
+      return true;
+    }
+  }
+}
+
+}  // namespace freshet::query::sql
