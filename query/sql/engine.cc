@@ -88,6 +88,13 @@ Result<std::unique_ptr<Engine>> Engine::Open(storage::Db* db, const EngineOption
     return Status::Internal(std::string("cannot open SQLite: ") +
                             (engine->conn_ ? sqlite3_errmsg(engine->conn_) : sqlite3_errstr(rc)));
   }
+  // ATTACH would open other database files (read-only, but outside the data directory): refused.
+  sqlite3_set_authorizer(
+      engine->conn_,
+      [](void*, int action, const char*, const char*, const char*, const char*) {
+        return action == SQLITE_ATTACH || action == SQLITE_DETACH ? SQLITE_DENY : SQLITE_OK;
+      },
+      nullptr);
   TableStore tables(db);
   FRESHET_ASSIGN_OR_RETURN(std::vector<TableDescription> list, tables.List());
   storage::Snapshot snapshot(db);
@@ -114,6 +121,9 @@ Status Engine::ErrorFor(int rc, std::string_view sql) const {
       message.compare(message.size() - kMayNot.size(), kMayNot.size(), kMayNot) == 0) {
     const std::string table = message.substr(6, message.size() - 6 - kMayNot.size());
     return Status::InvalidArgument("freshet sql is read-only: table " + table + " cannot be modified");
+  }
+  if (message == "not authorized") {
+    return Status::InvalidArgument("freshet sql is read-only: ATTACH and DETACH are not allowed");
   }
   if ((rc & 0xFF) == SQLITE_READONLY) {
     return Status::InvalidArgument("freshet sql is read-only: the statement would write (" + message + ")");
