@@ -59,13 +59,16 @@ Result<TableColumns> DiscoverColumns(const storage::Snapshot& snapshot, const Ta
   return columns;
 }
 
-// Releases the statement and the snapshot however Run ends.
+// Resets the statement and releases the snapshot however Run ends.
 struct StatementScope {
   ReadState* state;
   sqlite3_stmt* stmt = nullptr;
   std::unique_ptr<storage::Snapshot> snapshot;
   ~StatementScope() {
-    sqlite3_finalize(stmt);
+    if (stmt) {
+      sqlite3_reset(stmt);
+      sqlite3_clear_bindings(stmt);
+    }
     state->snapshot = nullptr;
   }
 };
@@ -112,7 +115,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(storage::Db* db, const EngineOption
   return engine;
 }
 
-Engine::~Engine() { sqlite3_close_v2(conn_); }
+Engine::~Engine() {
+  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(conn_);
+}
 
 Status Engine::ErrorFor(int rc, std::string_view sql) const {
   std::string message = sqlite3_errmsg(conn_);
@@ -139,13 +145,15 @@ Status Engine::ErrorFor(int rc, std::string_view sql) const {
   return Status::InvalidArgument(message);
 }
 
-Status Engine::Run(std::string_view sql, const std::function<void(const std::vector<std::string>&)>& on_columns,
-                   const std::function<Status(const SqlRow&)>& on_row) {
-  StatementScope scope{state_.get(), nullptr, nullptr};
+Result<sqlite3_stmt*> Engine::Prepare(std::string_view sql) {
+  auto cached = statements_.find(sql);
+  if (cached != statements_.end()) return cached->second;
+  sqlite3_stmt* stmt = nullptr;
   const char* tail = nullptr;
-  int rc = sqlite3_prepare_v2(conn_, sql.data(), static_cast<int>(sql.size()), &scope.stmt, &tail);
+  int rc = sqlite3_prepare_v2(conn_, sql.data(), static_cast<int>(sql.size()), &stmt, &tail);
   if (rc != SQLITE_OK) return ErrorFor(rc, sql);
-  if (!scope.stmt) return Status::InvalidArgument("no SQL statement given");
+  if (!stmt) return Status::InvalidArgument("no SQL statement given");
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owned(stmt, sqlite3_finalize);
   const std::string_view rest(tail, static_cast<size_t>(sql.data() + sql.size() - tail));
   if (!OnlySpaceOrSemicolons(rest)) {
     sqlite3_stmt* next = nullptr;
@@ -155,10 +163,42 @@ Status Engine::Run(std::string_view sql, const std::function<void(const std::vec
     if (rc != SQLITE_OK) return ErrorFor(rc, rest);
     if (next) return Status::InvalidArgument("freshet sql runs one statement at a time; found more after the first");
   }
-  if (!sqlite3_stmt_readonly(scope.stmt)) {
-    return Status::InvalidArgument("freshet sql is read-only: the statement would write: " +
-                                   std::string(sqlite3_sql(scope.stmt)));
+  if (!sqlite3_stmt_readonly(stmt)) {
+    return Status::InvalidArgument("freshet sql is read-only: the statement would write: " + std::string(sqlite3_sql(stmt)));
   }
+  if (statements_.size() >= 64) {
+    for (auto& [text, old] : statements_) sqlite3_finalize(old);
+    statements_.clear();
+  }
+  statements_.emplace(std::string(sql), owned.release());
+  return stmt;
+}
+
+Status Engine::Run(std::string_view sql, const std::vector<SqlValue>& params,
+                   const std::function<void(const std::vector<std::string>&)>& on_columns,
+                   const std::function<Status(const SqlRow&)>& on_row) {
+  StatementScope scope{state_.get(), nullptr, nullptr};
+  FRESHET_ASSIGN_OR_RETURN(scope.stmt, Prepare(sql));
+  if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(scope.stmt)) {
+    return Status::InvalidArgument("the statement has " + std::to_string(sqlite3_bind_parameter_count(scope.stmt)) +
+                                   " parameter(s); " + std::to_string(params.size()) + " given");
+  }
+  for (size_t i = 0; i < params.size(); ++i) {
+    const SqlValue& p = params[i];
+    const int at = static_cast<int>(i) + 1;
+    switch (p.kind) {
+      case SqlValue::Kind::kNull: sqlite3_bind_null(scope.stmt, at); break;
+      case SqlValue::Kind::kInteger: sqlite3_bind_int64(scope.stmt, at, p.integer); break;
+      case SqlValue::Kind::kReal: sqlite3_bind_double(scope.stmt, at, p.real); break;
+      case SqlValue::Kind::kText:
+        sqlite3_bind_text(scope.stmt, at, p.bytes.data(), static_cast<int>(p.bytes.size()), SQLITE_TRANSIENT);
+        break;
+      case SqlValue::Kind::kBlob:
+        sqlite3_bind_blob(scope.stmt, at, p.bytes.data(), static_cast<int>(p.bytes.size()), SQLITE_TRANSIENT);
+        break;
+    }
+  }
+  int rc = SQLITE_OK;
   scope.snapshot = std::make_unique<storage::Snapshot>(state_->db);
   state_->snapshot = scope.snapshot.get();
 
@@ -193,10 +233,10 @@ Status Engine::Run(std::string_view sql, const std::function<void(const std::vec
   return Status::OK();
 }
 
-Result<SqlResult> Engine::Query(std::string_view sql) {
+Result<SqlResult> Engine::Query(std::string_view sql, const std::vector<SqlValue>& params) {
   SqlResult result;
   FRESHET_RETURN_IF_ERROR(Run(
-      sql, [&](const std::vector<std::string>& columns) { result.columns = columns; },
+      sql, params, [&](const std::vector<std::string>& columns) { result.columns = columns; },
       [&](const SqlRow& row) {
         result.rows.push_back(row);
         return Status::OK();

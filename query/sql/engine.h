@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 #include "storage/status.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace freshet::query::sql {
 
@@ -64,10 +66,18 @@ class Engine {
   // for each row (stopping at the first error it returns). Errors: InvalidArgument with SQLite's
   // one-line message (syntax errors, "freshet sql is read-only: table X cannot be modified",
   // more than one statement); NotFound "no such table: X"; Corruption or IOError from reading.
-  Status Run(std::string_view sql, const std::function<void(const std::vector<std::string>&)>& on_columns,
+  // `params` are bound to the statement's parameters (?, ?NNN, :name) in order. Prepared
+  // statements are kept by their text (up to 64) and reused, so a statement run again with
+  // other parameters is not parsed again.
+  Status Run(std::string_view sql, const std::vector<SqlValue>& params,
+             const std::function<void(const std::vector<std::string>&)>& on_columns,
              const std::function<Status(const SqlRow&)>& on_row);
+  Status Run(std::string_view sql, const std::function<void(const std::vector<std::string>&)>& on_columns,
+             const std::function<Status(const SqlRow&)>& on_row) {
+    return Run(sql, {}, on_columns, on_row);
+  }
   // Run, collecting every row.
-  Result<SqlResult> Query(std::string_view sql);
+  Result<SqlResult> Query(std::string_view sql, const std::vector<SqlValue>& params = {});
 
   // The SQL names of the registered tables and streams.
   const std::vector<std::string>& relation_names() const { return names_; }
@@ -75,10 +85,13 @@ class Engine {
  private:
   Engine() = default;
   Status ErrorFor(int rc, std::string_view sql) const;
+  // The prepared statement for `sql` (from the cache, or prepared, checked and cached).
+  Result<sqlite3_stmt*> Prepare(std::string_view sql);
 
   sqlite3* conn_ = nullptr;
   std::unique_ptr<ReadState> state_;
   std::vector<std::string> names_;
+  std::map<std::string, sqlite3_stmt*, std::less<>> statements_;
 };
 
 }  // namespace freshet::query::sql

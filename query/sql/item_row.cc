@@ -138,6 +138,15 @@ void ResultValue(sqlite3_context* ctx, const AttributeValue& value) {
   }
 }
 
+void ItemRow::SetColumnsUsed(uint64_t used) {
+  used_.clear();
+  const size_t keys = columns_->key_count();
+  for (size_t a = 0; a < columns_->attributes.size(); ++a) {
+    const size_t column = keys + a;
+    if ((used >> std::min<size_t>(column, 63)) & 1) used_.push_back(a);
+  }
+}
+
 bool ItemRow::Set(std::string_view key, std::string_view value) {
   key_ = key;
   value_ = value;
@@ -148,16 +157,19 @@ bool ItemRow::Set(std::string_view key, std::string_view value) {
   if (in.empty() || in.front() != 0x01) return false;
   in.remove_prefix(1);
   if (!codec::GetVarint32(&in, &count)) return false;
+  // Members and used columns are both sorted by name: one merge, stopping after the last used
+  // column (a GROUP BY over three attributes does not walk the rest of a wide item).
   const auto& names = columns_->attributes;
-  auto from = names.begin();  // members and columns are both sorted: a merge
-  for (uint32_t m = 0; m < count; ++m) {
+  size_t next = 0;
+  for (uint32_t m = 0; m < count && next < used_.size(); ++m) {
     std::string_view name;
     if (!GetLengthPrefixed(&in, &name)) return false;
     const std::string_view start = in;
     if (!SkipValue(&in, 1)) return false;
-    from = std::lower_bound(from, names.end(), name, [](const std::string& a, std::string_view b) { return a < b; });
-    if (from != names.end() && *from == name) {
-      slots_[static_cast<size_t>(from - names.begin())] = start.substr(0, start.size() - in.size());
+    while (next < used_.size() && std::string_view(names[used_[next]]) < name) ++next;
+    if (next < used_.size() && names[used_[next]] == name) {
+      slots_[used_[next]] = start.substr(0, start.size() - in.size());
+      ++next;
     }
   }
   return true;

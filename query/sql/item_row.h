@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,10 @@ class ItemRow {
  public:
   explicit ItemRow(const TableColumns* columns) : columns_(columns) {}
 
+  // Only the attribute columns whose bit is set in `used` (SQLite's colUsed: bit i for column i,
+  // bit 63 for every column from 63 on) are found by Set; the others read as NULL.
+  void SetColumnsUsed(uint64_t used);
+
   // Points the row at one stored item. `key` and `value` must stay valid until the next Set.
   // Returns false if `value` is malformed.
   bool Set(std::string_view key, std::string_view value);
@@ -61,6 +66,7 @@ class ItemRow {
   const TableColumns* columns_;
   std::string_view key_, value_;
   std::vector<std::string_view> slots_;  // encoded value of each attribute column, or empty
+  std::vector<size_t> used_;             // indexes of the attribute columns Set looks for, ascending
   bool key_decoded_ = false, all_decoded_ = false;
   Item key_item_, full_item_;
 };

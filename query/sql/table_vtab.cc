@@ -9,12 +9,17 @@
 //
 // idxNum packs the operator of each argument, 4 bits each (argument 1 in the low bits), and
 // idxStr says the same for people: EXPLAIN QUERY PLAN shows e.g.
-//   SCAN weather VIRTUAL TABLE INDEX 1:station=? AND date>=? AND date<=?
+//   SCAN weather VIRTUAL TABLE INDEX 1057:station=? AND date>=? AND date<=?
+// (after a NUL, idxStr also carries the columns the statement uses, so a row walks only up to
+// the last attribute it needs).
 #include <algorithm>
 #include <cctype>
 #include <optional>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -87,6 +92,24 @@ int Disconnect(sqlite3_vtab* vtab) {
   return SQLITE_OK;
 }
 
+// idxStr: the constraints for people (what EXPLAIN QUERY PLAN prints, up to the NUL), then a
+// NUL and the columns the statement uses (SQLite's colUsed) as 16 hex digits, for xFilter.
+char* IndexString(const std::string& text, uint64_t columns_used) {
+  char mask[17];
+  std::snprintf(mask, sizeof(mask), "%016llx", static_cast<unsigned long long>(columns_used));
+  char* out = static_cast<char*>(sqlite3_malloc64(text.size() + 18));
+  if (!out) return nullptr;
+  std::memcpy(out, text.data(), text.size());
+  out[text.size()] = '\0';
+  std::memcpy(out + text.size() + 1, mask, 17);
+  return out;
+}
+
+uint64_t ColumnsUsed(const char* idx_str) {
+  if (!idx_str) return ~uint64_t{0};
+  return std::strtoull(idx_str + std::strlen(idx_str) + 1, nullptr, 16);
+}
+
 int BestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
   const auto* vtab = reinterpret_cast<TableVtab*>(base);
   const TableDescription& t = vtab->columns->table;
@@ -116,6 +139,8 @@ int BestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
   }
   if (pk < 0) {  // a scan of the whole table
     info->idxNum = 0;
+    info->idxStr = IndexString("", info->colUsed);
+    info->needToFreeIdxStr = 1;
     info->estimatedCost = 1e6;
     info->estimatedRows = 1000000;
     return SQLITE_OK;
@@ -129,7 +154,7 @@ int BestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
     text += " AND " + t.sort_key->name + OpText(sk[j].second);
   }
   info->idxNum = idx_num;
-  info->idxStr = sqlite3_mprintf("%s", text.c_str());
+  info->idxStr = IndexString(text, info->colUsed);
   info->needToFreeIdxStr = 1;
   info->estimatedCost = sk.empty() ? 1000 : 100.0 / static_cast<double>(sk.size());
   info->estimatedRows = sk.empty() ? 1000 : 30;
@@ -262,8 +287,9 @@ int SetRow(TableCursor* cursor) {
   return SQLITE_OK;
 }
 
-int Filter(sqlite3_vtab_cursor* c, int idx_num, const char*, int argc, sqlite3_value** argv) {
+int Filter(sqlite3_vtab_cursor* c, int idx_num, const char* idx_str, int argc, sqlite3_value** argv) {
   auto* cursor = reinterpret_cast<TableCursor*>(c);
+  cursor->row.SetColumnsUsed(ColumnsUsed(idx_str));
   auto* vtab = reinterpret_cast<TableVtab*>(c->pVtab);
   KeyRange range = RangeFor(vtab->columns->table, idx_num, argc, argv);
   if (!range.upper.empty() && range.lower >= range.upper) range.upper = range.lower;  // empty
