@@ -42,7 +42,7 @@ Status RunSql(Context* ctx, const SqlArgs& a) {
   query::sql::ResultWriter writer(&std::cout, format);
   FRESHET_RETURN_IF_ERROR(engine->Run(
       sql, [&](const std::vector<std::string>& columns) { writer.Begin(columns); },
-      [&](const query::sql::SqlRow& row) {
+      [&](query::sql::SqlRow& row) {
         writer.Row(row);
         return Status::OK();
       }));

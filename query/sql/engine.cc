@@ -176,7 +176,7 @@ Result<sqlite3_stmt*> Engine::Prepare(std::string_view sql) {
 
 Status Engine::Run(std::string_view sql, const std::vector<SqlValue>& params,
                    const std::function<void(const std::vector<std::string>&)>& on_columns,
-                   const std::function<Status(const SqlRow&)>& on_row) {
+                   const std::function<Status(SqlRow&)>& on_row) {
   StatementScope scope{state_.get(), nullptr, nullptr};
   FRESHET_ASSIGN_OR_RETURN(scope.stmt, Prepare(sql));
   if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(scope.stmt)) {
@@ -208,6 +208,7 @@ Status Engine::Run(std::string_view sql, const std::vector<SqlValue>& params,
   on_columns(columns);
   SqlRow row(static_cast<size_t>(n));
   while ((rc = sqlite3_step(scope.stmt)) == SQLITE_ROW) {
+    row.resize(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) {
       SqlValue& v = row[static_cast<size_t>(i)];
       switch (sqlite3_column_type(scope.stmt, i)) {
@@ -237,8 +238,8 @@ Result<SqlResult> Engine::Query(std::string_view sql, const std::vector<SqlValue
   SqlResult result;
   FRESHET_RETURN_IF_ERROR(Run(
       sql, params, [&](const std::vector<std::string>& columns) { result.columns = columns; },
-      [&](const SqlRow& row) {
-        result.rows.push_back(row);
+      [&](SqlRow& row) {
+        result.rows.push_back(std::move(row));
         return Status::OK();
       }));
   return result;

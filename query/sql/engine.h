@@ -63,7 +63,7 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // Runs exactly one statement: `on_columns` once with the result's column names, then `on_row`
-  // for each row (stopping at the first error it returns). Errors: InvalidArgument with SQLite's
+  // for each row (stopping at the first error it returns; it may move the row's values away). Errors: InvalidArgument with SQLite's
   // one-line message (syntax errors, "freshet sql is read-only: table X cannot be modified",
   // more than one statement); NotFound "no such table: X"; Corruption or IOError from reading.
   // `params` are bound to the statement's parameters (?, ?NNN, :name) in order. Prepared
@@ -71,9 +71,9 @@ class Engine {
   // other parameters is not parsed again.
   Status Run(std::string_view sql, const std::vector<SqlValue>& params,
              const std::function<void(const std::vector<std::string>&)>& on_columns,
-             const std::function<Status(const SqlRow&)>& on_row);
+             const std::function<Status(SqlRow&)>& on_row);
   Status Run(std::string_view sql, const std::function<void(const std::vector<std::string>&)>& on_columns,
-             const std::function<Status(const SqlRow&)>& on_row) {
+             const std::function<Status(SqlRow&)>& on_row) {
     return Run(sql, {}, on_columns, on_row);
   }
   // Run, collecting every row.

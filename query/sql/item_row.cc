@@ -85,6 +85,67 @@ int SignificantDigits(std::string_view text) {
   return digits;
 }
 
+// Appends the plain JSON (item_json.h) of one encoded value at the front of *in, consuming it,
+// without building an AttributeValue: the `item` column of every row of a SELECT *.
+bool AppendEncodedJson(std::string_view* in, std::string* out, int depth) {
+  if (in->empty() || depth > kMaxDepth) return false;
+  const char tag = in->front();
+  in->remove_prefix(1);
+  std::string_view bytes;
+  uint32_t count = 0;
+  switch (tag) {
+    case 'S':
+      if (!GetLengthPrefixed(in, &bytes)) return false;
+      AppendJsonString(bytes, out);
+      return true;
+    case 'N':
+      if (!GetLengthPrefixed(in, &bytes)) return false;
+      AppendPlainJson(AttributeValue::N(std::string(bytes)), out);
+      return true;
+    case 'B':
+      if (!GetLengthPrefixed(in, &bytes)) return false;
+      AppendJsonString(EncodeBase64(bytes), out);
+      return true;
+    case 'T': out->append("true"); return true;
+    case 'F': out->append("false"); return true;
+    case '0': out->append("null"); return true;
+    case 'L':
+    case 'M':
+      if (!codec::GetVarint32(in, &count)) return false;
+      out->push_back(tag == 'L' ? '[' : '{');
+      for (uint32_t i = 0; i < count; ++i) {
+        if (i) out->push_back(',');
+        if (tag == 'M') {
+          if (!GetLengthPrefixed(in, &bytes)) return false;
+          AppendJsonString(bytes, out);
+          out->push_back(':');
+        }
+        if (!AppendEncodedJson(in, out, depth + 1)) return false;
+      }
+      out->push_back(tag == 'L' ? ']' : '}');
+      return true;
+    case 's':
+    case 'n':
+    case 'b':
+      if (!codec::GetVarint32(in, &count)) return false;
+      out->push_back('[');
+      for (uint32_t i = 0; i < count; ++i) {
+        if (i) out->push_back(',');
+        if (!GetLengthPrefixed(in, &bytes)) return false;
+        if (tag == 's') {
+          AppendJsonString(bytes, out);
+        } else if (tag == 'n') {
+          AppendPlainJson(AttributeValue::N(std::string(bytes)), out);
+        } else {
+          AppendJsonString(EncodeBase64(bytes), out);
+        }
+      }
+      out->push_back(']');
+      return true;
+    default: return false;
+  }
+}
+
 }  // namespace
 
 std::string TableColumns::Declaration() const {
@@ -98,7 +159,55 @@ std::string TableColumns::Declaration() const {
   return out;
 }
 
+// Plain decimals ([-]digits[.digits], at most 15 significant digits, no exponent) in one pass:
+// an integer mantissa and a power of ten, both exact in a double, so one division gives the
+// correctly rounded value (the same double strtod gives). Returns false for anything else.
+namespace {
+bool FastDecimal(std::string_view text, bool* integer, int64_t* mantissa, double* value) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+                                      1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  i += negative;
+  int64_t m = 0;
+  int digits = 0, scale = 0;
+  bool point = false, any = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.' && !point) {
+      point = true;
+      continue;
+    }
+    if (c < '0' || c > '9') return false;
+    any = true;
+    if (m == 0 && c == '0') {  // leading zeros are not significant
+      scale += point;
+      continue;
+    }
+    if (++digits > 15) return false;
+    m = m * 10 + (c - '0');
+    scale += point;
+  }
+  if (!any || scale > 22) return false;
+  *integer = scale == 0;
+  *mantissa = negative ? -m : m;
+  *value = static_cast<double>(*mantissa) / kPow10[scale];
+  return true;
+}
+}  // namespace
+
 void ResultNumber(sqlite3_context* ctx, std::string_view text) {
+  bool integer = false;
+  int64_t mantissa = 0;
+  double d = 0;
+  if (FastDecimal(text, &integer, &mantissa, &d)) {
+    if (integer) {
+      sqlite3_result_int64(ctx, mantissa);
+    } else {
+      sqlite3_result_double(ctx, d);
+    }
+    return;
+  }
   const char* begin = text.data();
   const char* end = begin + text.size();
   int64_t i = 0;
@@ -108,7 +217,6 @@ void ResultNumber(sqlite3_context* ctx, std::string_view text) {
     return;
   }
   if (SignificantDigits(text) <= 15) {
-    double d = 0;
     auto [q, ec2] = std::from_chars(begin, end, d);
     if (ec2 == std::errc() && q == end) {
       sqlite3_result_double(ctx, d);
@@ -175,12 +283,21 @@ bool ItemRow::Set(std::string_view key, std::string_view value) {
   return true;
 }
 
+// The key components straight from the key bytes (item_key.h grammar), into reused strings.
 bool ItemRow::DecodeKey() {
   if (key_decoded_) return true;
-  key_item_.Clear();
-  if (!DecodeItemKey(columns_->table, key_, &key_item_)) return false;
-  key_decoded_ = true;
-  return true;
+  std::string_view in = key_;
+  if (in.size() < 4) return false;
+  in.remove_prefix(4);  // table id
+  const KeyAttribute* attrs[2] = {&columns_->table.partition_key,
+                                  columns_->table.sort_key ? &*columns_->table.sort_key : nullptr};
+  for (int i = 0; i < 2 && attrs[i]; ++i) {
+    const bool ok = attrs[i]->type == KeyType::kN ? codec::GetOrderedNumber(&in, &key_text_[i])
+                                                  : codec::GetOrderedBytes(&in, &key_text_[i]);
+    if (!ok) return false;
+  }
+  key_decoded_ = in.empty();
+  return key_decoded_;
 }
 
 bool ItemRow::DecodeAll() {
@@ -191,21 +308,77 @@ bool ItemRow::DecodeAll() {
   return true;
 }
 
+// The whole item as plain JSON, members in name order (as ItemToPlainJson), the key attributes
+// merged in at their places.
+bool ItemRow::ItemJson(std::string* out) {
+  if (!DecodeKey()) return false;
+  out->clear();
+  const TableDescription& t = columns_->table;
+  std::pair<std::string_view, int> keys[2] = {{t.partition_key.name, 0}, {"", -1}};
+  int key_count = 1;
+  if (t.sort_key) {
+    keys[1] = {t.sort_key->name, 1};
+    key_count = 2;
+    if (keys[1].first < keys[0].first) std::swap(keys[0], keys[1]);
+  }
+  int next_key = 0;
+  bool first = true;
+  auto append_key = [&](int i) {
+    if (!first) out->push_back(',');
+    first = false;
+    const int which = keys[i].second;
+    AppendJsonString(keys[i].first, out);
+    out->push_back(':');
+    const KeyType type = which == 0 ? t.partition_key.type : t.sort_key->type;
+    if (type == KeyType::kS) {
+      AppendJsonString(key_text_[which], out);
+    } else if (type == KeyType::kN) {
+      out->append(key_text_[which]);
+    } else {
+      AppendJsonString(EncodeBase64(key_text_[which]), out);
+    }
+  };
+  out->push_back('{');
+  std::string_view in = value_;
+  uint32_t count = 0;
+  if (in.empty() || in.front() != 0x01) return false;
+  in.remove_prefix(1);
+  if (!codec::GetVarint32(&in, &count)) return false;
+  for (uint32_t m = 0; m < count; ++m) {
+    std::string_view name;
+    if (!GetLengthPrefixed(&in, &name)) return false;
+    while (next_key < key_count && keys[next_key].first < name) append_key(next_key++);
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(name, out);
+    out->push_back(':');
+    if (!AppendEncodedJson(&in, out, 1)) return false;
+  }
+  while (next_key < key_count) append_key(next_key++);
+  out->push_back('}');
+  return true;
+}
+
 bool ItemRow::Result(int column, sqlite3_context* ctx) {
   const size_t c = static_cast<size_t>(column);
   const size_t keys = columns_->key_count();
   if (c < keys) {
     if (!DecodeKey()) return false;
-    const std::string& name = c == 0 ? columns_->table.partition_key.name : columns_->table.sort_key->name;
-    const AttributeValue* v = key_item_.Find(name);
-    if (!v) return false;
-    ResultValue(ctx, *v);
+    const std::string& text = key_text_[c];
+    switch (c == 0 ? columns_->table.partition_key.type : columns_->table.sort_key->type) {
+      case KeyType::kS:
+        sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+        break;
+      case KeyType::kB:
+        sqlite3_result_blob(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+        break;
+      case KeyType::kN: ResultNumber(ctx, text); break;
+    }
     return true;
   }
   if (c == columns_->size() - 1) {
-    if (!DecodeAll()) return false;
-    const std::string json = ItemToPlainJson(full_item_);
-    sqlite3_result_text(ctx, json.data(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
+    if (!ItemJson(&json_)) return false;
+    sqlite3_result_text(ctx, json_.data(), static_cast<int>(json_.size()), SQLITE_TRANSIENT);
     return true;
   }
   std::string_view encoded = slots_[c - keys];

@@ -62,13 +62,16 @@ class ItemRow {
  private:
   bool DecodeKey();
   bool DecodeAll();
+  bool ItemJson(std::string* out);
 
   const TableColumns* columns_;
   std::string_view key_, value_;
   std::vector<std::string_view> slots_;  // encoded value of each attribute column, or empty
   std::vector<size_t> used_;             // indexes of the attribute columns Set looks for, ascending
   bool key_decoded_ = false, all_decoded_ = false;
-  Item key_item_, full_item_;
+  std::string key_text_[2];  // partition and sort key: S text, B bytes or N canonical text
+  Item full_item_;
+  std::string json_;  // the item column's text, reused
 };
 
 }  // namespace freshet::query::sql

@@ -88,6 +88,58 @@ TEST_F(EngineTest, ColumnsAreKeysThenAttributesThenTheItemAsJsonWithSqlTypes) {
   EXPECT_EQ(Cell(*j, 0, 1), "i:2");
 }
 
+// The item column is written straight from the stored bytes; it must equal ItemToPlainJson of
+// the item, key attributes included at their places in name order.
+TEST_F(EngineTest, ItemColumnEqualsThePlainJsonOfTheItem) {
+  TableDescription t = MakeTable("mixed", "m:S", "b:N");
+  const char* items[] = {
+      R"({"m":{"S":"k\"1"},"b":{"N":"-1.50"},"a":{"S":"x"},"c":{"L":[{"N":"1"},{"M":{"z":{"NULL":true}}}]},
+          "n":{"NS":["1","2.5"]},"s":{"SS":["p","q"]},"y":{"B":"AAE="},"bs":{"BS":["AQ=="]},"t":{"BOOL":false}})",
+      R"({"m":{"S":"k2"},"b":{"N":"7"}})",
+      R"({"m":{"S":"k3"},"b":{"N":"1E+40"},"zz":{"S":"\u00e9\n"}})"};
+  std::vector<std::string> expected;
+  for (const char* json : items) {
+    auto item = ParseItemJson(json);
+    ASSERT_TRUE(item.ok()) << item.status().ToString();
+    ASSERT_TRUE(store_->PutItem(t, *item).ok());
+    Item stored = *store_->GetItem(t, *item).value();
+    expected.push_back(ItemToPlainJson(stored));
+  }
+  auto e = Open();
+  auto r = e->Query("SELECT item FROM mixed ORDER BY m");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->rows.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(r->rows[i][0].bytes, expected[i]);
+}
+
+// Numbers become the same doubles strtod gives (the fast decimal path), integers stay integers.
+TEST_F(EngineTest, NumbersConvertExactly) {
+  TableDescription t = MakeTable("nums", "k:N", "");
+  const char* texts[] = {"0.1", "-2.675", "123456789012345", "1234567890123456", "0.000001", "3.14159265358979",
+                         "1E+3", "-0", "22.80", "9007199254740993", "1.5E+100", "-0.123456789012345"};
+  for (size_t i = 0; i < std::size(texts); ++i) {
+    Item item;
+    item.Set("k", AttributeValue::N(std::to_string(i)));
+    item.Set("v", AttributeValue::N(texts[i]));
+    ASSERT_TRUE(store_->PutItem(t, item).ok()) << texts[i];
+  }
+  auto e = Open();
+  auto r = e->Query("SELECT v FROM nums ORDER BY k");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->rows.size(), std::size(texts));
+  for (size_t i = 0; i < std::size(texts); ++i) {
+    const SqlValue& v = r->rows[i][0];
+    const std::string text = texts[i];
+    if (text.find_first_of(".E") == std::string::npos) {
+      ASSERT_EQ(v.kind, SqlValue::Kind::kInteger) << text;
+      EXPECT_EQ(v.integer, std::stoll(text)) << text;
+    } else {
+      ASSERT_EQ(v.kind, SqlValue::Kind::kReal) << text;
+      EXPECT_EQ(v.real, std::strtod(texts[i], nullptr)) << text;
+    }
+  }
+}
+
 TEST_F(EngineTest, StationMonthReadsOnlyItsKeysAndExplainShowsTheConstraint) {
   Weather();
   auto e = Open();
