@@ -11,7 +11,8 @@ and compares every station-month with the same figures computed here, independen
 CSV with Python's csv module and decimal arithmetic. The table holds metric values (mm, degrees C;
 ingest/units.h), so the CSV's inches become mm (x 25.4, exact) and degrees F become degrees C
 rounded to 2 decimals, half away from zero. Sums are compared to 1e-9 mm (SQLite adds doubles).
-A pushed-down station-month query is checked too, with its plan.
+A pushed-down station-month query is checked too, with its plan. The statements run beside a
+`freshet serve` owning the directory (freshet sql opens it read-only), the GROUP BY from --file.
 
 Usage: sql_noaa_check.py FRESHET_BIN DATA_CSV_GZ
 """
@@ -19,9 +20,11 @@ import collections
 import csv
 import gzip
 import json
+import os
 import subprocess
 import sys
 import tempfile
+import time
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -69,10 +72,21 @@ def main():
         run(freshet, data_dir, "stream", "create", "weather", "--shards", "4")
         run(freshet, data_dir, "ingest", "file", "--stream", "weather", data)
         run(freshet, data_dir, "consume", "--pipeline", "weather")
-        out = run(freshet, data_dir, "sql", "--output", "json",
-                  "SELECT station, substr(date, 1, 7) AS month, sum(PRCP) AS prcp, max(TMAX) AS tmax, "
-                  "min(TMIN) AS tmin, count(PRCP) AS np, count(TMAX) AS nx, count(TMIN) AS nn "
-                  "FROM weather GROUP BY 1, 2")
+        # The statements run beside an owner holding the directory for writing (`freshet serve`).
+        owner = subprocess.Popen([freshet, "--data-dir", data_dir, "serve"], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True)
+        for _ in range(1200):
+            if os.path.exists(data_dir + "/freshet.sock") or owner.poll() is not None:
+                break
+            time.sleep(0.025)
+        if not os.path.exists(data_dir + "/freshet.sock"):
+            owner.kill()
+            sys.exit(f"freshet serve did not start: {owner.communicate()[1].strip()}")
+        with open(tmp + "/monthly.sql", "w") as f:  # through --file
+            f.write("SELECT station, substr(date, 1, 7) AS month, sum(PRCP) AS prcp, max(TMAX) AS tmax,\n"
+                    "       min(TMIN) AS tmin, count(PRCP) AS np, count(TMAX) AS nx, count(TMIN) AS nn\n"
+                    "FROM weather GROUP BY 1, 2;\n")
+        out = run(freshet, data_dir, "sql", "--output", "json", "--file", tmp + "/monthly.sql")
         rows = json.loads(out)["items"]
         plan = run(freshet, data_dir, "sql", "--output", "csv",
                    "EXPLAIN QUERY PLAN SELECT * FROM weather WHERE station = 'USC00182336' "
@@ -80,6 +94,8 @@ def main():
         one = json.loads(run(freshet, data_dir, "sql", "--output", "json",
                              "SELECT date, TMAX FROM weather WHERE station = 'USC00182336' "
                              "AND date BETWEEN '2015-03-01' AND '2015-03-31'"))["items"]
+        owner.terminate()
+        owner.wait(timeout=60)
     expected = expected_from_csv(data)
     problems = []
     if "station=? AND date>=? AND date<=?" not in plan:
