@@ -85,6 +85,21 @@ int SignificantDigits(std::string_view text) {
   return digits;
 }
 
+// AppendJsonString (item_json.h), with the common case (nothing to escape: no control
+// character, quote or backslash) appended in one piece.
+void AppendJsonText(std::string_view text, std::string* out) {
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == '"' || c == '\\') {
+      AppendJsonString(text, out);
+      return;
+    }
+  }
+  out->push_back('"');
+  out->append(text);
+  out->push_back('"');
+}
+
 // Appends the plain JSON (item_json.h) of one encoded value at the front of *in, consuming it,
 // without building an AttributeValue: the `item` column of every row of a SELECT *.
 bool AppendEncodedJson(std::string_view* in, std::string* out, int depth) {
@@ -96,7 +111,7 @@ bool AppendEncodedJson(std::string_view* in, std::string* out, int depth) {
   switch (tag) {
     case 'S':
       if (!GetLengthPrefixed(in, &bytes)) return false;
-      AppendJsonString(bytes, out);
+      AppendJsonText(bytes, out);
       return true;
     case 'N':
       if (!GetLengthPrefixed(in, &bytes)) return false;
@@ -117,7 +132,7 @@ bool AppendEncodedJson(std::string_view* in, std::string* out, int depth) {
         if (i) out->push_back(',');
         if (tag == 'M') {
           if (!GetLengthPrefixed(in, &bytes)) return false;
-          AppendJsonString(bytes, out);
+          AppendJsonText(bytes, out);
           out->push_back(':');
         }
         if (!AppendEncodedJson(in, out, depth + 1)) return false;
@@ -133,7 +148,7 @@ bool AppendEncodedJson(std::string_view* in, std::string* out, int depth) {
         if (i) out->push_back(',');
         if (!GetLengthPrefixed(in, &bytes)) return false;
         if (tag == 's') {
-          AppendJsonString(bytes, out);
+          AppendJsonText(bytes, out);
         } else if (tag == 'n') {
           AppendPlainJson(AttributeValue::N(std::string(bytes)), out);
         } else {
@@ -327,11 +342,11 @@ bool ItemRow::ItemJson(std::string* out) {
     if (!first) out->push_back(',');
     first = false;
     const int which = keys[i].second;
-    AppendJsonString(keys[i].first, out);
+    AppendJsonText(keys[i].first, out);
     out->push_back(':');
     const KeyType type = which == 0 ? t.partition_key.type : t.sort_key->type;
     if (type == KeyType::kS) {
-      AppendJsonString(key_text_[which], out);
+      AppendJsonText(key_text_[which], out);
     } else if (type == KeyType::kN) {
       out->append(key_text_[which]);
     } else {
@@ -350,7 +365,7 @@ bool ItemRow::ItemJson(std::string* out) {
     while (next_key < key_count && keys[next_key].first < name) append_key(next_key++);
     if (!first) out->push_back(',');
     first = false;
-    AppendJsonString(name, out);
+    AppendJsonText(name, out);
     out->push_back(':');
     if (!AppendEncodedJson(&in, out, 1)) return false;
   }
