@@ -7,6 +7,7 @@
 #include "query/item_codec.h"
 #include "query/item_json.h"
 #include "query/item_key.h"
+#include "query/sql/encoded_value.h"
 #include "storage/codec.h"
 
 namespace freshet::query::sql {
@@ -33,46 +34,6 @@ std::string_view KeySqlType(KeyType type) {
   return "";
 }
 
-bool GetLengthPrefixed(std::string_view* in, std::string_view* out) {
-  uint32_t len = 0;
-  if (!codec::GetVarint32(in, &len) || in->size() < len) return false;
-  *out = in->substr(0, len);
-  in->remove_prefix(len);
-  return true;
-}
-
-// Skips one encoded value (item_codec.h grammar) at the front of *in.
-bool SkipValue(std::string_view* in, int depth) {
-  if (in->empty() || depth > kMaxDepth) return false;
-  const char tag = in->front();
-  in->remove_prefix(1);
-  std::string_view bytes;
-  uint32_t count = 0;
-  switch (tag) {
-    case 'S': case 'N': case 'B': return GetLengthPrefixed(in, &bytes);
-    case 'T': case 'F': case '0': return true;
-    case 'L':
-      if (!codec::GetVarint32(in, &count)) return false;
-      for (uint32_t i = 0; i < count; ++i) {
-        if (!SkipValue(in, depth + 1)) return false;
-      }
-      return true;
-    case 'M':
-      if (!codec::GetVarint32(in, &count)) return false;
-      for (uint32_t i = 0; i < count; ++i) {
-        if (!GetLengthPrefixed(in, &bytes) || !SkipValue(in, depth + 1)) return false;
-      }
-      return true;
-    case 's': case 'n': case 'b':
-      if (!codec::GetVarint32(in, &count)) return false;
-      for (uint32_t i = 0; i < count; ++i) {
-        if (!GetLengthPrefixed(in, &bytes)) return false;
-      }
-      return true;
-    default: return false;
-  }
-}
-
 // Significant digits of a decimal text ("0.00120" has 2), or a large number if it is not one.
 int SignificantDigits(std::string_view text) {
   size_t end = text.find_first_of("eE");
@@ -86,81 +47,6 @@ int SignificantDigits(std::string_view text) {
 }
 
 // AppendJsonString (item_json.h), with the common case (nothing to escape: no control
-// character, quote or backslash) appended in one piece.
-void AppendJsonText(std::string_view text, std::string* out) {
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c == '"' || c == '\\') {
-      AppendJsonString(text, out);
-      return;
-    }
-  }
-  out->push_back('"');
-  out->append(text);
-  out->push_back('"');
-}
-
-// Appends the plain JSON (item_json.h) of one encoded value at the front of *in, consuming it,
-// without building an AttributeValue: the `item` column of every row of a SELECT *.
-bool AppendEncodedJson(std::string_view* in, std::string* out, int depth) {
-  if (in->empty() || depth > kMaxDepth) return false;
-  const char tag = in->front();
-  in->remove_prefix(1);
-  std::string_view bytes;
-  uint32_t count = 0;
-  switch (tag) {
-    case 'S':
-      if (!GetLengthPrefixed(in, &bytes)) return false;
-      AppendJsonText(bytes, out);
-      return true;
-    case 'N':
-      if (!GetLengthPrefixed(in, &bytes)) return false;
-      AppendPlainJson(AttributeValue::N(std::string(bytes)), out);
-      return true;
-    case 'B':
-      if (!GetLengthPrefixed(in, &bytes)) return false;
-      AppendJsonString(EncodeBase64(bytes), out);
-      return true;
-    case 'T': out->append("true"); return true;
-    case 'F': out->append("false"); return true;
-    case '0': out->append("null"); return true;
-    case 'L':
-    case 'M':
-      if (!codec::GetVarint32(in, &count)) return false;
-      out->push_back(tag == 'L' ? '[' : '{');
-      for (uint32_t i = 0; i < count; ++i) {
-        if (i) out->push_back(',');
-        if (tag == 'M') {
-          if (!GetLengthPrefixed(in, &bytes)) return false;
-          AppendJsonText(bytes, out);
-          out->push_back(':');
-        }
-        if (!AppendEncodedJson(in, out, depth + 1)) return false;
-      }
-      out->push_back(tag == 'L' ? ']' : '}');
-      return true;
-    case 's':
-    case 'n':
-    case 'b':
-      if (!codec::GetVarint32(in, &count)) return false;
-      out->push_back('[');
-      for (uint32_t i = 0; i < count; ++i) {
-        if (i) out->push_back(',');
-        if (!GetLengthPrefixed(in, &bytes)) return false;
-        if (tag == 's') {
-          AppendJsonText(bytes, out);
-        } else if (tag == 'n') {
-          AppendPlainJson(AttributeValue::N(std::string(bytes)), out);
-        } else {
-          AppendJsonString(EncodeBase64(bytes), out);
-        }
-      }
-      out->push_back(']');
-      return true;
-    default: return false;
-  }
-}
-
 }  // namespace
 
 std::string TableColumns::Declaration() const {
@@ -288,7 +174,7 @@ bool ItemRow::Set(std::string_view key, std::string_view value) {
     std::string_view name;
     if (!GetLengthPrefixed(&in, &name)) return false;
     const std::string_view start = in;
-    if (!SkipValue(&in, 1)) return false;
+    if (!SkipEncodedValue(&in, 1)) return false;
     while (next < used_.size() && std::string_view(names[used_[next]]) < name) ++next;
     if (next < used_.size() && names[used_[next]] == name) {
       slots_[used_[next]] = start.substr(0, start.size() - in.size());
