@@ -60,8 +60,8 @@ struct OpenWeatherOptions {
   int max_retries = 5;
   int retry_base_ms = 1000;
   long timeout_ms = 30000;
-  std::ostream* log = nullptr;                // warnings and retries, or null
-  std::function<bool()> should_stop;          // checked between requests and while waiting
+  std::ostream* log = nullptr;        // warnings and retries, or null
+  std::function<bool()> should_stop;  // checked between requests and while waiting
 };
 
 struct OpenWeatherStats {

@@ -32,7 +32,8 @@ Status RunSql(Context* ctx, const SqlArgs& a) {
     text << in.rdbuf();
     sql = text.str();
   }
-  if (sql.empty()) return Status::InvalidArgument("give a SQL statement, e.g. freshet sql \"SELECT 1\", or --file");
+  if (sql.empty())
+    return Status::InvalidArgument("give a SQL statement, e.g. freshet sql \"SELECT 1\", or --file");
   storage::OpenOptions options;
   options.mode = storage::OpenOptions::Mode::kReadOnly;
   FRESHET_ASSIGN_OR_RETURN(auto db, storage::Db::Open(ctx->DataDir(), options));
@@ -53,13 +54,16 @@ Status RunSql(Context* ctx, const SqlArgs& a) {
 
 void AddSqlCommands(CLI::App* app, Context* ctx) {
   auto a = std::make_shared<SqlArgs>();
-  auto* cmd = app->add_subcommand(
-      "sql", "Run one read-only SQL statement (SQLite) over the tables and streams (stream_<name>); see docs/sql.md");
+  auto* cmd = app->add_subcommand("sql",
+                                  "Run one read-only SQL statement (SQLite) over the tables and streams "
+                                  "(stream_<name>); see docs/sql.md");
   cmd->add_option("statement", a->statement, "the SQL statement");
   cmd->add_option("--file", a->file, "read the statement from this file");
   cmd->add_option("--output", a->output, "table, json, jsonl or csv")
       ->check(CLI::IsMember({"table", "json", "jsonl", "csv"}));
-  cmd->add_option("--sample", a->sample, "at most this many items read per table to find its columns (default 20000; 100 per partition key)");
+  cmd->add_option(
+      "--sample", a->sample,
+      "at most this many items read per table to find its columns (default 20000; 100 per partition key)");
   cmd->callback([ctx, a] { ctx->result = Guard([&] { return RunSql(ctx, *a); }); });
 }
 

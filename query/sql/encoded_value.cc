@@ -22,8 +22,14 @@ bool SkipEncodedValue(std::string_view* in, int depth) {
   std::string_view bytes;
   uint32_t count = 0;
   switch (tag) {
-    case 'S': case 'N': case 'B': return GetLengthPrefixed(in, &bytes);
-    case 'T': case 'F': case '0': return true;
+    case 'S':
+    case 'N':
+    case 'B':
+      return GetLengthPrefixed(in, &bytes);
+    case 'T':
+    case 'F':
+    case '0':
+      return true;
     case 'L':
       if (!codec::GetVarint32(in, &count)) return false;
       for (uint32_t i = 0; i < count; ++i) {
@@ -36,16 +42,18 @@ bool SkipEncodedValue(std::string_view* in, int depth) {
         if (!GetLengthPrefixed(in, &bytes) || !SkipEncodedValue(in, depth + 1)) return false;
       }
       return true;
-    case 's': case 'n': case 'b':
+    case 's':
+    case 'n':
+    case 'b':
       if (!codec::GetVarint32(in, &count)) return false;
       for (uint32_t i = 0; i < count; ++i) {
         if (!GetLengthPrefixed(in, &bytes)) return false;
       }
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
-
 
 // character, quote or backslash) appended in one piece.
 void AppendJsonText(std::string_view text, std::string* out) {
@@ -80,9 +88,15 @@ bool AppendEncodedJson(std::string_view* in, std::string* out, int depth) {
       if (!GetLengthPrefixed(in, &bytes)) return false;
       AppendJsonString(EncodeBase64(bytes), out);
       return true;
-    case 'T': out->append("true"); return true;
-    case 'F': out->append("false"); return true;
-    case '0': out->append("null"); return true;
+    case 'T':
+      out->append("true");
+      return true;
+    case 'F':
+      out->append("false");
+      return true;
+    case '0':
+      out->append("null");
+      return true;
     case 'L':
     case 'M':
       if (!codec::GetVarint32(in, &count)) return false;
@@ -116,9 +130,9 @@ bool AppendEncodedJson(std::string_view* in, std::string* out, int depth) {
       }
       out->push_back(']');
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
-
 
 }  // namespace freshet::query::sql

@@ -7,10 +7,10 @@
 
 #include "query/item_codec.h"
 #include "query/item_key.h"
-#include "storage/codec.h"
 #include "query/key_condition.h"
-#include "query/table_store.h"
 #include "query/sql/vtabs.h"
+#include "query/table_store.h"
+#include "storage/codec.h"
 #include "storage/snapshot.h"
 #include "stream/stream_log.h"
 
@@ -104,7 +104,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(storage::Db* db, const EngineOption
   FRESHET_ASSIGN_OR_RETURN(std::vector<TableDescription> list, tables.List());
   storage::Snapshot snapshot(db);
   for (const TableDescription& t : list) {
-    FRESHET_ASSIGN_OR_RETURN(TableColumns columns, DiscoverColumns(snapshot, t, options.sample_items, options.sample_per_partition));
+    FRESHET_ASSIGN_OR_RETURN(TableColumns columns, DiscoverColumns(snapshot, t, options.sample_items,
+                                                                   options.sample_per_partition));
     FRESHET_RETURN_IF_ERROR(RegisterTableModule(engine->conn_, engine->state_.get(), std::move(columns)));
     engine->names_.push_back(t.name);
   }
@@ -163,10 +164,12 @@ Result<sqlite3_stmt*> Engine::Prepare(std::string_view sql) {
     rc = sqlite3_prepare_v2(conn_, rest.data(), static_cast<int>(rest.size()), &next, &next_tail);
     sqlite3_finalize(next);
     if (rc != SQLITE_OK) return ErrorFor(rc, rest);
-    if (next) return Status::InvalidArgument("freshet sql runs one statement at a time; found more after the first");
+    if (next)
+      return Status::InvalidArgument("freshet sql runs one statement at a time; found more after the first");
   }
   if (!sqlite3_stmt_readonly(stmt)) {
-    return Status::InvalidArgument("freshet sql is read-only: the statement would write: " + std::string(sqlite3_sql(stmt)));
+    return Status::InvalidArgument("freshet sql is read-only: the statement would write: " +
+                                   std::string(sqlite3_sql(stmt)));
   }
   if (statements_.size() >= 64) {
     for (auto& [text, old] : statements_) sqlite3_finalize(old);
@@ -182,16 +185,23 @@ Status Engine::Run(std::string_view sql, const std::vector<SqlValue>& params,
   StatementScope scope{state_.get(), nullptr, nullptr};
   FRESHET_ASSIGN_OR_RETURN(scope.stmt, Prepare(sql));
   if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(scope.stmt)) {
-    return Status::InvalidArgument("the statement has " + std::to_string(sqlite3_bind_parameter_count(scope.stmt)) +
+    return Status::InvalidArgument("the statement has " +
+                                   std::to_string(sqlite3_bind_parameter_count(scope.stmt)) +
                                    " parameter(s); " + std::to_string(params.size()) + " given");
   }
   for (size_t i = 0; i < params.size(); ++i) {
     const SqlValue& p = params[i];
     const int at = static_cast<int>(i) + 1;
     switch (p.kind) {
-      case SqlValue::Kind::kNull: sqlite3_bind_null(scope.stmt, at); break;
-      case SqlValue::Kind::kInteger: sqlite3_bind_int64(scope.stmt, at, p.integer); break;
-      case SqlValue::Kind::kReal: sqlite3_bind_double(scope.stmt, at, p.real); break;
+      case SqlValue::Kind::kNull:
+        sqlite3_bind_null(scope.stmt, at);
+        break;
+      case SqlValue::Kind::kInteger:
+        sqlite3_bind_int64(scope.stmt, at, p.integer);
+        break;
+      case SqlValue::Kind::kReal:
+        sqlite3_bind_double(scope.stmt, at, p.real);
+        break;
       case SqlValue::Kind::kText:
         sqlite3_bind_text(scope.stmt, at, p.bytes.data(), static_cast<int>(p.bytes.size()), SQLITE_TRANSIENT);
         break;
@@ -214,8 +224,14 @@ Status Engine::Run(std::string_view sql, const std::vector<SqlValue>& params,
     for (int i = 0; i < n; ++i) {
       SqlValue& v = row[static_cast<size_t>(i)];
       switch (sqlite3_column_type(scope.stmt, i)) {
-        case SQLITE_INTEGER: v.kind = SqlValue::Kind::kInteger; v.integer = sqlite3_column_int64(scope.stmt, i); break;
-        case SQLITE_FLOAT: v.kind = SqlValue::Kind::kReal; v.real = sqlite3_column_double(scope.stmt, i); break;
+        case SQLITE_INTEGER:
+          v.kind = SqlValue::Kind::kInteger;
+          v.integer = sqlite3_column_int64(scope.stmt, i);
+          break;
+        case SQLITE_FLOAT:
+          v.kind = SqlValue::Kind::kReal;
+          v.real = sqlite3_column_double(scope.stmt, i);
+          break;
         case SQLITE_TEXT:
           v.kind = SqlValue::Kind::kText;
           v.bytes.assign(reinterpret_cast<const char*>(sqlite3_column_text(scope.stmt, i)),
@@ -224,10 +240,13 @@ Status Engine::Run(std::string_view sql, const std::vector<SqlValue>& params,
         case SQLITE_BLOB: {
           v.kind = SqlValue::Kind::kBlob;
           const void* p = sqlite3_column_blob(scope.stmt, i);
-          v.bytes.assign(p ? static_cast<const char*>(p) : "", static_cast<size_t>(sqlite3_column_bytes(scope.stmt, i)));
+          v.bytes.assign(p ? static_cast<const char*>(p) : "",
+                         static_cast<size_t>(sqlite3_column_bytes(scope.stmt, i)));
           break;
         }
-        default: v.kind = SqlValue::Kind::kNull; break;
+        default:
+          v.kind = SqlValue::Kind::kNull;
+          break;
       }
     }
     FRESHET_RETURN_IF_ERROR(on_row(row));

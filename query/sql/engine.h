@@ -6,7 +6,8 @@
 // are those that exist when the Engine is opened; a table's columns are its key attributes and
 // the attributes found in a sample of its items (EngineOptions: the first 100 items of each
 // partition key, 20,000 in all), then the whole item as JSON; attributes outside the sample are
-// still in the JSON column (json_extract(item, '$.name')). Everything else (joins, GROUP BY, window and JSON functions) is SQLite's.
+// still in the JSON column (json_extract(item, '$.name')). Everything else (joins, GROUP BY, window and JSON
+// functions) is SQLite's.
 //
 // Each statement reads one consistent snapshot of the Db, taken when it starts. Statements are
 // read-only: one that would write anything fails with "freshet sql is read-only: ...".
@@ -63,9 +64,9 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // Runs exactly one statement: `on_columns` once with the result's column names, then `on_row`
-  // for each row (stopping at the first error it returns; it may move the row's values away). Errors: InvalidArgument with SQLite's
-  // one-line message (syntax errors, "freshet sql is read-only: table X cannot be modified",
-  // more than one statement); NotFound "no such table: X"; Corruption or IOError from reading.
+  // for each row (stopping at the first error it returns; it may move the row's values away). Errors:
+  // InvalidArgument with SQLite's one-line message (syntax errors, "freshet sql is read-only: table X cannot
+  // be modified", more than one statement); NotFound "no such table: X"; Corruption or IOError from reading.
   // `params` are bound to the statement's parameters (?, ?NNN, :name) in order. Prepared
   // statements are kept by their text (up to 64) and reused, so a statement run again with
   // other parameters is not parsed again.

@@ -27,9 +27,12 @@ std::string QuoteIdentifier(std::string_view name) {
 
 std::string_view KeySqlType(KeyType type) {
   switch (type) {
-    case KeyType::kS: return "TEXT";
-    case KeyType::kN: return "NUMERIC";
-    case KeyType::kB: return "BLOB";
+    case KeyType::kS:
+      return "TEXT";
+    case KeyType::kN:
+      return "NUMERIC";
+    case KeyType::kB:
+      return "BLOB";
   }
   return "";
 }
@@ -65,8 +68,8 @@ std::string TableColumns::Declaration() const {
 // correctly rounded value (the same double strtod gives). Returns false for anything else.
 namespace {
 bool FastDecimal(std::string_view text, bool* integer, int64_t* mantissa, double* value) {
-  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-                                      1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   size_t i = 0;
   const bool negative = !text.empty() && text[0] == '-';
   i += negative;
@@ -130,14 +133,22 @@ void ResultNumber(sqlite3_context* ctx, std::string_view text) {
 void ResultValue(sqlite3_context* ctx, const AttributeValue& value) {
   switch (value.type()) {
     case Type::kS:
-      sqlite3_result_text(ctx, value.scalar().data(), static_cast<int>(value.scalar().size()), SQLITE_TRANSIENT);
+      sqlite3_result_text(ctx, value.scalar().data(), static_cast<int>(value.scalar().size()),
+                          SQLITE_TRANSIENT);
       return;
-    case Type::kN: ResultNumber(ctx, value.scalar()); return;
+    case Type::kN:
+      ResultNumber(ctx, value.scalar());
+      return;
     case Type::kB:
-      sqlite3_result_blob(ctx, value.scalar().data(), static_cast<int>(value.scalar().size()), SQLITE_TRANSIENT);
+      sqlite3_result_blob(ctx, value.scalar().data(), static_cast<int>(value.scalar().size()),
+                          SQLITE_TRANSIENT);
       return;
-    case Type::kBool: sqlite3_result_int(ctx, value.boolean() ? 1 : 0); return;
-    case Type::kNull: sqlite3_result_null(ctx); return;
+    case Type::kBool:
+      sqlite3_result_int(ctx, value.boolean() ? 1 : 0);
+      return;
+    case Type::kNull:
+      sqlite3_result_null(ctx);
+      return;
     default: {
       std::string json;
       AppendPlainJson(value, &json);
@@ -204,7 +215,8 @@ bool ItemRow::DecodeKey() {
 bool ItemRow::DecodeAll() {
   if (all_decoded_) return true;
   full_item_.Clear();
-  if (!DecodeItemValue(value_, &full_item_) || !DecodeItemKey(columns_->table, key_, &full_item_)) return false;
+  if (!DecodeItemValue(value_, &full_item_) || !DecodeItemKey(columns_->table, key_, &full_item_))
+    return false;
   all_decoded_ = true;
   return true;
 }
@@ -273,7 +285,9 @@ bool ItemRow::Result(int column, sqlite3_context* ctx) {
       case KeyType::kB:
         sqlite3_result_blob(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
         break;
-      case KeyType::kN: ResultNumber(ctx, text); break;
+      case KeyType::kN:
+        ResultNumber(ctx, text);
+        break;
     }
     return true;
   }
@@ -302,9 +316,15 @@ bool ItemRow::Result(int column, sqlite3_context* ctx) {
         sqlite3_result_blob(ctx, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
       }
       return true;
-    case 'T': sqlite3_result_int(ctx, 1); return true;
-    case 'F': sqlite3_result_int(ctx, 0); return true;
-    case '0': sqlite3_result_null(ctx); return true;
+    case 'T':
+      sqlite3_result_int(ctx, 1);
+      return true;
+    case 'F':
+      sqlite3_result_int(ctx, 0);
+      return true;
+    case '0':
+      sqlite3_result_null(ctx);
+      return true;
     default: {
       if (!DecodeAll()) return false;
       const AttributeValue* v = full_item_.Find(columns_->attributes[c - keys]);

@@ -140,11 +140,21 @@ void ResultText(sqlite3_context* ctx, std::string_view s) {
 int Column(sqlite3_vtab_cursor* c, sqlite3_context* ctx, int column) {
   auto* cursor = reinterpret_cast<StreamCursor*>(c);
   switch (column) {
-    case 0: ResultText(ctx, stream::ShardId(cursor->key.shard)); break;
-    case 1: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(cursor->key.sequence)); break;
-    case 2: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(cursor->value.arrival_ms)); break;
-    case 3: ResultText(ctx, IsoMs(cursor->value.arrival_ms)); break;
-    case 4: ResultText(ctx, cursor->value.partition_key); break;
+    case 0:
+      ResultText(ctx, stream::ShardId(cursor->key.shard));
+      break;
+    case 1:
+      sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(cursor->key.sequence));
+      break;
+    case 2:
+      sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(cursor->value.arrival_ms));
+      break;
+    case 3:
+      ResultText(ctx, IsoMs(cursor->value.arrival_ms));
+      break;
+    case 4:
+      ResultText(ctx, cursor->value.partition_key);
+      break;
     default: {
       const std::string_view data = cursor->value.data;
       if (ValidUtf8(data)) {
@@ -188,7 +198,8 @@ Status RegisterStreamModule(sqlite3* conn, ReadState* state, const stream::Strea
   int rc = sqlite3_create_module_v2(conn, name.c_str(), &kStreamModule, new StreamAux{state, stream},
                                     [](void* p) { delete static_cast<StreamAux*>(p); });
   if (rc != SQLITE_OK) {
-    return Status::Internal("cannot register stream '" + stream.name + "' with SQLite: " + sqlite3_errmsg(conn));
+    return Status::Internal("cannot register stream '" + stream.name +
+                            "' with SQLite: " + sqlite3_errmsg(conn));
   }
   return Status::OK();
 }

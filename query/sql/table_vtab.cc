@@ -14,12 +14,12 @@
 // the last attribute it needs).
 #include <algorithm>
 #include <cctype>
-#include <optional>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,14 +35,23 @@ constexpr int kMaxArgs = 7;  // 4 bits each in a 32-bit idxNum, the sign bit unu
 
 const char* OpText(int op) {
   switch (op) {
-    case kPkEq: case kSkEq: return "=?";
-    case kSkLt: return "<?";
-    case kSkLe: return "<=?";
-    case kSkGt: return ">?";
-    case kSkGe: return ">=?";
-    case kSkLike: return " LIKE ?";
-    case kSkGlob: return " GLOB ?";
-    default: return "?";
+    case kPkEq:
+    case kSkEq:
+      return "=?";
+    case kSkLt:
+      return "<?";
+    case kSkLe:
+      return "<=?";
+    case kSkGt:
+      return ">?";
+    case kSkGe:
+      return ">=?";
+    case kSkLike:
+      return " LIKE ?";
+    case kSkGlob:
+      return " GLOB ?";
+    default:
+      return "?";
   }
 }
 
@@ -76,7 +85,8 @@ int Connect(sqlite3* conn, void* aux, int, const char* const*, sqlite3_vtab** ou
   auto* a = static_cast<ModuleAux*>(aux);
   int rc = sqlite3_declare_vtab(conn, a->columns.Declaration().c_str());
   if (rc != SQLITE_OK) {
-    *err = sqlite3_mprintf("cannot declare table '%s': %s", a->columns.table.name.c_str(), sqlite3_errmsg(conn));
+    *err =
+        sqlite3_mprintf("cannot declare table '%s': %s", a->columns.table.name.c_str(), sqlite3_errmsg(conn));
     return rc;
   }
   auto* vtab = new TableVtab;
@@ -126,14 +136,29 @@ int BestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
     const bool text_key = t.sort_key->type == KeyType::kS;
     int op = kNone;
     switch (c.op) {
-      case SQLITE_INDEX_CONSTRAINT_EQ: op = kSkEq; break;
-      case SQLITE_INDEX_CONSTRAINT_LT: op = kSkLt; break;
-      case SQLITE_INDEX_CONSTRAINT_LE: op = kSkLe; break;
-      case SQLITE_INDEX_CONSTRAINT_GT: op = kSkGt; break;
-      case SQLITE_INDEX_CONSTRAINT_GE: op = kSkGe; break;
-      case SQLITE_INDEX_CONSTRAINT_LIKE: op = text_key ? kSkLike : kNone; break;
-      case SQLITE_INDEX_CONSTRAINT_GLOB: op = text_key ? kSkGlob : kNone; break;
-      default: break;
+      case SQLITE_INDEX_CONSTRAINT_EQ:
+        op = kSkEq;
+        break;
+      case SQLITE_INDEX_CONSTRAINT_LT:
+        op = kSkLt;
+        break;
+      case SQLITE_INDEX_CONSTRAINT_LE:
+        op = kSkLe;
+        break;
+      case SQLITE_INDEX_CONSTRAINT_GT:
+        op = kSkGt;
+        break;
+      case SQLITE_INDEX_CONSTRAINT_GE:
+        op = kSkGe;
+        break;
+      case SQLITE_INDEX_CONSTRAINT_LIKE:
+        op = text_key ? kSkLike : kNone;
+        break;
+      case SQLITE_INDEX_CONSTRAINT_GLOB:
+        op = text_key ? kSkGlob : kNone;
+        break;
+      default:
+        break;
     }
     if (op != kNone) sk.emplace_back(i, op);
   }
@@ -225,19 +250,28 @@ std::optional<SortKeyCondition> ConditionFor(const KeyAttribute& sk, int op, sql
     auto down = Neighbour(v, -INFINITY), up = Neighbour(v, INFINITY);
     if (!down || !up) return std::nullopt;
     switch (op) {
-      case kSkEq: return C{C::Op::kBetween, *down, *up};
-      case kSkLt: case kSkLe: return C{C::Op::kLe, *up, {}};
-      default: return C{C::Op::kGe, *down, {}};
+      case kSkEq:
+        return C{C::Op::kBetween, *down, *up};
+      case kSkLt:
+      case kSkLe:
+        return C{C::Op::kLe, *up, {}};
+      default:
+        return C{C::Op::kGe, *down, {}};
     }
   }
   auto value = KeyValue(sk.type, v);
   if (!value) return std::nullopt;
   switch (op) {
-    case kSkEq: return C{C::Op::kEq, *value, {}};
-    case kSkLt: return C{C::Op::kLt, *value, {}};
-    case kSkLe: return C{C::Op::kLe, *value, {}};
-    case kSkGt: return C{C::Op::kGt, *value, {}};
-    default: return C{C::Op::kGe, *value, {}};
+    case kSkEq:
+      return C{C::Op::kEq, *value, {}};
+    case kSkLt:
+      return C{C::Op::kLt, *value, {}};
+    case kSkLe:
+      return C{C::Op::kLe, *value, {}};
+    case kSkGt:
+      return C{C::Op::kGt, *value, {}};
+    default:
+      return C{C::Op::kGe, *value, {}};
   }
 }
 
@@ -277,7 +311,8 @@ int SetRow(TableCursor* cursor) {
   auto* vtab = reinterpret_cast<TableVtab*>(cursor->base.pVtab);
   if (!cursor->it->Valid()) {
     Status s = cursor->it->status();
-    return s.ok() ? SQLITE_OK : SetError(&vtab->base, "table '" + vtab->columns->table.name + "': " + s.ToString());
+    return s.ok() ? SQLITE_OK
+                  : SetError(&vtab->base, "table '" + vtab->columns->table.name + "': " + s.ToString());
   }
   ++cursor->rowid;
   if (!cursor->row.Set(cursor->it->key(), cursor->it->value())) {

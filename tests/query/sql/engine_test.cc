@@ -51,15 +51,19 @@ class EngineTest : public StoreTest {
   static std::string Cell(const SqlResult& r, size_t row, size_t col) {
     const SqlValue& v = r.rows.at(row).at(col);
     switch (v.kind) {
-      case SqlValue::Kind::kNull: return "NULL";
-      case SqlValue::Kind::kInteger: return "i:" + std::to_string(v.integer);
+      case SqlValue::Kind::kNull:
+        return "NULL";
+      case SqlValue::Kind::kInteger:
+        return "i:" + std::to_string(v.integer);
       case SqlValue::Kind::kReal: {
         char buf[64];
         std::snprintf(buf, sizeof(buf), "r:%g", v.real);
         return buf;
       }
-      case SqlValue::Kind::kText: return "t:" + v.bytes;
-      case SqlValue::Kind::kBlob: return "b:" + v.bytes;
+      case SqlValue::Kind::kText:
+        return "t:" + v.bytes;
+      case SqlValue::Kind::kBlob:
+        return "b:" + v.bytes;
     }
     return "";
   }
@@ -95,8 +99,7 @@ TEST_F(EngineTest, ItemColumnEqualsThePlainJsonOfTheItem) {
   const char* items[] = {
       R"({"m":{"S":"k\"1"},"b":{"N":"-1.50"},"a":{"S":"x"},"c":{"L":[{"N":"1"},{"M":{"z":{"NULL":true}}}]},
           "n":{"NS":["1","2.5"]},"s":{"SS":["p","q"]},"y":{"B":"AAE="},"bs":{"BS":["AQ=="]},"t":{"BOOL":false}})",
-      R"({"m":{"S":"k2"},"b":{"N":"7"}})",
-      R"({"m":{"S":"k3"},"b":{"N":"1E+40"},"zz":{"S":"\u00e9\n"}})"};
+      R"({"m":{"S":"k2"},"b":{"N":"7"}})", R"({"m":{"S":"k3"},"b":{"N":"1E+40"},"zz":{"S":"\u00e9\n"}})"};
   std::vector<std::string> expected;
   for (const char* json : items) {
     auto item = ParseItemJson(json);
@@ -115,8 +118,9 @@ TEST_F(EngineTest, ItemColumnEqualsThePlainJsonOfTheItem) {
 // Numbers become the same doubles strtod gives (the fast decimal path), integers stay integers.
 TEST_F(EngineTest, NumbersConvertExactly) {
   TableDescription t = MakeTable("nums", "k:N", "");
-  const char* texts[] = {"0.1", "-2.675", "123456789012345", "1234567890123456", "0.000001", "3.14159265358979",
-                         "1E+3", "-0", "22.80", "9007199254740993", "1.5E+100", "-0.123456789012345"};
+  const char* texts[] = {
+      "0.1",  "-2.675", "123456789012345", "1234567890123456", "0.000001", "3.14159265358979",
+      "1E+3", "-0",     "22.80",           "9007199254740993", "1.5E+100", "-0.123456789012345"};
   for (size_t i = 0; i < std::size(texts); ++i) {
     Item item;
     item.Set("k", AttributeValue::N(std::to_string(i)));
@@ -143,10 +147,12 @@ TEST_F(EngineTest, NumbersConvertExactly) {
 TEST_F(EngineTest, StationMonthReadsOnlyItsKeysAndExplainShowsTheConstraint) {
   Weather();
   auto e = Open();
-  const std::string where = " FROM weather WHERE station = 'ST1' AND date BETWEEN '2020-02-01' AND '2020-02-31'";
+  const std::string where =
+      " FROM weather WHERE station = 'ST1' AND date BETWEEN '2020-02-01' AND '2020-02-31'";
   auto plan = e->Query("EXPLAIN QUERY PLAN SELECT *" + where);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
-  EXPECT_NE(Cell(*plan, 0, 3).find("station=? AND date>=? AND date<=?"), std::string::npos) << Cell(*plan, 0, 3);
+  EXPECT_NE(Cell(*plan, 0, 3).find("station=? AND date>=? AND date<=?"), std::string::npos)
+      << Cell(*plan, 0, 3);
   storage::StartKeyReadCount();
   auto r = e->Query("SELECT date, TMAX" + where);
   const uint64_t keys = storage::KeysReadSinceStart();
@@ -156,9 +162,11 @@ TEST_F(EngineTest, StationMonthReadsOnlyItsKeysAndExplainShowsTheConstraint) {
   EXPECT_EQ(Cell(*r, 29, 1), "i:40");
   EXPECT_LE(keys, r->rows.size() + 1);
 
-  for (const char* month : {"date LIKE '2020-03%'", "date GLOB '2020-03*'", "date >= '2020-03' AND date < '2020-04'"}) {
+  for (const char* month :
+       {"date LIKE '2020-03%'", "date GLOB '2020-03*'", "date >= '2020-03' AND date < '2020-04'"}) {
     storage::StartKeyReadCount();
-    auto m = e->Query(std::string("SELECT count(*), sum(PRCP) FROM weather WHERE station = 'ST2' AND ") + month);
+    auto m =
+        e->Query(std::string("SELECT count(*), sum(PRCP) FROM weather WHERE station = 'ST2' AND ") + month);
     const uint64_t read = storage::KeysReadSinceStart();
     ASSERT_TRUE(m.ok()) << m.status().ToString();
     EXPECT_EQ(Cell(*m, 0, 0), "i:30") << month;
@@ -178,7 +186,7 @@ TEST_F(EngineTest, NumericSortKeyRangesMatchSqlComparisons) {
   }
   auto e = Open();
   const std::pair<const char*, const char*> cases[] = {
-      {"at > 0.1", "6"}, {"at >= 0.1", "7"}, {"at < 1.5", "4"}, {"at <= 1.5", "5"},
+      {"at > 0.1", "6"}, {"at >= 0.1", "7"},           {"at < 1.5", "4"},       {"at <= 1.5", "5"},
       {"at = 0.3", "1"}, {"at BETWEEN 1 AND 10", "4"}, {"at > 0.1 + 0.2", "5"}, {"at >= '2'", "3"}};
   for (const auto& [cond, count] : cases) {
     auto r = e->Query(std::string("SELECT count(*) FROM series WHERE k = 'a' AND ") + cond);
@@ -228,19 +236,22 @@ TEST_F(EngineTest, OneStatementSeesOneSnapshotWhileTheTableIsWritten) {
     }
   });
   int64_t last = 0;
-  for (int i = 0; i < 50; ++i) {
-    while (batches.load() < i) std::this_thread::yield();
-    auto r = e->Query(
-        "SELECT (SELECT count(*) FROM live), (SELECT count(*) FROM live a JOIN live b ON a.k = b.k), "
-        "(SELECT count(*) FROM live)");
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    const int64_t a = r->rows[0][0].integer, b = r->rows[0][1].integer, c = r->rows[0][2].integer;
-    ASSERT_EQ(a, b);
-    ASSERT_EQ(a, c);
-    ASSERT_EQ(a % 2, 0);
-    ASSERT_GE(a, 2 * i);
-    last = a;
-  }
+  // The checks run in a lambda so that a failed ASSERT still stops and joins the writer.
+  [&] {
+    for (int i = 0; i < 50; ++i) {
+      while (batches.load() < i) std::this_thread::yield();
+      auto r = e->Query(
+          "SELECT (SELECT count(*) FROM live), (SELECT count(*) FROM live a JOIN live b ON a.k = b.k), "
+          "(SELECT count(*) FROM live)");
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      const int64_t a = r->rows[0][0].integer, b = r->rows[0][1].integer, c = r->rows[0][2].integer;
+      ASSERT_EQ(a, b);
+      ASSERT_EQ(a, c);
+      ASSERT_EQ(a % 2, 0);
+      ASSERT_GE(a, 2 * i);
+      last = a;
+    }
+  }();
   stop = true;
   writer.join();
   EXPECT_GE(last, 98);
@@ -258,7 +269,8 @@ TEST_F(EngineTest, WritesAreRefusedWithOneLineNamingTheTable) {
   for (const char* sql : {"CREATE TABLE t(a)", "CREATE TEMP TABLE t(a)", "ATTACH ':memory:' AS x"}) {
     auto r = e->Query(sql);
     ASSERT_FALSE(r.ok()) << sql;
-    EXPECT_NE(r.status().message().find("freshet sql is read-only"), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find("freshet sql is read-only"), std::string::npos)
+        << r.status().message();
   }
   auto after = e->Query("SELECT count(*) FROM weather");
   ASSERT_TRUE(after.ok());
@@ -295,7 +307,8 @@ TEST_F(EngineTest, StreamsAreTablesOfTheirRecords) {
   ASSERT_TRUE(log.Put(*s, records).ok());
   auto e = Open();
   auto r = e->Query(
-      "SELECT partition_key, iif(typeof(data) = 'text', json_extract(data, '$.n'), NULL), typeof(data), shard_id LIKE 'shardId-%', "
+      "SELECT partition_key, iif(typeof(data) = 'text', json_extract(data, '$.n'), NULL), typeof(data), "
+      "shard_id LIKE 'shardId-%', "
       "sequence_number > 0, arrival_time > 0, arrival_time_iso LIKE '____-__-__T__:__:__.___Z' "
       "FROM stream_events ORDER BY partition_key");
   ASSERT_TRUE(r.ok()) << r.status().ToString();

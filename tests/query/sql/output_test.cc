@@ -1,9 +1,9 @@
 // query/sql ResultWriter: json, jsonl, csv and table forms of a result.
-#include "query/sql/sql_output.h"
-
 #include <gtest/gtest.h>
 
 #include <sstream>
+
+#include "query/sql/sql_output.h"
 
 namespace freshet::query::sql {
 namespace {
@@ -24,9 +24,10 @@ std::string Write(OutputFormat format) {
 }
 
 TEST(ResultWriterTest, JsonKeepsColumnOrderAndTypes) {
-  EXPECT_EQ(Write(OutputFormat::kJson),
-            R"({"columns":["i","r","t","b","i"],"items":[{"i":42,"r":2.5,"t":"a,\"b\"","b":"AAE=","i:2":null}],"count":1})"
-            "\n");
+  EXPECT_EQ(
+      Write(OutputFormat::kJson),
+      R"({"columns":["i","r","t","b","i"],"items":[{"i":42,"r":2.5,"t":"a,\"b\"","b":"AAE=","i:2":null}],"count":1})"
+      "\n");
   EXPECT_EQ(Write(OutputFormat::kJsonl), R"({"i":42,"r":2.5,"t":"a,\"b\"","b":"AAE=","i:2":null})"
                                          "\n");
 }
