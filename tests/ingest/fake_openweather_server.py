@@ -96,13 +96,14 @@ def main():
 
         def send(self, status, body, content_type="application/json"):
             data = body.encode() if isinstance(body, str) else body
+            # Logged before answering, so a client that has its answer finds the request logged.
+            with lock, open(args.log, "a") as f:
+                f.write(json.dumps({"t": time.time(), "path": self.path, "status": status}) + "\n")
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
-            with lock, open(args.log, "a") as f:
-                f.write(json.dumps({"t": time.time(), "path": self.path, "status": status}) + "\n")
 
         def do_GET(self):
             url = urllib.parse.urlsplit(self.path)
