@@ -16,6 +16,7 @@ Scenarios (--scenario):
 """
 import argparse
 import json
+import os
 import sys
 import threading
 import time
@@ -135,7 +136,6 @@ def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     with open(args.port_file + ".tmp", "w") as f:
         f.write(str(server.server_address[1]))
-    import os
     os.rename(args.port_file + ".tmp", args.port_file)
     server.serve_forever()
 
