@@ -13,6 +13,7 @@
 
 #include "storage/batch_rep.h"
 #include "storage/codec.h"
+#include "storage/db_internals.h"
 #include "storage/db_options.h"
 #include "storage/rocks_status.h"
 
@@ -308,5 +309,9 @@ uint64_t KeysReadSinceStart() {
   auto* ctx = rocksdb::get_perf_context();
   return ctx->internal_key_skipped_count + ctx->internal_delete_skipped_count;
 }
+
+// Declared in storage/db_internals.h: what snapshot.cc needs of the RocksDB instance.
+rocksdb::DB* DbInternals::Rocks(const Db& db) { return db.impl_->db; }
+rocksdb::ColumnFamilyHandle* DbInternals::Handle(const Db& db, Cf cf) { return db.impl_->handle(cf); }
 
 }  // namespace freshet::storage

@@ -101,6 +101,7 @@ class Db {
   Status CatchUp();
 
  private:
+  friend struct DbInternals;  // storage/-internal access to the RocksDB instance (snapshot.cc)
   struct Impl;
   struct Writer;
   Db(std::string dir, bool read_only, bool sync, std::unique_ptr<Impl> impl);

@@ -77,9 +77,50 @@ constexpr const char* kSensors = R"({
   }]
 })";
 
+// OpenWeather current-weather readings (ingest/openweather_source.h), one item per city and
+// observation time.
+constexpr const char* kOpenWeather = R"({
+  "consumer": "openweather",
+  "stream": "openweather",
+  "dead_letter_stream": "openweather-dlq",
+  "create_if_missing": true,
+  "stream_shards": 1,
+  "targets": [{
+    "table": "openweather",
+    "key_schema": {"partition_key": "city_id:N", "sort_key": "dt:N"},
+    "mode": "put",
+    "key": {"city_id": "city_id", "dt": "dt"},
+    "attributes": {
+      "city": {"field": "city", "optional": true},
+      "country": {"field": "country", "optional": true},
+      "lat": {"field": "lat", "type": "N", "optional": true},
+      "lon": {"field": "lon", "type": "N", "optional": true},
+      "observed_at": {"field": "observed_at"},
+      "units": {"field": "units"},
+      "temp": {"field": "temp", "type": "N"},
+      "feels_like": {"field": "feels_like", "type": "N", "optional": true},
+      "temp_min": {"field": "temp_min", "type": "N", "optional": true},
+      "temp_max": {"field": "temp_max", "type": "N", "optional": true},
+      "pressure": {"field": "pressure", "type": "N", "optional": true},
+      "humidity": {"field": "humidity", "type": "N", "optional": true},
+      "visibility": {"field": "visibility", "type": "N", "optional": true},
+      "wind_speed": {"field": "wind_speed", "type": "N", "optional": true},
+      "wind_deg": {"field": "wind_deg", "type": "N", "optional": true},
+      "wind_gust": {"field": "wind_gust", "type": "N", "optional": true},
+      "clouds": {"field": "clouds", "type": "N", "optional": true},
+      "rain_1h": {"field": "rain_1h", "type": "N", "optional": true},
+      "snow_1h": {"field": "snow_1h", "type": "N", "optional": true},
+      "weather_id": {"field": "weather_id", "type": "N", "optional": true},
+      "weather_main": {"field": "weather_main", "optional": true},
+      "weather_description": {"field": "weather_description", "optional": true},
+      "timezone": {"field": "timezone", "type": "N", "optional": true}
+    }
+  }]
+})";
+
 const std::map<std::string, const char*, std::less<>>& Builtins() {
   static const std::map<std::string, const char*, std::less<>> builtins = {
-      {"weather", kWeather}, {"student", kStudent}, {"sensors", kSensors}};
+      {"weather", kWeather}, {"student", kStudent}, {"sensors", kSensors}, {"openweather", kOpenWeather}};
   return builtins;
 }
 

@@ -1,6 +1,6 @@
 // Typed wrappers over api::Api for the commands: the same calls whether the Api is this
 // process's (LocalApi) or the data directory owner's (OwnerClient), so a command prints the
-// same either way. Each method is one Api operation (see stream/api.h).
+// same either way. Each method is one or two operations of the registry (tools/protocol/registry.h).
 #pragma once
 
 #include <optional>

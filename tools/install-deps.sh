@@ -15,6 +15,7 @@ packages=(
   libfccp-dev             # fast-cpp-csv-parser for CSV input
   libgtest-dev libgmock-dev
   libbenchmark-dev
+  libsqlite3-dev          # freshet sql: SQLite reads the tables through its virtual-table interface
   python3                 # test helpers: CDO API stand-in, independent checks
   clang libclang-rt-14-dev  # the fuzz stage: clang++ with libFuzzer, ASan and UBSan runtimes
   libcpp-httplib-dev      # HTTP server of `freshet serve --http` (tools/http/)
