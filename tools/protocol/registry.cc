@@ -27,6 +27,7 @@ Registry::Registry() {
   RegisterKinesisAdminOps(this);
   RegisterFreshetStreamOps(this);
   RegisterFreshetTableOps(this);
+  RegisterDynamoDbOps(this);
 }
 
 const Registry& Registry::Get() {
