@@ -79,7 +79,9 @@ Checked<AttributeValue> DecodeAt(const Json& json, int depth) {
   if (!json.is_object()) return WrongType("AttributeValue", "an object");
   if (json.size() != 1) return NotOneType(json.empty());
   if (depth > 32) return Invalid("Nesting Levels have exceeded supported limits");
-  const auto& [name, v] = *json.items().begin();
+  const auto member = json.begin();
+  const std::string& name = member.key();
+  const Json& v = member.value();
   Type type;
   if (!query::TypeFromName(name, &type)) return Invalid("Supplied AttributeValue has an unknown datatype: " + name);
   switch (type) {
