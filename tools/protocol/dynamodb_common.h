@@ -23,6 +23,7 @@
 #include "query/expr/attributes.h"
 #include "query/expr/legacy.h"
 #include "query/table_description.h"
+#include "query/table_store.h"
 #include "tools/protocol/dynamodb_codec.h"
 #include "tools/protocol/registry.h"
 
@@ -98,11 +99,18 @@ class KeyLocks {
 // The stored item with encoded key `key`, or nullopt.
 Checked<std::optional<Item>> ReadItem(const Call& call, const TableDescription& table, const Item& key);
 
+// The TableDescription shape of DescribeTable (counts only when `stats` is given), the table's
+// ARN, and its stored CreateTable document (dynamodb_tables.cc).
+Json DescribeJson(const Call& call, const TableDescription& table, const query::TableStats* stats, const char* status);
+std::string TableArn(const Call& call, const std::string& name);
+Json Spec(const TableDescription& table);
+
 // Registration, one function per handler file (RegisterDynamoDbOps in registry.h calls them).
 void RegisterDynamoDbTableOps(Registry* registry);
 void RegisterDynamoDbItemOps(Registry* registry);
 void RegisterDynamoDbReadOps(Registry* registry);
 void RegisterDynamoDbBatchOps(Registry* registry);
 void RegisterDynamoDbTransactOps(Registry* registry);
+void RegisterDynamoDbTableSettingOps(Registry* registry);
 
 }  // namespace freshet::protocol::dynamodb

@@ -1,5 +1,5 @@
 // DynamoDB table operations: CreateTable, DescribeTable, ListTables, DeleteTable,
-// DescribeTimeToLive, ListTagsOfResource. Shapes: AWS's DynamoDB API reference.
+// DescribeTimeToLive (UpdateTable and tags: dynamodb_table_settings.cc). Shapes: AWS's DynamoDB API reference.
 //
 // A table is ACTIVE as soon as CreateTable returns (freshet has nothing to provision). The
 // CreateTable document is kept with the table (TableDescription::spec_json), so BillingMode,
@@ -29,59 +29,6 @@ std::optional<AwsError> CheckTableName(const std::string& name) {
                            "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
   }
   return std::nullopt;
-}
-
-std::string TableArn(const Call& call, const std::string& name) {
-  return "arn:aws:dynamodb:" + call.context.region + ":" + call.context.account_id + ":table/" + name;
-}
-
-std::string TableId(uint32_t id) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012x", id);
-  return buf;
-}
-
-Json Spec(const TableDescription& table) {
-  Json spec = Json::parse(table.spec_json.empty() ? "{}" : table.spec_json, nullptr, false);
-  return spec.is_object() ? spec : Json::object();
-}
-
-// The TableDescription shape; counts only when `stats` is given.
-Json Describe(const Call& call, const TableDescription& table, const query::TableStats* stats, const char* status) {
-  const Json spec = Spec(table);
-  Json key_schema = Json::array(), defs = Json::array();
-  key_schema.push_back({{"AttributeName", table.partition_key.name}, {"KeyType", "HASH"}});
-  defs.push_back({{"AttributeName", table.partition_key.name},
-                  {"AttributeType", std::string(query::KeyTypeName(table.partition_key.type))}});
-  if (table.sort_key) {
-    key_schema.push_back({{"AttributeName", table.sort_key->name}, {"KeyType", "RANGE"}});
-    defs.push_back({{"AttributeName", table.sort_key->name},
-                    {"AttributeType", std::string(query::KeyTypeName(table.sort_key->type))}});
-  }
-  const double created = static_cast<double>(table.created_ms) / 1000.0;
-  Json out = {{"TableName", table.name},
-              {"TableStatus", status},
-              {"KeySchema", key_schema},
-              {"AttributeDefinitions", defs},
-              {"CreationDateTime", created},
-              {"ItemCount", stats ? stats->item_count : 0},
-              {"TableSizeBytes", stats ? stats->size_bytes : 0},
-              {"TableArn", TableArn(call, table.name)},
-              {"TableId", TableId(table.id)},
-              {"DeletionProtectionEnabled", false}};
-  const std::string mode = spec.value("BillingMode", std::string("PROVISIONED"));
-  Json throughput = {{"NumberOfDecreasesToday", 0}, {"ReadCapacityUnits", 0}, {"WriteCapacityUnits", 0}};
-  if (auto pt = spec.find("ProvisionedThroughput"); pt != spec.end() && pt->is_object()) {
-    throughput["ReadCapacityUnits"] = pt->value("ReadCapacityUnits", int64_t{0});
-    throughput["WriteCapacityUnits"] = pt->value("WriteCapacityUnits", int64_t{0});
-  }
-  out["ProvisionedThroughput"] = throughput;
-  if (mode == "PAY_PER_REQUEST") {
-    out["BillingModeSummary"] = {{"BillingMode", mode}, {"LastUpdateToPayPerRequestDateTime", created}};
-  } else if (spec.contains("BillingMode")) {
-    out["BillingModeSummary"] = {{"BillingMode", mode}};
-  }
-  return out;
 }
 
 // Checks the key schema against the attribute definitions as AWS does.
@@ -213,13 +160,13 @@ Outcome CreateTable(const Call& call) {
     return created.status();
   }
   query::TableStats empty;
-  return Json{{"TableDescription", Describe(call, *created, &empty, "ACTIVE")}};
+  return Json{{"TableDescription", DescribeJson(call, *created, &empty, "ACTIVE")}};
 }
 
 Outcome DescribeTable(const Call& call) {
   FRESHET_CHECKED_ASSIGN(TableDescription table, FindTable(call, call.request));
   FRESHET_ASSIGN_OR_RETURN(query::TableStats stats, call.backend.tables->Stats(table));
-  return Json{{"Table", Describe(call, table, &stats, "ACTIVE")}};
+  return Json{{"Table", DescribeJson(call, table, &stats, "ACTIVE")}};
 }
 
 Outcome DeleteTable(const Call& call) {
@@ -230,7 +177,7 @@ Outcome DeleteTable(const Call& call) {
     if (deleted.code() == Status::Code::kNotFound) return TableNotFound(table.name);
     return deleted;
   }
-  return Json{{"TableDescription", Describe(call, table, &stats, "DELETING")}};
+  return Json{{"TableDescription", DescribeJson(call, table, &stats, "DELETING")}};
 }
 
 Outcome ListTables(const Call& call) {
@@ -254,16 +201,59 @@ Outcome DescribeTimeToLive(const Call& call) {
   return Json{{"TimeToLiveDescription", {{"TimeToLiveStatus", "DISABLED"}}}};
 }
 
-Outcome ListTagsOfResource(const Call& call) {
-  FRESHET_CHECKED_ASSIGN(std::string arn, RequiredString(call.request, "ResourceArn"));
-  const std::string prefix = TableArn(call, "");
-  if (arn.rfind(prefix, 0) != 0) return Validation("Invalid TableArn: Invalid ResourceArn provided as input " + arn);
-  FRESHET_CHECKED_ASSIGN(TableDescription table, FindTable(call, Json{{"TableName", arn.substr(prefix.size())}}));
-  Json tags = Spec(table).value("Tags", Json::array());
-  return Json{{"Tags", tags.is_array() ? tags : Json::array()}};
+}  // namespace
+
+std::string TableArn(const Call& call, const std::string& name) {
+  return "arn:aws:dynamodb:" + call.context.region + ":" + call.context.account_id + ":table/" + name;
 }
 
-}  // namespace
+static std::string TableId(uint32_t id) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012x", id);
+  return buf;
+}
+
+Json Spec(const TableDescription& table) {
+  Json spec = Json::parse(table.spec_json.empty() ? "{}" : table.spec_json, nullptr, false);
+  return spec.is_object() ? spec : Json::object();
+}
+
+Json DescribeJson(const Call& call, const TableDescription& table, const query::TableStats* stats, const char* status) {
+  const Json spec = Spec(table);
+  Json key_schema = Json::array(), defs = Json::array();
+  key_schema.push_back({{"AttributeName", table.partition_key.name}, {"KeyType", "HASH"}});
+  defs.push_back({{"AttributeName", table.partition_key.name},
+                  {"AttributeType", std::string(query::KeyTypeName(table.partition_key.type))}});
+  if (table.sort_key) {
+    key_schema.push_back({{"AttributeName", table.sort_key->name}, {"KeyType", "RANGE"}});
+    defs.push_back({{"AttributeName", table.sort_key->name},
+                    {"AttributeType", std::string(query::KeyTypeName(table.sort_key->type))}});
+  }
+  const double created = static_cast<double>(table.created_ms) / 1000.0;
+  Json out = {{"TableName", table.name},
+              {"TableStatus", status},
+              {"KeySchema", key_schema},
+              {"AttributeDefinitions", defs},
+              {"CreationDateTime", created},
+              {"ItemCount", stats ? stats->item_count : 0},
+              {"TableSizeBytes", stats ? stats->size_bytes : 0},
+              {"TableArn", TableArn(call, table.name)},
+              {"TableId", TableId(table.id)},
+              {"DeletionProtectionEnabled", false}};
+  const std::string mode = spec.value("BillingMode", std::string("PROVISIONED"));
+  Json throughput = {{"NumberOfDecreasesToday", 0}, {"ReadCapacityUnits", 0}, {"WriteCapacityUnits", 0}};
+  if (auto pt = spec.find("ProvisionedThroughput"); pt != spec.end() && pt->is_object()) {
+    throughput["ReadCapacityUnits"] = pt->value("ReadCapacityUnits", int64_t{0});
+    throughput["WriteCapacityUnits"] = pt->value("WriteCapacityUnits", int64_t{0});
+  }
+  out["ProvisionedThroughput"] = throughput;
+  if (mode == "PAY_PER_REQUEST") {
+    out["BillingModeSummary"] = {{"BillingMode", mode}, {"LastUpdateToPayPerRequestDateTime", created}};
+  } else if (spec.contains("BillingMode")) {
+    out["BillingModeSummary"] = {{"BillingMode", mode}};
+  }
+  return out;
+}
 
 void RegisterDynamoDbTableOps(Registry* r) {
   r->Add({"CreateTable", Service::kDynamoDb, true, &CreateTable});
@@ -271,7 +261,6 @@ void RegisterDynamoDbTableOps(Registry* r) {
   r->Add({"DeleteTable", Service::kDynamoDb, true, &DeleteTable});
   r->Add({"ListTables", Service::kDynamoDb, false, &ListTables});
   r->Add({"DescribeTimeToLive", Service::kDynamoDb, false, &DescribeTimeToLive});
-  r->Add({"ListTagsOfResource", Service::kDynamoDb, false, &ListTagsOfResource});
 }
 
 }  // namespace dynamodb
@@ -282,6 +271,7 @@ void RegisterDynamoDbOps(Registry* registry) {
   dynamodb::RegisterDynamoDbReadOps(registry);
   dynamodb::RegisterDynamoDbBatchOps(registry);
   dynamodb::RegisterDynamoDbTransactOps(registry);
+  dynamodb::RegisterDynamoDbTableSettingOps(registry);
 }
 
 }  // namespace freshet::protocol

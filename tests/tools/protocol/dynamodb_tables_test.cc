@@ -105,5 +105,30 @@ TEST_F(DynamoDbTest, PayPerRequestAndTtlAndTags) {
   EXPECT_EQ(tags["Tags"][0]["Value"], "weather");
 }
 
+TEST_F(DynamoDbTest, UpdateTableAndTags) {
+  DOk("CreateTable", SensorTable());
+  Json t = DOk("UpdateTable", {{"TableName", "SensorData"}, {"BillingMode", "PAY_PER_REQUEST"}})["TableDescription"];
+  EXPECT_EQ(t["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST");
+  EXPECT_EQ(t["ProvisionedThroughput"]["ReadCapacityUnits"], 0);
+  Reply no_units = D("UpdateTable", {{"TableName", "SensorData"}, {"BillingMode", "PROVISIONED"}});
+  EXPECT_EQ(ErrorType(no_units), "ValidationException");
+  DOk("UpdateTable", {{"TableName", "SensorData"},
+                      {"BillingMode", "PROVISIONED"},
+                      {"ProvisionedThroughput", {{"ReadCapacityUnits", 9}, {"WriteCapacityUnits", 3}}}});
+  Json described = DOk("DescribeTable", {{"TableName", "SensorData"}})["Table"];
+  EXPECT_EQ(described["ProvisionedThroughput"]["ReadCapacityUnits"], 9);
+  EXPECT_EQ(described["BillingModeSummary"]["BillingMode"], "PROVISIONED");
+  Reply gsi = D("UpdateTable", {{"TableName", "SensorData"}, {"GlobalSecondaryIndexUpdates", {{{"Create", Json::object()}}}}});
+  EXPECT_EQ(Message(gsi), "freshet does not support GlobalSecondaryIndexUpdates yet");
+
+  const std::string arn = described["TableArn"];
+  DOk("TagResource", {{"ResourceArn", arn}, {"Tags", {{{"Key", "a"}, {"Value", "1"}}, {{"Key", "b"}, {"Value", "2"}}}}});
+  DOk("UntagResource", {{"ResourceArn", arn}, {"TagKeys", {"a"}}});
+  EXPECT_EQ(DOk("ListTagsOfResource", {{"ResourceArn", arn}})["Tags"], Json::array({{{"Key", "b"}, {"Value", "2"}}}));
+  // The key schema is untouched and items still work.
+  DOk("PutItem", {{"TableName", "SensorData"}, {"Item", {{"SensorId", S("a")}, {"CurrentTime", N("1")}}}});
+  EXPECT_EQ(DOk("DescribeTable", {{"TableName", "SensorData"}})["Table"]["ItemCount"], 1);
+}
+
 }  // namespace
 }  // namespace freshet::protocol::test
