@@ -1,4 +1,6 @@
 // DynamoDB batches and transactions through the dispatcher.
+#include <thread>
+
 #include "tests/tools/protocol/dynamodb_test_util.h"
 
 namespace freshet::protocol::test {
@@ -95,6 +97,34 @@ TEST_F(DynamoDbBatchTest, TransactGetItems) {
                                                        {{"Get", {{"TableName", "Btab"}, {"Key", {{"k", S("2")}}}}}}}}});
   EXPECT_EQ(r["Responses"][0]["Item"]["v"], N("5"));
   EXPECT_EQ(r["Responses"][1], Json::object());
+}
+
+// Transfers between two items in transactions never show a TransactGetItems a half-done state.
+TEST_F(DynamoDbBatchTest, TransactGetSeesWholeTransactions) {
+  DOk("BatchWriteItem", {{"RequestItems", {{"Atab", {Put("x", "100")}}, {"Btab", {Put("y", "0")}}}}});
+  auto move = [&](const std::string& from_table, const std::string& from, const std::string& to_table,
+                  const std::string& to) {
+    return Json{{"TransactItems",
+                 {{{"Update", {{"TableName", from_table}, {"Key", {{"k", S(from)}}}, {"UpdateExpression", "ADD v :m"},
+                               {"ExpressionAttributeValues", {{":m", N("-1")}}}}}},
+                  {{"Update", {{"TableName", to_table}, {"Key", {{"k", S(to)}}}, {"UpdateExpression", "ADD v :p"},
+                               {"ExpressionAttributeValues", {{":p", N("1")}}}}}}}}};
+  };
+  std::thread writer([&] {
+    for (int i = 0; i < 200; ++i) DOk("TransactWriteItems", i % 2 ? move("Btab", "y", "Atab", "x") : move("Atab", "x", "Btab", "y"));
+  });
+  int checked = 0;
+  for (int i = 0; i < 300; ++i) {
+    Json r = DOk("TransactGetItems", {{"TransactItems", {{{"Get", {{"TableName", "Atab"}, {"Key", {{"k", S("x")}}}}}},
+                                                         {{"Get", {{"TableName", "Btab"}, {"Key", {{"k", S("y")}}}}}}}}});
+    const int sum = std::stoi(r["Responses"][0]["Item"]["v"]["N"].get<std::string>()) +
+                    std::stoi(r["Responses"][1]["Item"]["v"]["N"].get<std::string>());
+    EXPECT_EQ(sum, 100);
+    ++checked;
+  }
+  writer.join();
+  EXPECT_EQ(checked, 300);
+  EXPECT_EQ(Get("Atab", "x")["Item"]["v"], N("100"));
 }
 
 }  // namespace
