@@ -155,7 +155,7 @@ TEST_F(DynamoDbItemsTest, ValidationOfValuesAndKeys) {
 
 // Two threads race conditional puts of the same new key: exactly one wins each round.
 TEST_F(DynamoDbItemsTest, ConditionalPutsRaceExactlyOneWins) {
-  constexpr int kRounds = 200;
+  constexpr int kRounds = 500;
   std::atomic<int> wins[2] = {0, 0};
   auto racer = [&](int who) {
     for (int i = 0; i < kRounds; ++i) {
