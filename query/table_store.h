@@ -100,6 +100,9 @@ class TableStore {
   Result<TableDescription> Create(const TableDescription& spec);
   // NotFound "table 'x' does not exist", or Corruption.
   Result<TableDescription> Get(std::string_view name) const;
+  // Replaces the stored CreateTable document of `table` (billing settings, tags; not the key
+  // schema), in one write. NotFound if the table was deleted or re-created meanwhile.
+  Status UpdateSpec(const TableDescription& table, std::string spec_json);
   Result<std::vector<TableDescription>> List() const;
   // Deletes the description and every item, in one batch. NotFound if there is no such table.
   Status Delete(std::string_view name);

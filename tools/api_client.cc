@@ -1,8 +1,11 @@
 #include "tools/api_client.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "query/item_json.h"
+#include "query/item_key.h"
+#include "query/key_condition.h"
 #include "stream/shard_router.h"
 #include "tools/protocol/kinesis_codec.h"
 
@@ -22,20 +25,7 @@ Json TypedValue(const query::AttributeValue& value) {
 
 Result<query::Item> ItemOf(const Json& j) { return query::ParseItemJson(j.dump()); }
 
-Result<query::Page> PageOf(const Json& response) {
-  query::Page page;
-  for (const Json& item : response.value("Items", Json::array())) {
-    FRESHET_ASSIGN_OR_RETURN(query::Item parsed, ItemOf(item));
-    page.items.push_back(std::move(parsed));
-  }
-  if (response.contains("NextToken")) page.next_token = response["NextToken"].get<std::string>();
-  page.keys_read = response.value("KeysRead", uint64_t{0});
-  return page;
-}
-
-Json AttributesJson(const std::vector<std::string>& attributes) {
-  return attributes.empty() ? Json(nullptr) : Json(attributes);
-}
+std::string Dynamo(std::string_view op) { return protocol::Target(protocol::Service::kDynamoDb, op); }
 
 }  // namespace
 
@@ -225,17 +215,24 @@ Result<query::TableStats> TableClient::Stats(const std::string& name) {
 
 Status TableClient::Delete(const std::string& name) { return api_->Call(api::Freshet("DeleteTable"), {{"TableName", name}}).status(); }
 
+// The item and read operations use DynamoDB's API (DynamoDB_20120810), so they work against
+// a freshet in process, its owner, or a DynamoDB endpoint. Page tokens stay freshet's (hex of the
+// last key, as before): LastEvaluatedKey and ExclusiveStartKey are converted with the table's
+// description. A page of `limit` items asks for limit + 1 and keeps `limit`, so a token is
+// printed only when more items follow, as TableStore's own pages do.
 Result<std::optional<query::Item>> TableClient::GetItem(const std::string& table, const query::Item& key) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("GetItem"), {{"TableName", table}, {"Key", TypedItem(key)}}));
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(Dynamo("GetItem"), {{"TableName", table}, {"Key", TypedItem(key)}}));
   if (!r.contains("Item")) return std::optional<query::Item>();
   FRESHET_ASSIGN_OR_RETURN(query::Item item, ItemOf(r["Item"]));
   return std::optional<query::Item>(std::move(item));
 }
 
 Status TableClient::PutItem(const std::string& table, const query::Item& item) {
-  return api_->Call(api::Freshet("PutItem"), {{"TableName", table}, {"Item", TypedItem(item)}}).status();
+  return api_->Call(Dynamo("PutItem"), {{"TableName", table}, {"Item", TypedItem(item)}}).status();
 }
 
+// DynamoDB has no atomic write of more than 100 items, so an all-or-nothing file of any size uses
+// freshet's own BatchWriteItem (one Db::Write).
 Status TableClient::PutItems(const std::string& table, const std::vector<query::Item>& items) {
   Json request = {{"TableName", table}, {"Items", Json::array()}};
   for (const auto& item : items) request["Items"].push_back(TypedItem(item));
@@ -243,42 +240,124 @@ Status TableClient::PutItems(const std::string& table, const std::vector<query::
 }
 
 Result<bool> TableClient::DeleteItem(const std::string& table, const query::Item& key) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("DeleteItem"), {{"TableName", table}, {"Key", TypedItem(key)}}));
-  return r["Existed"].get<bool>();
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(Dynamo("DeleteItem"), {{"TableName", table},
+                                                                     {"Key", TypedItem(key)},
+                                                                     {"ReturnValues", "ALL_OLD"}}));
+  return r.contains("Attributes");
 }
 
 Result<query::Item> TableClient::UpdateItem(const std::string& table, const query::Item& key, const query::Item& set,
                                             const std::vector<std::string>& remove) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("UpdateItem"), {{"TableName", table},
-                                                             {"Key", TypedItem(key)},
-                                                             {"Set", TypedItem(set)},
-                                                             {"Remove", remove}}));
-  return ItemOf(r["Attributes"]);
+  Json names = Json::object(), values = Json::object();
+  std::string set_clause, remove_clause;
+  size_t n = 0;
+  for (const auto& [name, value] : set) {
+    const std::string id = std::to_string(n++);
+    names["#a" + id] = name;
+    values[":v" + id] = TypedValue(value);
+    set_clause += (set_clause.empty() ? "SET " : ", ") + ("#a" + id + " = :v" + id);
+  }
+  for (const std::string& name : remove) {
+    const std::string id = std::to_string(n++);
+    names["#a" + id] = name;
+    remove_clause += (remove_clause.empty() ? "REMOVE " : ", ") + ("#a" + id);
+  }
+  Json request = {{"TableName", table}, {"Key", TypedItem(key)}, {"ReturnValues", "ALL_NEW"}};
+  if (n > 0) {
+    request["UpdateExpression"] = set_clause + (set_clause.empty() || remove_clause.empty() ? "" : " ") + remove_clause;
+    request["ExpressionAttributeNames"] = names;
+    if (!values.empty()) request["ExpressionAttributeValues"] = values;
+  }
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(Dynamo("UpdateItem"), request));
+  return ItemOf(r.value("Attributes", Json::object()));
 }
 
-Result<query::Page> TableClient::Query(const std::string& table, const query::QueryRequest& q) {
-  static const char* const kOps[] = {"eq", "lt", "le", "gt", "ge", "between", "begins_with"};
-  Json request = {{"TableName", table},
-                  {"PartitionKey", TypedValue(q.partition)},
-                  {"Limit", q.limit},
-                  {"Reverse", q.reverse},
-                  {"StartAfter", q.start_after},
-                  {"Attributes", AttributesJson(q.attributes)}};
-  if (q.condition) {
-    Json values = Json::array({TypedValue(q.condition->value)});
-    if (q.condition->op == query::SortKeyCondition::Op::kBetween) values.push_back(TypedValue(q.condition->value2));
-    request["Condition"] = {{"Op", kOps[static_cast<int>(q.condition->op)]}, {"Values", values}};
+namespace {
+
+// Adds Limit, ProjectionExpression and ExclusiveStartKey to a Query or Scan request.
+Status AddPaging(const query::TableDescription& t, const query::KeyRange& range, size_t limit,
+                 const std::string& start_after, const std::vector<std::string>& attributes, Json* request) {
+  if (limit != 0) (*request)["Limit"] = limit + 1;
+  if (!attributes.empty()) {
+    std::vector<std::string> unique;
+    for (const std::string& a : attributes) {
+      if (std::find(unique.begin(), unique.end(), a) == unique.end()) unique.push_back(a);
+    }
+    std::string projection;
+    for (size_t i = 0; i < unique.size(); ++i) {
+      (*request)["ExpressionAttributeNames"]["#p" + std::to_string(i)] = unique[i];
+      projection += (i == 0 ? "#p" : ", #p") + std::to_string(i);
+    }
+    (*request)["ProjectionExpression"] = projection;
   }
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("Query"), request));
-  return PageOf(r);
+  if (!start_after.empty()) {
+    FRESHET_ASSIGN_OR_RETURN(std::string key, query::DecodePageToken(t.id, start_after, range));
+    query::Item start;
+    if (!query::DecodeItemKey(t, key, &start)) return Status::InvalidArgument("invalid page token");
+    (*request)["ExclusiveStartKey"] = TypedItem(start);
+  }
+  return Status::OK();
+}
+
+// The page of a Query or Scan response asked with AddPaging.
+Result<query::Page> PageFrom(const query::TableDescription& t, size_t limit, const Json& r) {
+  query::Page page;
+  for (const Json& item : r.value("Items", Json::array())) {
+    FRESHET_ASSIGN_OR_RETURN(query::Item parsed, ItemOf(item));
+    page.items.push_back(std::move(parsed));
+  }
+  page.keys_read = r.value("ScannedCount", uint64_t{0});
+  std::optional<query::Item> last;
+  if (limit != 0 && page.items.size() > limit) {
+    page.items.resize(limit);
+    last = page.items.back();
+  } else if (r.contains("LastEvaluatedKey")) {
+    FRESHET_ASSIGN_OR_RETURN(last, ItemOf(r["LastEvaluatedKey"]));
+  }
+  if (last) {
+    std::string key;
+    FRESHET_RETURN_IF_ERROR(query::AppendItemKey(t, *last, &key));
+    page.next_token = query::EncodePageToken(key);
+  }
+  return page;
+}
+
+}  // namespace
+
+Result<query::Page> TableClient::Query(const std::string& table, const query::QueryRequest& q) {
+  using Op = query::SortKeyCondition::Op;
+  FRESHET_ASSIGN_OR_RETURN(query::TableDescription t, Get(table));
+  FRESHET_ASSIGN_OR_RETURN(query::KeyRange range, query::QueryRange(t, q.partition, q.condition));
+  Json request = {{"TableName", table},
+                  {"ScanIndexForward", !q.reverse},
+                  {"ExpressionAttributeNames", {{"#k0", t.partition_key.name}}},
+                  {"ExpressionAttributeValues", {{":k0", TypedValue(q.partition)}}}};
+  std::string condition = "#k0 = :k0";
+  if (q.condition) {
+    request["ExpressionAttributeNames"]["#k1"] = t.sort_key ? t.sort_key->name : "";
+    request["ExpressionAttributeValues"][":k1"] = TypedValue(q.condition->value);
+    static const char* const kCompare[] = {" = ", " < ", " <= ", " > ", " >= "};
+    switch (q.condition->op) {
+      case Op::kBetween:
+        request["ExpressionAttributeValues"][":k2"] = TypedValue(q.condition->value2);
+        condition += " AND #k1 BETWEEN :k1 AND :k2";
+        break;
+      case Op::kBeginsWith: condition += " AND begins_with(#k1, :k1)"; break;
+      default: condition += std::string(" AND #k1") + kCompare[static_cast<int>(q.condition->op)] + ":k1";
+    }
+  }
+  request["KeyConditionExpression"] = condition;
+  FRESHET_RETURN_IF_ERROR(AddPaging(t, range, q.limit, q.start_after, q.attributes, &request));
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(Dynamo("Query"), request));
+  return PageFrom(t, q.limit, r);
 }
 
 Result<query::Page> TableClient::Scan(const std::string& table, const query::ScanRequest& s) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("Scan"), {{"TableName", table},
-                                                       {"Limit", s.limit},
-                                                       {"StartAfter", s.start_after},
-                                                       {"Attributes", AttributesJson(s.attributes)}}));
-  return PageOf(r);
+  FRESHET_ASSIGN_OR_RETURN(query::TableDescription t, Get(table));
+  Json request = {{"TableName", table}};
+  FRESHET_RETURN_IF_ERROR(AddPaging(t, query::TableRange(t.id), s.limit, s.start_after, s.attributes, &request));
+  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(Dynamo("Scan"), request));
+  return PageFrom(t, s.limit, r);
 }
 
 }  // namespace freshet::cli

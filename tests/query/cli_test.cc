@@ -141,7 +141,8 @@ TEST_F(CliTest, ErrorsExitWithCodesAndOneLine) {
   };
   expect_error({"table", "get", "nope", "--key", "{}"}, 3, "table 'nope' does not exist");
   expect_error({"table", "create", "weather", "--partition-key", "a:S"}, 4, "already exists");
-  expect_error({"table", "put", "weather", "--item", R"({"station":"x"})"}, 2, "missing key attribute 'date'");
+  // `table put --item` is DynamoDB's PutItem: its message is AWS's.
+  expect_error({"table", "put", "weather", "--item", R"({"station":"x"})"}, 2, "Missing the key date in the item");
   expect_error({"table", "put", "weather", "--item", R"({"station":"x",)"}, 2, "--item: invalid JSON at byte");
   expect_error({"table", "query", "weather", "--pk", "x", "--start-after", "zz"}, 2, "invalid page token");
   expect_error({"table", "query", "weather", "--pk", "x", "--sk-lt", "a", "--sk-gt", "b"}, 2, "at most one");

@@ -35,6 +35,9 @@ AwsError ErrorForStatus(Service service, const Status& status) {
 Json ErrorBody(const AwsError& error) {
   Json body = {{"__type", error.type}, {"message", error.message}};
   if (error.engine_code) body["freshetStatus"] = std::string(CodeName(*error.engine_code));
+  if (error.extra.is_object()) {
+    for (const auto& [k, v] : error.extra.items()) body[k] = v;
+  }
   return body;
 }
 

@@ -31,6 +31,9 @@ struct AwsError {
   std::string message;  // one line for a person
   int http_status = 400;
   std::optional<Status::Code> engine_code;  // when mapped from a Status
+  // Members an exception carries besides its message (DynamoDB's CancellationReasons, the Item of
+  // a failed condition check), merged into the body.
+  Json extra = Json::object();
 
   static AwsError Client(std::string type, std::string message) { return {std::move(type), std::move(message), 400, {}}; }
   static AwsError Internal(std::string message) { return {"InternalFailure", std::move(message), 500, {}}; }

@@ -28,6 +28,7 @@ Registry::Registry() {
   RegisterKinesisReshardOps(this);
   RegisterFreshetStreamOps(this);
   RegisterFreshetTableOps(this);
+  RegisterDynamoDbOps(this);
 }
 
 const Registry& Registry::Get() {

@@ -90,5 +90,6 @@ void RegisterKinesisAdminOps(Registry* registry);
 void RegisterKinesisReshardOps(Registry* registry);
 void RegisterFreshetStreamOps(Registry* registry);
 void RegisterFreshetTableOps(Registry* registry);
+void RegisterDynamoDbOps(Registry* registry);  // dynamodb_*.cc: DynamoDB_20120810 (JSON 1.0)
 
 }  // namespace freshet::protocol

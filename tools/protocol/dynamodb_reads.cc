@@ -1,0 +1,223 @@
+// DynamoDB Query and Scan.
+//
+// Both read pages of the table's key range through TableStore (Query: one partition, in sort-key
+// order or reversed; Scan: the whole table in key order) and then, per item, as AWS does: Limit
+// counts the items evaluated (read) before FilterExpression, a page stops after 1 MB of evaluated
+// items, Count is the items that passed the filter and ScannedCount the items evaluated. A page
+// that stops early answers LastEvaluatedKey, the typed key of the last item evaluated, which the
+// next request passes back as ExclusiveStartKey.
+//
+// Parallel Scan (Segment / TotalSegments): an item belongs to segment
+// FNV-1a-64(partition key type and bytes) % TotalSegments, so every item of a partition is in
+// one segment and the segments are disjoint and cover the table. Each segment's scan reads the
+// whole key range and skips other segments' items (skipped items are not counted as evaluated):
+// segments split the work of the client, not the reading of the disk.
+#include <functional>
+
+#include "query/expr/evaluate.h"
+#include "query/expr/key_condition_expression.h"
+#include "query/expr/legacy.h"
+#include "query/expr/update.h"
+#include "query/key_condition.h"
+#include "query/table_store.h"
+#include "tools/protocol/dynamodb_common.h"
+
+namespace freshet::protocol::dynamodb {
+namespace {
+
+namespace expr = query::expr;
+
+struct ReadPlan {
+  TableDescription table;
+  Expressions e;
+  std::optional<expr::Condition> filter;
+  std::optional<expr::Projection> projection;
+  bool count_only = false;
+  size_t limit = 0;         // 0: none
+  std::string start_token;  // from ExclusiveStartKey
+};
+
+// Members common to Query and Scan.
+Checked<ReadPlan> ReadCommon(const Call& call, const char* legacy_filter) {
+  const Json& req = call.request;
+  ReadPlan plan;
+  FRESHET_CHECKED_ASSIGN(plan.table, FindTable(call, req));
+  FRESHET_CHECKED_ASSIGN(std::optional<std::string> index, OptionalString(req, "IndexName"));
+  if (index) return Validation("freshet does not support secondary indexes yet: IndexName " + *index);
+  FRESHET_CHECKED_ASSIGN(std::optional<int64_t> limit, OptionalInteger(req, "Limit", 1, INT32_MAX));
+  plan.limit = static_cast<size_t>(limit.value_or(0));
+  if (auto it = req.find("ConsistentRead"); it != req.end() && !it->is_null() && !it->is_boolean()) {
+    return WrongType("ConsistentRead", "a boolean");
+  }
+  FRESHET_CHECKED_ASSIGN(plan.e, ReadExpressionAttributes(req));
+  FRESHET_CHECKED_ASSIGN(plan.filter, ReadFilter(req, legacy_filter, &plan.e));
+  FRESHET_CHECKED_ASSIGN(plan.projection, ReadProjection(req, &plan.e));
+  FRESHET_CHECKED_ASSIGN(std::optional<std::string> select, OptionalString(req, "Select"));
+  const bool legacy_projection = req.contains("AttributesToGet") && !req["AttributesToGet"].is_null();
+  const std::string what = legacy_projection ? "AttributesToGet" : "ProjectionExpression";
+  if (select) {
+    if (*select == "ALL_PROJECTED_ATTRIBUTES") {
+      return Validation("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is "
+                        "supported only for index queries");
+    }
+    if (*select != "ALL_ATTRIBUTES" && *select != "SPECIFIC_ATTRIBUTES" && *select != "COUNT") {
+      return ValidationError("Select", "'" + *select + "'",
+                             "Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, "
+                             "ALL_PROJECTED_ATTRIBUTES]");
+    }
+    if (*select == "ALL_ATTRIBUTES" && plan.projection) {
+      return Validation("One or more parameter values were invalid: Cannot specify the " + what +
+                        " when choosing to get ALL_ATTRIBUTES");
+    }
+    if (*select == "COUNT" && plan.projection) {
+      return Validation("One or more parameter values were invalid: Cannot specify the " + what +
+                        " when choosing to get only the COUNT");
+    }
+    if (*select == "SPECIFIC_ATTRIBUTES" && !plan.projection) {
+      return Validation("One or more parameter values were invalid: Select type SPECIFIC_ATTRIBUTES requires "
+                        "AttributesToGet or ProjectionExpression");
+    }
+    plan.count_only = *select == "COUNT";
+  }
+  FRESHET_CHECKED_ASSIGN(std::optional<Item> start, OptionalItemMember(req, "ExclusiveStartKey"));
+  if (start) {
+    auto encoded = CheckKey(call, plan.table, *start);
+    if (!encoded.ok()) return Validation("The provided starting key is invalid: " + encoded.error().message);
+    plan.start_token = query::EncodePageToken(encoded.value());
+  }
+  return plan;
+}
+
+uint64_t PartitionHash(const TableDescription& table, const Item& item) {
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](unsigned char c) { h = (h ^ c) * 1099511628211ull; };
+  mix(static_cast<unsigned char>(table.partition_key.type));
+  if (const AttributeValue* v = item.Find(table.partition_key.name)) {
+    for (char c : v->scalar()) mix(static_cast<unsigned char>(c));
+  }
+  return h;
+}
+
+using FetchPage = std::function<Result<query::Page>(const std::string& token, size_t limit)>;
+using InSegment = std::function<bool(const Item&)>;
+
+// Runs the pages of a Query or Scan and builds the response.
+Outcome Run(const ReadPlan& plan, const FetchPage& fetch, const InSegment& in_segment) {
+  Json items = Json::array();
+  size_t evaluated = 0, count = 0, bytes = 0;
+  std::optional<Item> last_evaluated;
+  bool stopped = false;
+  std::string token = plan.start_token;
+  while (!stopped) {
+    const size_t want = plan.limit == 0 || in_segment ? 0 : plan.limit - evaluated;
+    auto page = fetch(token, want);
+    if (!page.ok()) {
+      if (page.status().message().find("page token") != std::string::npos) {
+        return Validation("The provided starting key is outside query boundaries based on provided conditions");
+      }
+      return page.status();
+    }
+    for (const Item& item : page->items) {
+      if (in_segment && !in_segment(item)) continue;
+      ++evaluated;
+      bytes += ItemSize(item);
+      FRESHET_CHECKED_ASSIGN(bool keep, ConditionHolds(plan.filter, &item));
+      if (keep) {
+        ++count;
+        if (!plan.count_only) items.push_back(EncodeItem(plan.projection ? expr::Project(*plan.projection, item) : item));
+      }
+      if ((plan.limit != 0 && evaluated == plan.limit) || bytes >= query::kMaxPageBytes) {
+        last_evaluated = KeyOf(plan.table, item);
+        stopped = true;
+        break;
+      }
+    }
+    if (stopped || !page->next_token) break;
+    token = *page->next_token;
+  }
+  Json out = {{"Count", count}, {"ScannedCount", evaluated}};
+  if (!plan.count_only) out["Items"] = std::move(items);
+  if (last_evaluated) out["LastEvaluatedKey"] = EncodeItem(*last_evaluated);
+  return out;
+}
+
+Outcome Query(const Call& call) {
+  const Json& req = call.request;
+  FRESHET_CHECKED_ASSIGN(ReadPlan plan, ReadCommon(call, "QueryFilter"));
+  FRESHET_CHECKED_ASSIGN(std::optional<std::string> kce, OptionalString(req, "KeyConditionExpression"));
+  const bool legacy = req.contains("KeyConditions") && !req["KeyConditions"].is_null();
+  if (kce && legacy) {
+    return Validation("Can not use both expression and non-expression parameters in the same request: "
+                      "Non-expression parameters: {KeyConditions} Expression parameters: {KeyConditionExpression}");
+  }
+  expr::KeyConditionParts key;
+  if (kce) {
+    plan.e.used_expression = true;
+    FRESHET_ASSIGN_OR_RETURN(key, expr::ParseKeyCondition(*kce, &plan.e.attrs, plan.table));
+  } else if (legacy) {
+    FRESHET_CHECKED_ASSIGN(auto conditions, ReadLegacyConditions(req, "KeyConditions"));
+    FRESHET_ASSIGN_OR_RETURN(key, expr::KeyConditionFromLegacy(conditions, plan.table.partition_key, plan.table.sort_key));
+  } else {
+    return Validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+  }
+  if (auto err = CheckExpressionsUsed(plan.e)) return std::move(*err);
+  if (plan.filter) {
+    FRESHET_RETURN_IF_ERROR(expr::CheckFilterOmitsKeys(*plan.filter, plan.table.partition_key, plan.table.sort_key));
+  }
+  bool forward = true;
+  if (auto it = req.find("ScanIndexForward"); it != req.end() && !it->is_null()) {
+    if (!it->is_boolean()) return WrongType("ScanIndexForward", "a boolean");
+    forward = it->get<bool>();
+  }
+  query::QueryRequest q;
+  q.partition = key.partition;
+  q.condition = key.sort;
+  q.reverse = !forward;
+  auto fetch = [&](const std::string& token, size_t limit) {
+    q.start_after = token;
+    q.limit = limit;
+    return call.backend.tables->Query(plan.table, q);
+  };
+  return Run(plan, fetch, nullptr);
+}
+
+Outcome Scan(const Call& call) {
+  const Json& req = call.request;
+  FRESHET_CHECKED_ASSIGN(ReadPlan plan, ReadCommon(call, "ScanFilter"));
+  if (auto err = CheckExpressionsUsed(plan.e)) return std::move(*err);
+  FRESHET_CHECKED_ASSIGN(std::optional<int64_t> segment, OptionalInteger(req, "Segment", 0, 999999));
+  FRESHET_CHECKED_ASSIGN(std::optional<int64_t> total, OptionalInteger(req, "TotalSegments", 1, 1000000));
+  if (segment && !total) {
+    return Validation("The TotalSegments parameter is required but was not present in the request when Segment "
+                      "parameter is present");
+  }
+  if (total && !segment) {
+    return Validation("The Segment parameter is required but was not present in the request when parameter "
+                      "TotalSegments is present");
+  }
+  if (segment && *segment >= *total) {
+    return Validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
+                      std::to_string(*segment) + " is not less than TotalSegments: " + std::to_string(*total));
+  }
+  auto fetch = [&](const std::string& token, size_t limit) {
+    query::ScanRequest s;
+    s.start_after = token;
+    s.limit = limit;
+    return call.backend.tables->Scan(plan.table, s);
+  };
+  InSegment in_segment;
+  if (total && *total > 1) {
+    const uint64_t n = static_cast<uint64_t>(*total), mine = static_cast<uint64_t>(*segment);
+    in_segment = [&plan, n, mine](const Item& item) { return PartitionHash(plan.table, item) % n == mine; };
+  }
+  return Run(plan, fetch, in_segment);
+}
+
+}  // namespace
+
+void RegisterDynamoDbReadOps(Registry* r) {
+  r->Add({"Query", Service::kDynamoDb, false, &Query});
+  r->Add({"Scan", Service::kDynamoDb, false, &Scan});
+}
+
+}  // namespace freshet::protocol::dynamodb
