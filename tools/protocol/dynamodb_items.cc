@@ -53,7 +53,7 @@ Outcome PutItem(const Call& call) {
   FRESHET_CHECKED_ASSIGN(bool holds, ConditionHolds(condition, old ? &*old : nullptr));
   if (!holds) return FailedCheck(req, old);
   Outcome out = WriteBatch(call, &batch);
-  if (out.ok() && rv == "ALL_OLD" && old) out.body()["Attributes"] = EncodeItem(*old);
+  if (out.ok() && rv == "ALL_OLD" && old) (*out.body())["Attributes"] = EncodeItem(*old);
   return out;
 }
 
@@ -92,7 +92,7 @@ Outcome DeleteItem(const Call& call) {
   storage::Batch batch;
   FRESHET_RETURN_IF_ERROR(call.backend.tables->AddDelete(table, *key, &batch));
   Outcome out = WriteBatch(call, &batch);
-  if (out.ok() && rv == "ALL_OLD") out.body()["Attributes"] = EncodeItem(*old);
+  if (out.ok() && rv == "ALL_OLD") (*out.body())["Attributes"] = EncodeItem(*old);
   return out;
 }
 
@@ -155,15 +155,15 @@ Outcome UpdateItem(const Call& call) {
   FRESHET_RETURN_IF_ERROR(call.backend.tables->AddPut(table, updated, &batch));
   Outcome out = WriteBatch(call, &batch);
   if (!out.ok()) return out;
-  if (rv == "ALL_OLD" && old) out.body()["Attributes"] = EncodeItem(*old);
-  if (rv == "ALL_NEW") out.body()["Attributes"] = EncodeItem(updated);
+  if (rv == "ALL_OLD" && old) (*out.body())["Attributes"] = EncodeItem(*old);
+  if (rv == "ALL_NEW") (*out.body())["Attributes"] = EncodeItem(updated);
   if (rv == "UPDATED_OLD" && old) {
     Item part = expr::ProjectUpdated(update, *old);
-    if (!part.empty()) out.body()["Attributes"] = EncodeItem(part);
+    if (!part.empty()) (*out.body())["Attributes"] = EncodeItem(part);
   }
   if (rv == "UPDATED_NEW") {
     Item part = expr::ProjectUpdated(update, updated);
-    if (!part.empty()) out.body()["Attributes"] = EncodeItem(part);
+    if (!part.empty()) (*out.body())["Attributes"] = EncodeItem(part);
   }
   return out;
 }
