@@ -14,12 +14,14 @@ Status TableStore::UpdateSpec(const TableDescription& table, std::string spec_js
   batch.Put(storage::Cf::kMeta, key, DescriptionToJson(updated));
   // Checked with the writer queue locked, so a DeleteTable or CreateTable written before this
   // batch is seen and the description of a table that no longer exists is not brought back.
-  return db_->Write(&batch, [&](storage::Batch*) -> Status {
+  Status written = db_->Write(&batch, [&](storage::Batch*) -> Status {
     auto current = Get(table.name);
     if (!current.ok()) return current.status();
     if (current->id != table.id) return Status::NotFound("table '" + table.name + "' does not exist");
     return Status::OK();
   });
+  CatalogChanged();  // also on failure: the write may have been applied
+  return written;
 }
 
 }  // namespace freshet::query

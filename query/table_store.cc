@@ -75,6 +75,8 @@ std::atomic<uint64_t> g_catalog_generation{0};
 
 }  // namespace
 
+void TableStore::CatalogChanged() { g_catalog_generation.fetch_add(1, std::memory_order_acq_rel); }
+
 Result<TableDescription> TableStore::Create(const TableDescription& spec) {
   FRESHET_RETURN_IF_ERROR(ValidateTableName(spec.name));
   TableDescription desc = spec;
@@ -85,7 +87,7 @@ Result<TableDescription> TableStore::Create(const TableDescription& spec) {
     desc.id = new_id;
     return DescriptionToJson(desc);
   });
-  g_catalog_generation.fetch_add(1, std::memory_order_acq_rel);  // also on failure: may be applied
+  CatalogChanged();  // also on failure: may be applied
   if (!id.ok()) {
     if (id.status().code() == Status::Code::kAlreadyExists) {
       return Status::AlreadyExists("table '" + desc.name + "' already exists");
@@ -136,7 +138,7 @@ Status TableStore::Delete(std::string_view name) {
   batch.Delete(Cf::kMeta, TableMetaKey(name));
   batch.DeleteRange(Cf::kItems, range.lower, range.upper);
   Status s = db_->Write(&batch);
-  g_catalog_generation.fetch_add(1, std::memory_order_acq_rel);  // also on failure: may be applied
+  CatalogChanged();  // also on failure: may be applied
   return s;
 }
 

@@ -159,6 +159,9 @@ class TableStore {
                                 const StoredItemFn& fn) const;
 
  private:
+  // Drops every TableStore's cached descriptions in this process (after a create, delete or
+  // description update; see the file comment).
+  static void CatalogChanged();
   struct Cached {
     std::string json;  // the stored description, to validate against in a read-only Db
     TableDescription description;
