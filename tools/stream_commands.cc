@@ -72,20 +72,27 @@ Status Describe(Context* ctx, const StreamArgs& a) {
                            {"trim_horizon", s["TrimHorizon"]}};
       if (s.contains("FirstSequenceNumber")) sj["first_sequence_number"] = s["FirstSequenceNumber"];
       if (s.contains("LastSequenceNumber")) sj["last_sequence_number"] = s["LastSequenceNumber"];
+      if (s.contains("ParentShardId")) sj["parent_shard_id"] = s["ParentShardId"];
+      if (s.contains("AdjacentParentShardId")) sj["adjacent_parent_shard_id"] = s["AdjacentParentShardId"];
+      sj["open"] = s.value("Open", true);
       j["shards"].push_back(sj);
     }
     std::cout << j.dump() << "\n";
     return Status::OK();
   }
-  std::cout << "stream " << d.name << ": " << d.open_shards << " shards, retention " << d.retention_hours
+  std::cout << "stream " << d.name << ": " << d.open_shards << " open shards, retention " << d.retention_hours
             << " h, created " << FormatIsoMs(d.created_ms) << "\n";
   std::vector<std::vector<std::string>> rows;
   for (auto& s : r["Shards"]) {
+    std::string parents = text(s, "ParentShardId");
+    if (s.contains("AdjacentParentShardId")) parents += "+" + text(s, "AdjacentParentShardId");
     rows.push_back({text(s, "ShardId"), text(s, "StartingHashKey"), text(s, "EndingHashKey"),
                     text(s, "FirstSequenceNumber"), text(s, "LastSequenceNumber"),
-                    std::to_string(s["RecordCount"].get<uint64_t>())});
+                    std::to_string(s["RecordCount"].get<uint64_t>()), s.value("Open", true) ? "open" : "closed",
+                    parents});
   }
-  PrintTable(std::cout, {"SHARD", "STARTING_HASH_KEY", "ENDING_HASH_KEY", "FIRST_SEQ", "LAST_SEQ", "RECORDS"},
+  PrintTable(std::cout,
+             {"SHARD", "STARTING_HASH_KEY", "ENDING_HASH_KEY", "FIRST_SEQ", "LAST_SEQ", "RECORDS", "STATE", "PARENTS"},
              rows);
   return Status::OK();
 }

@@ -47,6 +47,27 @@ class KinesisAwsCliTest(unittest.TestCase):
         self.assertEqual(len(shards), 2)
         self.assertIn("input-stream", aws("kinesis", "list-streams")["StreamNames"])
 
+    def test_split_shard_closes_the_parent(self):
+        aws = self.server.aws
+        aws("kinesis", "create-stream", "--stream-name", "splitme", "--shard-count", "1")
+        aws("kinesis", "put-record", "--stream-name", "splitme", "--partition-key", "a",
+            "--data", base64.b64encode(b"before").decode())
+        aws("kinesis", "split-shard", "--stream-name", "splitme", "--shard-to-split", "shardId-000000000000",
+            "--new-starting-hash-key", str(2 ** 127))
+        shards = aws("kinesis", "list-shards", "--stream-name", "splitme")["Shards"]
+        self.assertEqual(len(shards), 3)
+        parent = shards[0]
+        self.assertIn("EndingSequenceNumber", parent["SequenceNumberRange"])
+        children = [s for s in shards if s.get("ParentShardId") == "shardId-000000000000"]
+        self.assertEqual(len(children), 2)
+        self.assertEqual(children[1]["HashKeyRange"]["StartingHashKey"], str(2 ** 127))
+        p = aws("kinesis", "split-shard", "--stream-name", "splitme", "--shard-to-split", "shardId-000000000000",
+                "--new-starting-hash-key", "5", check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("InvalidArgumentException", p.stderr)
+        summary = aws("kinesis", "describe-stream-summary", "--stream-name", "splitme")
+        self.assertEqual(summary["StreamDescriptionSummary"]["OpenShardCount"], 2)
+
     def test_errors_are_awss(self):
         p = self.server.aws("kinesis", "describe-stream", "--stream-name", "missing", check=False)
         self.assertNotEqual(p.returncode, 0)

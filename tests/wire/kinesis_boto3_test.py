@@ -86,6 +86,38 @@ class KinesisBoto3Test(unittest.TestCase):
         names = [n for p in paginator.paginate(PaginationConfig={"PageSize": 1}) for n in p["StreamNames"]]
         self.assertIn("wide", names)
 
+    def test_get_records_to_the_end_of_a_closed_shard(self):
+        k = self.kinesis
+        k.create_stream(StreamName="resharded", ShardCount=2)
+        k.put_records(StreamName="resharded", Records=[
+            {"Data": b"old-%d" % i, "PartitionKey": "k%d" % i} for i in range(40)])
+        k.update_shard_count(StreamName="resharded", TargetShardCount=4, ScalingType="UNIFORM_SCALING")
+        k.put_records(StreamName="resharded", Records=[
+            {"Data": b"new-%d" % i, "PartitionKey": "k%d" % i} for i in range(40)])
+        shards = k.list_shards(StreamName="resharded")["Shards"]
+        closed = [s for s in shards if "EndingSequenceNumber" in s["SequenceNumberRange"]]
+        self.assertEqual(len(closed), 2)
+        old = []
+        for shard in closed:
+            it = k.get_shard_iterator(StreamName="resharded", ShardId=shard["ShardId"],
+                                      ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+            children = None
+            for _ in range(100):
+                page = k.get_records(ShardIterator=it, Limit=7)
+                old.extend(r["Data"] for r in page["Records"])
+                if "NextShardIterator" not in page or page["NextShardIterator"] is None:
+                    children = page["ChildShards"]
+                    break
+                it = page["NextShardIterator"]
+            self.assertIsNotNone(children, "the end of a closed shard is reached")
+            self.assertTrue(children)
+            for child in children:
+                self.assertIn(shard["ShardId"], child["ParentShards"])
+        self.assertEqual(sorted(old), sorted(b"old-%d" % i for i in range(40)))
+        new = [r for shard, r in self.read_all("resharded") if r["Data"].startswith(b"new-")]
+        self.assertEqual(len(new), 40)
+        self.assertEqual(len(self.read_all("resharded")), 80)
+
     def test_errors_raise_the_right_exception_classes(self):
         with self.assertRaises(self.kinesis.exceptions.ResourceNotFoundException):
             self.kinesis.describe_stream_summary(StreamName="nope")

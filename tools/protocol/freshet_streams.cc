@@ -36,6 +36,9 @@ Result<Json> DescribeStreamStats(const Backend& b, const Json& req) {
                {"TrimHorizon", std::to_string(s.trim_horizon)}};
     if (s.first_sequence) sj["FirstSequenceNumber"] = std::to_string(*s.first_sequence);
     if (s.last_sequence) sj["LastSequenceNumber"] = std::to_string(*s.last_sequence);
+    if (s.parent) sj["ParentShardId"] = stream::ShardId(*s.parent);
+    if (s.adjacent_parent) sj["AdjacentParentShardId"] = stream::ShardId(*s.adjacent_parent);
+    sj["Open"] = s.open();
     out["Shards"].push_back(std::move(sj));
   }
   return out;
