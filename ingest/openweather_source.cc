@@ -204,7 +204,7 @@ class Poller {
         if (!SleepFor(delay_ms, o_.should_stop)) return Status::Aborted("interrupted");
         ++stats_->retries;
       }
-      limiter_.Acquire();
+      RateLimiter::Slot slot = limiter_.Acquire();  // held until the response has arrived
       ++stats_->requests;
       // The key is never in a message: `query` is the URL without it.
       Result<HttpResponse> got = http_.Get(url, {"Accept: application/json"});
