@@ -28,7 +28,7 @@
 #include <random>
 
 #include "bench/bench_util.h"
-#include "stream/consumer.h"
+#include "stream/consumer/consumer.h"
 
 using namespace freshet;
 

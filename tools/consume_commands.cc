@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "stream/consumer.h"
-#include "stream/cursors.h"
+#include "stream/consumer/consumer.h"
+#include "stream/consumer/cursors.h"
 #include "stream/shard_router.h"
 #include "tools/cli_common.h"
 #include "tools/output.h"

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "stream/consumer.h"
+#include "stream/consumer/consumer.h"
 #include "tools/cli_common.h"
 #include "tools/protocol/registry.h"
 

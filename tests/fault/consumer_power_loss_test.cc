@@ -17,9 +17,9 @@
 
 #include "query/item.h"
 #include "query/table_store.h"
-#include "stream/consumer.h"
-#include "stream/cursors.h"
-#include "stream/pipeline_spec.h"
+#include "stream/consumer/consumer.h"
+#include "stream/consumer/cursors.h"
+#include "stream/consumer/pipeline_spec.h"
 #include "tests/fault/fault_test_util.h"
 #include "tests/test_util.h"
 

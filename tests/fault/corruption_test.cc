@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "stream/consumer.h"
-#include "stream/pipeline_spec.h"
+#include "stream/consumer/consumer.h"
+#include "stream/consumer/pipeline_spec.h"
 #include "tests/fault/fault_test_util.h"
 #include "tests/test_util.h"
 

@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "storage/codec.h"
-#include "stream/pipeline_spec.h"
-#include "stream/record_mapper.h"
+#include "stream/consumer/pipeline_spec.h"
+#include "stream/consumer/record_mapper.h"
 #include "stream/shard_router.h"
 #include "stream/stream_reader.h"
 

@@ -1,7 +1,7 @@
 // Freshet_20261129 operations about streams and consumers that AWS has no operation for:
 // TrimStream (apply retention now), DescribeStreamStats (per-shard first/last sequence numbers
 // and record counts), ListConsumers, DescribeConsumer (per-shard lag), ResetConsumer.
-#include "stream/cursors.h"
+#include "stream/consumer/cursors.h"
 #include "stream/shard_router.h"
 #include "stream/stream_log.h"
 #include "tools/protocol/freshet_fields.h"

@@ -1,9 +1,9 @@
-#include "stream/consumer.h"
+#include "stream/consumer/consumer.h"
 
 #include <algorithm>
 #include <chrono>
 
-#include "stream/cursors.h"
+#include "stream/consumer/cursors.h"
 #include "stream/shard_router.h"
 
 namespace freshet::stream {

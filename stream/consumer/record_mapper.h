@@ -16,8 +16,8 @@
 
 #include "query/item.h"
 #include "query/table_description.h"
-#include "stream/pipeline_spec.h"
-#include "stream/record_mapper_fields.h"
+#include "stream/consumer/pipeline_spec.h"
+#include "stream/consumer/record_mapper_fields.h"
 
 namespace freshet::stream {
 
@@ -27,7 +27,7 @@ struct MappedItem {
   query::Item item;
   std::string key;  // the item's encoded key (query/item_key.h)
   // The encoded item value (query/item_codec.h, key attributes left out): put targets, the item
-  // to write; merge targets, the attributes to set on the stored item (stream/item_value_merge.h).
+  // to write; merge targets, the attributes to set on the stored item (stream/consumer/item_value_merge.h).
   std::string value;
 };
 

@@ -16,9 +16,9 @@
 #include "query/item_codec.h"
 #include "query/item_json.h"
 #include "query/table_store.h"
-#include "stream/consumer.h"
-#include "stream/cursors.h"
-#include "stream/item_value_merge.h"
+#include "stream/consumer/consumer.h"
+#include "stream/consumer/cursors.h"
+#include "stream/consumer/item_value_merge.h"
 #include "stream/shard_router.h"
 
 namespace freshet::stream {

@@ -1,4 +1,4 @@
-#include "stream/worker_pool.h"
+#include "stream/consumer/worker_pool.h"
 
 namespace freshet::stream {
 

@@ -1,4 +1,4 @@
-#include "stream/record_mapper.h"
+#include "stream/consumer/record_mapper.h"
 
 #include "query/item_codec.h"
 #include "query/item_json.h"

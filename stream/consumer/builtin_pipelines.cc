@@ -2,7 +2,7 @@
 // NAME` prints them, so a user can start a spec of their own from one.
 #include <map>
 
-#include "stream/pipeline_spec.h"
+#include "stream/consumer/pipeline_spec.h"
 
 namespace freshet::stream {
 namespace {

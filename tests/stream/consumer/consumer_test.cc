@@ -1,12 +1,12 @@
-#include "stream/consumer.h"
+#include "stream/consumer/consumer.h"
 
 #include <nlohmann/json.hpp>
 
 #include <map>
 
 #include "query/item_json.h"
-#include "stream/cursors.h"
-#include "tests/stream/consumer_test_util.h"
+#include "stream/consumer/cursors.h"
+#include "tests/stream/consumer/consumer_test_util.h"
 #include "tests/stream/stream_test_util.h"
 
 namespace freshet::stream {

@@ -1,5 +1,5 @@
 // RecordFields over simdjson's on-demand API, with error codes (no exceptions).
-#include "stream/record_mapper_fields.h"
+#include "stream/consumer/record_mapper_fields.h"
 
 #include <simdjson.h>
 

@@ -1,10 +1,10 @@
-#include "stream/record_mapper.h"
+#include "stream/consumer/record_mapper.h"
 
 #include <gtest/gtest.h>
 
 #include "query/item_codec.h"
 #include "query/item_json.h"
-#include "tests/stream/consumer_test_util.h"
+#include "tests/stream/consumer/consumer_test_util.h"
 
 namespace freshet::stream {
 namespace {

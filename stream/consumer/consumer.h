@@ -34,11 +34,11 @@
 #include <vector>
 
 #include "query/table_store.h"
-#include "stream/pipeline_spec.h"
-#include "stream/record_mapper.h"
+#include "stream/consumer/pipeline_spec.h"
+#include "stream/consumer/record_mapper.h"
+#include "stream/consumer/worker_pool.h"
 #include "stream/stream_log.h"
 #include "stream/stream_reader.h"
-#include "stream/worker_pool.h"
 
 namespace freshet::stream {
 

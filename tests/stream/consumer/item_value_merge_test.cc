@@ -1,4 +1,4 @@
-#include "stream/item_value_merge.h"
+#include "stream/consumer/item_value_merge.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "stream/cursors.h"
+#include "stream/consumer/cursors.h"
 
 #include <map>
 

@@ -1,4 +1,4 @@
-#include "stream/pipeline_spec.h"
+#include "stream/consumer/pipeline_spec.h"
 
 #include <gtest/gtest.h>
 

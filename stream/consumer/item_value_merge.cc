@@ -1,7 +1,7 @@
 // Walks members of the item_value grammar in query/item_codec.h; SkipValue follows its `value`
 // rule (the codec's own decoder is the reference; tests/stream/item_value_merge_test.cc checks
 // the two agree).
-#include "stream/item_value_merge.h"
+#include "stream/consumer/item_value_merge.h"
 
 #include "query/item_codec.h"
 #include "storage/codec.h"
