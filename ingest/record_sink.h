@@ -12,14 +12,15 @@
 #include <vector>
 
 #include "storage/status.h"
+#include "stream/kinesis_limits.h"
 
 namespace freshet::ingest {
 
-// Kinesis limits, as stream/ enforces them (tools/ checks these agree at compile time).
-inline constexpr size_t kMaxBatchRecords = 500;
-inline constexpr size_t kMaxBatchBytes = 5 << 20;
-inline constexpr size_t kMaxRecordDataBytes = 1 << 20;
-inline constexpr size_t kMaxPartitionKeyChars = 256;
+// Kinesis limits: the ones stream/ enforces (stream/kinesis_limits.h), under ingest's names.
+inline constexpr size_t kMaxBatchRecords = stream::kMaxBatchRecords;
+inline constexpr size_t kMaxBatchBytes = stream::kMaxBatchBytes;
+inline constexpr size_t kMaxRecordDataBytes = stream::kMaxDataBytes;
+inline constexpr size_t kMaxPartitionKeyChars = stream::kMaxPartitionKeyChars;
 
 struct PendingRecord {
   std::string partition_key;

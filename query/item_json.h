@@ -38,8 +38,8 @@ void AppendPlainJson(const AttributeValue& value, std::string* out);
 // Appends `text` as a JSON string literal, escaped (the one escaper, storage/text.h).
 using text::AppendJsonString;
 
-// Base64 (standard alphabet, padded). DecodeBase64 returns false on malformed input.
-std::string EncodeBase64(std::string_view bytes);
-bool DecodeBase64(std::string_view text, std::string* bytes);
+// Base64 (standard alphabet, padded): storage/text.h's, for B values.
+using text::DecodeBase64;
+using text::EncodeBase64;
 
 }  // namespace freshet::query

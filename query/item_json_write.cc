@@ -1,6 +1,4 @@
-// Writing items as JSON, and base64 for B values.
-#include <openssl/evp.h>
-
+// Writing items as JSON.
 #include <cctype>
 
 #include "query/item_json.h"
@@ -129,31 +127,6 @@ std::string ItemToPlainJson(const Item& item) {
   std::string out;
   AppendPlainMembers(item, &out);
   return out;
-}
-
-std::string EncodeBase64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(n);
-  return out;
-}
-
-bool DecodeBase64(std::string_view text, std::string* bytes) {
-  if (text.size() % 4 != 0) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const bool pad_ok = c == '=' && i + 2 >= text.size() && (i + 1 == text.size() || text[i + 1] == '=');
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/' && !pad_ok) return false;
-  }
-  bytes->assign(text.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes->data()),
-                          reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  if (n < 0) return false;
-  size_t pad = 0;
-  while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=') ++pad;
-  bytes->resize(static_cast<size_t>(n) - pad);
-  return true;
 }
 
 }  // namespace freshet::query

@@ -1,5 +1,10 @@
 #include "storage/text.h"
 
+#include <openssl/evp.h>
+
+#include <array>
+#include <cstdint>
+
 #include <cstdint>
 
 namespace freshet::text {
@@ -59,6 +64,47 @@ void AppendJsonString(std::string_view text, std::string* out) {
   }
   out->append(text.data() + run, text.size() - run);
   out->push_back('"');
+}
+
+namespace {
+
+// Each byte's value in the base64 alphabet, or -1 ('=' is checked by position).
+constexpr std::array<int8_t, 256> MakeAlphabet() {
+  std::array<int8_t, 256> table{};
+  for (auto& v : table) v = -1;
+  constexpr std::string_view kChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (size_t i = 0; i < kChars.size(); ++i) table[static_cast<unsigned char>(kChars[i])] = static_cast<int8_t>(i);
+  return table;
+}
+constexpr std::array<int8_t, 256> kAlphabet = MakeAlphabet();
+
+}  // namespace
+
+std::string EncodeBase64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+bool DecodeBase64(std::string_view text, std::string* bytes) {
+  if (text.size() % 4 != 0) return false;
+  size_t pad = 0;
+  while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=') ++pad;
+  for (size_t i = 0; i + pad < text.size(); ++i) {
+    if (kAlphabet[static_cast<unsigned char>(text[i])] < 0) return false;
+  }
+  // Canonical only: the bits the padding leaves unused must be zero ("Zh==" is not "Zg==").
+  if (pad > 0 && (kAlphabet[static_cast<unsigned char>(text[text.size() - 1 - pad])] & (pad == 2 ? 0x0f : 0x03))) {
+    return false;
+  }
+  bytes->assign(text.size() / 4 * 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes->data()),
+                          reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (n < 0) return false;
+  bytes->resize(static_cast<size_t>(n) - pad);
+  return true;
 }
 
 }  // namespace freshet::text

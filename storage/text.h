@@ -1,5 +1,6 @@
 // Text helpers shared by every module that writes JSON or checks text: one JSON string escaper
-// and one UTF-8 validator (no RocksDB here; storage/ is simply the bottom of the module graph).
+// one UTF-8 validator and one base64 codec (no RocksDB here; storage/ is simply the bottom of the
+// module graph).
 //
 // Thread-safety: all functions are pure.
 #pragma once
@@ -17,5 +18,12 @@ bool IsValidUtf8(std::string_view text);
 // bytes below 0x20 as \u00XX. Bytes >= 0x80 are copied as they are (the caller ensures UTF-8
 // where the reader needs it).
 void AppendJsonString(std::string_view text, std::string* out);
+
+// Base64, standard alphabet, padded (RFC 4648 section 4), through OpenSSL. DecodeBase64 is strict:
+// a length that is a multiple of 4, only alphabet characters, '=' only as the last one or two,
+// no stray bits before the padding;
+// it returns false (and leaves *bytes unspecified) otherwise.
+std::string EncodeBase64(std::string_view bytes);
+bool DecodeBase64(std::string_view text, std::string* bytes);
 
 }  // namespace freshet::text

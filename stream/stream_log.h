@@ -36,16 +36,12 @@
 
 #include "storage/db.h"
 #include "storage/thread_annotations.h"
+#include "stream/kinesis_limits.h"
 #include "stream/shard_router.h"
 #include "stream/stream_description.h"
 
 namespace freshet::stream {
 
-// Kinesis limits.
-inline constexpr size_t kMaxDataBytes = 1 << 20;
-inline constexpr size_t kMaxPartitionKeyChars = 256;
-inline constexpr size_t kMaxBatchRecords = 500;
-inline constexpr size_t kMaxBatchBytes = 5 << 20;
 
 struct PutRecord {
   std::string partition_key;

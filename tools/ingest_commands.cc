@@ -17,10 +17,6 @@
 namespace freshet::cli {
 namespace {
 
-static_assert(ingest::kMaxBatchRecords == stream::kMaxBatchRecords);
-static_assert(ingest::kMaxBatchBytes == stream::kMaxBatchBytes);
-static_assert(ingest::kMaxRecordDataBytes == stream::kMaxDataBytes);
-static_assert(ingest::kMaxPartitionKeyChars == stream::kMaxPartitionKeyChars);
 
 // Puts each batch from ingest/ into one stream.
 class StreamSink : public ingest::RecordSink {

@@ -1,7 +1,5 @@
 #include "tools/output.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <charconv>
 
@@ -26,14 +24,6 @@ void PrintTable(std::ostream& out, const std::vector<std::string>& headers,
   };
   print_row(headers);
   for (const auto& row : rows) print_row(row);
-}
-
-std::string Base64Encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(n);
-  return out;
 }
 
 bool ParseUnsigned(std::string_view text, uint64_t min, uint64_t max, uint64_t* out) {

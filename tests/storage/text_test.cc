@@ -47,3 +47,26 @@ TEST(TextTest, Utf8RejectsMalformedText) {
 
 }  // namespace
 }  // namespace freshet::text
+
+namespace freshet::text {
+namespace {
+
+TEST(TextTest, Base64RoundTripsAndIsStrict) {
+  EXPECT_EQ(EncodeBase64(""), "");
+  EXPECT_EQ(EncodeBase64("f"), "Zg==");
+  EXPECT_EQ(EncodeBase64("fo"), "Zm8=");
+  EXPECT_EQ(EncodeBase64("foobar"), "Zm9vYmFy");  // RFC 4648 section 10
+  std::string all;
+  for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
+  std::string back;
+  ASSERT_TRUE(DecodeBase64(EncodeBase64(all), &back));
+  EXPECT_EQ(back, all);
+  ASSERT_TRUE(DecodeBase64("Zm8=", &back));
+  EXPECT_EQ(back, "fo");
+  for (const char* bad : {"Zg", "Zg=", "Z===", "Zh==", "Zm9=", "Zm 8", "Zm8=Zm8=", "=Zm8", "Zm-_"}) {
+    EXPECT_FALSE(DecodeBase64(bad, &back)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace freshet::text

@@ -1,4 +1,5 @@
-// Standard base64 (RFC 4648 section 4, with "=" padding), as AWS's JSON protocols carry blobs.
+// Base64 for the transport (SigV4 and CBOR blobs): storage/text.h's codec under the names the
+// transport uses. Base64Decode is strict (see text::DecodeBase64).
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -7,12 +8,16 @@
 #include <string>
 #include <string_view>
 
+#include "storage/text.h"
+
 namespace freshet::http {
 
-std::string Base64Encode(std::string_view bytes);
+inline std::string Base64Encode(std::string_view bytes) { return text::EncodeBase64(bytes); }
 
-// The decoded bytes, or nullopt when `text` is not canonical padded base64 (wrong length, a byte
-// outside the alphabet, padding in the middle, or non-zero bits in the last symbol's padding).
-std::optional<std::string> Base64Decode(std::string_view text);
+inline std::optional<std::string> Base64Decode(std::string_view text) {
+  std::string out;
+  if (!text::DecodeBase64(text, &out)) return std::nullopt;
+  return out;
+}
 
 }  // namespace freshet::http

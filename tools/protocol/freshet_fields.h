@@ -15,9 +15,6 @@ std::optional<std::string> OptionalStringField(const Json& request, const char* 
 Result<uint64_t> UintField(const Json& request, const char* name, uint64_t default_value, uint64_t max);
 bool BoolField(const Json& request, const char* name, bool default_value);
 
-// Whether `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
-bool IsValidUtf8(std::string_view text);
-
 // A registry handler for a function that returns Result<Json> (engine Statuses map onto the
 // service's error names in the dispatcher).
 template <Result<Json> (*F)(const Backend&, const Json&)>
