@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 build=${1:-build-fuzz}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(ingest ingest_file query stream api http_request expr)
+[ ${#targets[@]} -eq 0 ] && targets=(ingest ingest_file query stream api http_request expr http_front)
 seconds=${FRESHET_FUZZ_SECONDS:-15}
 out=${FRESHET_FUZZ_OUT:-$build/fuzz-out}
 mkdir -p "$out"
