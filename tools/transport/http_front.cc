@@ -41,8 +41,11 @@ http::Response Encode(const protocol::Reply& reply, Encoding encoding, const std
   r.status = reply.http_status;
   r.content_type = ContentType(encoding);
   if (encoding == Encoding::kCbor) {
-    r.body = http::JsonToCbor(reply.raw_body.empty() ? reply.body : Json::parse(reply.raw_body), CborBlobs(),
-                              CborTimestamps());
+    Json body = reply.raw_body.empty() ? reply.body : Json::parse(reply.raw_body);
+    // An error message may echo bytes of the request (an unknown target) that are not UTF-8; CBOR
+    // text must be, so errors pass through JSON text with invalid bytes replaced (U+FFFD).
+    if (!reply.ok()) body = Json::parse(body.dump(-1, ' ', false, Json::error_handler_t::replace));
+    r.body = http::JsonToCbor(body, CborBlobs(), CborTimestamps());
   } else {
     r.body = reply.Text();
   }

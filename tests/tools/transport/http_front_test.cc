@@ -100,6 +100,18 @@ TEST_F(HttpFrontTest, CborRequestsGetCborRepliesWithBlobsAndTimestamps) {
   EXPECT_EQ((*decoded)["Records"][0]["Data"], "AAEC");
 }
 
+TEST_F(HttpFrontTest, CborErrorsEchoingBytesThatAreNotUtf8StillDecode) {
+  // Found by the http_front fuzzer: an unknown target is echoed in the error message, and CBOR
+  // text must be UTF-8.
+  auto request = Post("ListStreams", "", "application/x-amz-cbor-1.1");
+  request.headers[0].second = "Kinesis_20131202.\xff\xfeStreams";
+  auto r = front_->Handle(request);
+  EXPECT_EQ(r.status, 400);
+  auto decoded = http::CborToJson(r.body);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ((*decoded)["__type"], "UnknownOperationException");
+}
+
 TEST_F(HttpFrontTest, AuthenticationAnswersAsAws) {
   auto unsigned_request = Post("ListStreams", "{}", "application/x-amz-json-1.1");
   unsigned_request.headers.pop_back();  // no Authorization
