@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tools/http/http_server.h"
+#include "tools/owner_component.h"
 #include "tools/protocol/dispatcher.h"
 #include "tools/transport/http_front.h"
 #include "tools/transport/owner_socket.h"
@@ -65,12 +66,33 @@ Status RunOwner(Context* ctx, std::vector<stream::PipelineSpec> pipelines, const
   protocol::Dispatcher dispatcher(&engine, owner.settings);
   FRESHET_ASSIGN_OR_RETURN(auto server, transport::OwnerServer::Start(ctx->DataDir(), &dispatcher));
   transport::HttpFront front(&dispatcher, credentials);
+  OwnerEnv env{ctx, db.get(), &log, &engine, &dispatcher, &front, &owner, ""};
+  FRESHET_ASSIGN_OR_RETURN(auto components, MakeOwnerComponents(env));
   std::unique_ptr<http::Server> http_server;
   if (owner.http) {
     http_options.worker_threads = 64;  // SDKs keep pools of idle keep-alive connections
     FRESHET_ASSIGN_OR_RETURN(http_server, http::Server::Start(http_options, [&front](const http::Request& r) {
       return front.Handle(r);
     }));
+  }
+  if (http_server) {
+    const std::string host = http_options.address == "0.0.0.0" || http_options.address == "::"
+                                 ? std::string("127.0.0.1")
+                                 : http_options.address;
+    env.http_url = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+                   std::to_string(http_server->port());
+  }
+  size_t started = 0;
+  Status start_status;
+  for (; started < components.size() && start_status.ok(); ++started) start_status = components[started]->Start(env);
+  auto stop_components = [&] {
+    for (size_t i = started; i-- > 0;) components[i]->Stop();
+  };
+  if (!start_status.ok()) {
+    if (http_server) http_server->Stop();
+    server->Stop();
+    stop_components();
+    return start_status;
   }
   std::cerr << "freshet: serving " << ctx->DataDir() << " (pid " << getpid() << ") on "
             << transport::SocketPath(ctx->DataDir());
@@ -104,6 +126,7 @@ Status RunOwner(Context* ctx, std::vector<stream::PipelineSpec> pipelines, const
   }
   if (http_server) http_server->Stop();
   server->Stop();  // no new requests; in-flight ones finish and commit
+  stop_components();
   for (auto& t : threads) t.join();
   for (size_t i = 0; i < consumers.size(); ++i) {
     const auto& s = consumers[i]->stats();

@@ -24,7 +24,11 @@ namespace freshet::protocol {
 
 using Json = nlohmann::json;
 
-enum class Service { kKinesis, kDynamoDb, kFreshet };
+// The services of the registry. Kinesis, DynamoDB, DynamoDB Streams and Firehose are AWS JSON
+// services (X-Amz-Target); Lambda, S3, IAM and STS speak REST or query protocols on the wire, and
+// their operations are reached through their HTTP services (tools/transport/http_service.h), which
+// map a request onto a registry target under the prefixes below.
+enum class Service { kKinesis, kDynamoDb, kFreshet, kDynamoDbStreams, kFirehose, kLambda, kIam, kSts };
 
 struct AwsError {
   std::string type;     // e.g. "ResourceNotFoundException"

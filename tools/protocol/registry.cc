@@ -10,6 +10,11 @@ std::string_view TargetPrefix(Service service) {
     case Service::kKinesis: return kKinesisPrefix;
     case Service::kDynamoDb: return kDynamoDbPrefix;
     case Service::kFreshet: return kFreshetPrefix;
+    case Service::kDynamoDbStreams: return kDynamoDbStreamsPrefix;
+    case Service::kFirehose: return kFirehosePrefix;
+    case Service::kLambda: return kLambdaPrefix;
+    case Service::kIam: return kIamPrefix;
+    case Service::kSts: return kStsPrefix;
   }
   return kFreshetPrefix;
 }

@@ -59,6 +59,13 @@ struct Operation {
 inline constexpr std::string_view kKinesisPrefix = "Kinesis_20131202";
 inline constexpr std::string_view kDynamoDbPrefix = "DynamoDB_20120810";
 inline constexpr std::string_view kFreshetPrefix = "Freshet_20261129";
+inline constexpr std::string_view kDynamoDbStreamsPrefix = "DynamoDBStreams_20120810";
+inline constexpr std::string_view kFirehosePrefix = "Firehose_20150804";
+// AWS has no targets for these (REST and query protocols); freshet's HTTP services and CLI reach
+// their registry operations by these names.
+inline constexpr std::string_view kLambdaPrefix = "Lambda_20150331";
+inline constexpr std::string_view kIamPrefix = "IAM_20100508";
+inline constexpr std::string_view kStsPrefix = "STS_20110615";
 
 std::string_view TargetPrefix(Service service);
 // "Kinesis_20131202.PutRecords".

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -71,13 +72,7 @@ http::Response HttpFront::Handle(const http::Request& request) {
   Encoding encoding = Encoding::kJson11;
   if (content_type && content_type->find("cbor") != std::string::npos) encoding = Encoding::kCbor;
   if (content_type && content_type->find("json-1.0") != std::string::npos) encoding = Encoding::kJson10;
-  if (!target) {
-    return ErrorResponse(AwsError{"UnknownOperationException",
-                                  "no operation at " + request.method + " " + request.path +
-                                      " (AWS JSON requests are POST / with an X-Amz-Target header)",
-                                  404, {}},
-                         encoding, request_id);
-  }
+  if (!target) return HandleService(request, request_id);
   if (request.method != "POST") {
     return ErrorResponse(AwsError{"UnknownOperationException", "AWS JSON requests are POSTs", 405, {}}, encoding,
                          request_id);
@@ -115,6 +110,44 @@ http::Response HttpFront::Handle(const http::Request& request) {
   protocol::Reply reply = dispatcher_->Dispatch(*target, body, context);
   return Encode(reply, encoding, request_id,
                 reply.ok() ? "" : reply.body.value("__type", std::string()));
+}
+
+http::Response HttpFront::HandleService(const http::Request& request, const std::string& request_id) {
+  HttpCall call{request, request_id, {}, {}, false, credentials_.has_value(), {}};
+  const bool signed_request = request.Header("authorization") != nullptr ||
+                              std::any_of(request.query.begin(), request.query.end(),
+                                          [](const auto& q) { return q.first == "X-Amz-Algorithm"; });
+  if (signed_request) {
+    auto auth = http::ParseAuthorization(request);
+    if (auto* error = std::get_if<http::AuthError>(&auth)) {
+      call.auth_error = *error;
+    } else {
+      call.auth = std::get<http::AuthInfo>(auth);
+      if (!call.auth->region.empty()) call.context.region = call.auth->region;
+      if (credentials_) {
+        call.auth_error = http::VerifySignature(request, *credentials_, std::chrono::system_clock::now());
+        call.verified = !call.auth_error.has_value();
+      }
+    }
+  }
+  call.context.now_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  std::chrono::system_clock::now().time_since_epoch())
+                                                  .count());
+  for (HttpService* service : services_) {
+    if (!service->Claims(call)) continue;
+    http::Response response = service->Handle(call);
+    bool has_id = false;
+    for (const auto& [name, value] : response.headers) {
+      if (name == "x-amzn-RequestId" || name == "x-amz-request-id") has_id = true;
+    }
+    if (!has_id) response.headers.emplace_back("x-amzn-RequestId", request_id);
+    return response;
+  }
+  return ErrorResponse(AwsError{"UnknownOperationException",
+                                "no operation at " + request.method + " " + request.path +
+                                    " (AWS JSON requests are POST / with an X-Amz-Target header)",
+                                404, {}},
+                       Encoding::kJson11, request_id);
 }
 
 }  // namespace freshet::transport

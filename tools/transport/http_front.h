@@ -13,15 +13,21 @@
 // request time more than 15 minutes off is refused with AWS's errors. The region of the
 // signature's scope is the region of the request (ARNs name it).
 //
-// Thread-safety: Handle is called concurrently from the HTTP server's workers.
+// Requests without X-Amz-Target go to the HttpServices added with AddService (http_service.h):
+// Lambda's REST API, S3, IAM/STS, function routes, the dashboard.
+//
+// Thread-safety: AddService before the server starts; then Handle is called concurrently from the
+// HTTP server's workers.
 #pragma once
 
 #include <atomic>
 #include <optional>
+#include <vector>
 
 #include "tools/http/http_types.h"
 #include "tools/http/sigv4.h"
 #include "tools/protocol/dispatcher.h"
+#include "tools/transport/http_service.h"
 
 namespace freshet::transport {
 
@@ -34,10 +40,17 @@ class HttpFront {
 
   http::Response Handle(const http::Request& request);
 
+  // Adds a service for requests without X-Amz-Target; asked in the order added. Not owned: must
+  // outlive this. Call before serving.
+  void AddService(HttpService* service) { services_.push_back(service); }
+
  private:
   const protocol::Dispatcher* const dispatcher_;
   const std::optional<http::CredentialStore> credentials_;
+  std::vector<HttpService*> services_;
   std::atomic<uint64_t> request_count_{0};
+
+  http::Response HandleService(const http::Request& request, const std::string& request_id);
 };
 
 }  // namespace freshet::transport

@@ -132,5 +132,81 @@ TEST_F(HttpFrontTest, AuthenticationAnswersAsAws) {
   EXPECT_EQ(front_->Handle(get).status, 404);
 }
 
+
+// A service that claims requests signed for `service_name`, or unsigned GETs of `path`.
+class FakeService : public HttpService {
+ public:
+  FakeService(std::string name, std::string signed_for, std::string path)
+      : name_(std::move(name)), signed_for_(std::move(signed_for)), path_(std::move(path)) {}
+  std::string_view name() const override { return name_; }
+  bool Claims(const HttpCall& call) const override {
+    if (!signed_for_.empty() && call.signed_service() == signed_for_) return true;
+    return !call.auth && !call.auth_error && call.request.path == path_;
+  }
+  http::Response Handle(const HttpCall& call) override {
+    last_region = call.context.region;
+    last_error = call.auth_error ? call.auth_error->type : "";
+    http::Response r;
+    r.content_type = "text/plain";
+    r.body = name_;
+    return r;
+  }
+  std::string last_region, last_error;
+
+ private:
+  std::string name_, signed_for_, path_;
+};
+
+TEST_F(HttpFrontTest, RequestsWithoutATargetGoToTheFirstServiceThatClaimsThem) {
+  FakeService s3("s3", "s3", ""), routes("routes", "", "/customers");
+  front_->AddService(&s3);
+  front_->AddService(&routes);
+  http::Request get;
+  get.method = "GET";
+  get.path = "/customers";
+  get.raw_target = "/customers";
+  auto r = front_->Handle(get);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "routes");  // unsigned: the route, though a bucket could have that name
+  EXPECT_NE(Header(r, "x-amzn-RequestId"), nullptr);
+
+  get.headers = {{"x-amz-date", "20261129T120000Z"},
+                 {"authorization",
+                  "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/eu-west-2/s3/aws4_request, "
+                  "SignedHeaders=host;x-amz-date, "
+                  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}};
+  r = front_->Handle(get);
+  EXPECT_EQ(r.body, "s3");  // signed for s3: the bucket
+  EXPECT_EQ(s3.last_region, "eu-west-2");
+  EXPECT_EQ(s3.last_error, "");
+
+  get.path = "/other";
+  get.headers.clear();
+  r = front_->Handle(get);
+  EXPECT_EQ(r.status, 404);  // nobody claims it
+  EXPECT_NE(r.body.find("UnknownOperationException"), std::string::npos);
+}
+
+TEST_F(HttpFrontTest, AServiceSeesAWrongSignatureWhenSignaturesAreVerified) {
+  http::CredentialStore store;
+  store.secrets["AKIDEXAMPLE"] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  HttpFront verifying(dispatcher_.get(), store);
+  FakeService s3("s3", "s3", "");
+  verifying.AddService(&s3);
+  http::Request get;
+  get.method = "GET";
+  get.path = "/bucket";
+  get.raw_target = "/bucket";
+  get.headers = {{"host", "127.0.0.1"},
+                 {"x-amz-date", "20261129T120000Z"},
+                 {"authorization",
+                  "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/s3/aws4_request, "
+                  "SignedHeaders=host;x-amz-date, "
+                  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}};
+  auto r = verifying.Handle(get);
+  EXPECT_EQ(r.body, "s3");
+  EXPECT_FALSE(s3.last_error.empty());  // expired or wrong: either way not verified
+}
+
 }  // namespace
 }  // namespace freshet::transport

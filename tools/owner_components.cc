@@ -1,0 +1,12 @@
+// The list of the owner's components (owner_component.h). A new component adds one line here.
+#include "tools/owner_component.h"
+
+namespace freshet::cli {
+
+Result<std::vector<std::unique_ptr<OwnerComponent>>> MakeOwnerComponents(const OwnerEnv& env) {
+  (void)env;
+  std::vector<std::unique_ptr<OwnerComponent>> components;
+  return components;
+}
+
+}  // namespace freshet::cli
