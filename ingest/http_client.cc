@@ -1,70 +1,12 @@
-// libcurl is loaded with dlopen on first use, not linked: its dependencies (TLS, Kerberos, LDAP,
-// SSH, ...) are about 25 shared libraries whose loading and relocation cost every freshet
-// command about 4.5 ms of CPU at start, though only the CDO source uses HTTP.
+// libcurl through ingest/curl_api.h (loaded with dlopen on first use).
 #include "ingest/http_client.h"
-
-#include <curl/curl.h>
-#include <dlfcn.h>
 
 #include <mutex>
 
+#include "ingest/curl_api.h"
+
 namespace freshet::ingest {
 namespace {
-
-// The libcurl functions freshet calls, resolved from libcurl.so.4 (curl's ABI-stable soname).
-struct CurlApi {
-  CURLcode (*global_init)(long) = nullptr;
-  CURL* (*easy_init)() = nullptr;
-  void (*easy_cleanup)(CURL*) = nullptr;
-  char* (*easy_escape)(CURL*, const char*, int) = nullptr;
-  void (*free)(void*) = nullptr;
-  curl_slist* (*slist_append)(curl_slist*, const char*) = nullptr;
-  void (*slist_free_all)(curl_slist*) = nullptr;
-  void (*easy_reset)(CURL*) = nullptr;
-  CURLcode (*easy_setopt)(CURL*, CURLoption, ...) = nullptr;
-  CURLcode (*easy_perform)(CURL*) = nullptr;
-  const char* (*easy_strerror)(CURLcode) = nullptr;
-  CURLcode (*easy_getinfo)(CURL*, CURLINFO, ...) = nullptr;
-  std::string error;  // empty when loaded
-};
-
-template <typename Fn>
-bool Resolve(void* lib, const char* name, Fn* fn, std::string* error) {
-  *fn = reinterpret_cast<Fn>(dlsym(lib, name));
-  if (*fn == nullptr && error->empty()) *error = std::string("libcurl.so.4 has no ") + name;
-  return *fn != nullptr;
-}
-
-CurlApi LoadCurl() {
-  CurlApi api;
-  void* lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-  if (lib == nullptr) {
-    const char* why = dlerror();
-    api.error = std::string("cannot load libcurl (libcurl.so.4): ") + (why ? why : "unknown error");
-    return api;
-  }
-  std::string* e = &api.error;
-  Resolve(lib, "curl_global_init", &api.global_init, e);
-  Resolve(lib, "curl_easy_init", &api.easy_init, e);
-  Resolve(lib, "curl_easy_cleanup", &api.easy_cleanup, e);
-  Resolve(lib, "curl_easy_escape", &api.easy_escape, e);
-  Resolve(lib, "curl_free", &api.free, e);
-  Resolve(lib, "curl_slist_append", &api.slist_append, e);
-  Resolve(lib, "curl_slist_free_all", &api.slist_free_all, e);
-  Resolve(lib, "curl_easy_reset", &api.easy_reset, e);
-  Resolve(lib, "curl_easy_setopt", &api.easy_setopt, e);
-  Resolve(lib, "curl_easy_perform", &api.easy_perform, e);
-  Resolve(lib, "curl_easy_strerror", &api.easy_strerror, e);
-  Resolve(lib, "curl_easy_getinfo", &api.easy_getinfo, e);
-  if (api.error.empty()) api.global_init(CURL_GLOBAL_DEFAULT);  // once: Curl() is a function-local static
-  return api;  // the library stays loaded for the life of the process
-}
-
-// Loaded on first call; thread-safe (function-local static).
-const CurlApi& Curl() {
-  static const CurlApi api = LoadCurl();
-  return api;
-}
 
 size_t AppendBody(char* data, size_t size, size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);

@@ -3,7 +3,7 @@
 // SigV4 (CURLOPT_AWS_SIGV4, libcurl >= 7.75).
 #include "tools/http/http_client.h"
 
-#include <curl/curl.h>
+#include "ingest/curl_api.h"
 
 #include <algorithm>
 #include <cctype>
@@ -48,9 +48,9 @@ size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
 // Frees a curl_slist on scope exit.
 struct HeaderList {
   curl_slist* list = nullptr;
-  ~HeaderList() { curl_slist_free_all(list); }
+  ~HeaderList() { ingest::Curl().slist_free_all(list); }
   void Add(const std::string& line) {
-    if (curl_slist* next = curl_slist_append(list, line.c_str())) list = next;
+    if (curl_slist* next = ingest::Curl().slist_append(list, line.c_str())) list = next;
   }
 };
 
@@ -80,11 +80,9 @@ Result<std::unique_ptr<Client>> Client::Create(std::string endpoint_url, std::op
     return Status::InvalidArgument("endpoint must be an http:// or https:// URL, not '" + endpoint_url + "'");
   }
   while (endpoint_url.size() > 8 && endpoint_url.back() == '/') endpoint_url.pop_back();
-  static std::once_flag curl_init;
-  static CURLcode init_result = CURLE_OK;
-  std::call_once(curl_init, [] { init_result = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  if (init_result != CURLE_OK) return Status::Internal("libcurl failed to initialize");
-  CURL* curl = curl_easy_init();
+  const ingest::CurlApi& api = ingest::Curl();
+  if (!api.error.empty()) return Status::FailedPrecondition("endpoint " + endpoint_url + ": " + api.error);
+  CURL* curl = api.easy_init();
   if (curl == nullptr) return Status::Internal("libcurl failed to create a handle for " + endpoint_url);
   return std::unique_ptr<Client>(new Client(std::move(endpoint_url), std::move(creds), std::move(region), curl));
 }
@@ -92,37 +90,37 @@ Result<std::unique_ptr<Client>> Client::Create(std::string endpoint_url, std::op
 Client::Client(std::string endpoint, std::optional<AwsCredentials> creds, std::string region, void* curl)
     : endpoint_(std::move(endpoint)), creds_(std::move(creds)), region_(std::move(region)), curl_(curl) {}
 
-Client::~Client() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+Client::~Client() { ingest::Curl().easy_cleanup(static_cast<CURL*>(curl_)); }
 
 Result<Response> Client::Send(const std::string& method, const std::string& path_and_query,
                               const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body,
                               const std::string& service) {
   CURL* curl = static_cast<CURL*>(curl_);
   std::string url = endpoint_ + (path_and_query.empty() || path_and_query[0] != '/' ? "/" : "") + path_and_query;
-  curl_easy_reset(curl);
+  ingest::Curl().easy_reset(curl);
   Collected collected;
   char error[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);  // give up on a peer silent for a minute
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
-  curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &collected);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, WriteHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &collected);
+  ingest::Curl().easy_setopt(curl, CURLOPT_URL, url.c_str());
+  ingest::Curl().easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  ingest::Curl().easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  ingest::Curl().easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+  ingest::Curl().easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);  // give up on a peer silent for a minute
+  ingest::Curl().easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
+  ingest::Curl().easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
+  ingest::Curl().easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
+  ingest::Curl().easy_setopt(curl, CURLOPT_WRITEDATA, &collected);
+  ingest::Curl().easy_setopt(curl, CURLOPT_HEADERFUNCTION, WriteHeader);
+  ingest::Curl().easy_setopt(curl, CURLOPT_HEADERDATA, &collected);
 
   if (method == "HEAD") {
-    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    ingest::Curl().easy_setopt(curl, CURLOPT_NOBODY, 1L);
   } else if (method == "GET" && body.empty()) {
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    ingest::Curl().easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   } else {
     // POSTFIELDS (not a read callback) so libcurl's SigV4 hashes the body it sends.
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-    if (method != "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+    ingest::Curl().easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    ingest::Curl().easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    if (method != "POST") ingest::Curl().easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
 
   // Signing: libcurl's CURLOPT_AWS_SIGV4 where it signs as AWS does (CurlSignsAsAws), else
@@ -150,24 +148,24 @@ Result<Response> Client::Send(const std::string& method, const std::string& path
   std::string provider;
   if (curl_signs) {
     provider = "aws:amz:" + region_ + ":" + service;
-    curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, provider.c_str());
-    curl_easy_setopt(curl, CURLOPT_USERNAME, creds_->access_key_id.c_str());
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, creds_->secret_access_key.c_str());
+    ingest::Curl().easy_setopt(curl, CURLOPT_AWS_SIGV4, provider.c_str());
+    ingest::Curl().easy_setopt(curl, CURLOPT_USERNAME, creds_->access_key_id.c_str());
+    ingest::Curl().easy_setopt(curl, CURLOPT_PASSWORD, creds_->secret_access_key.c_str());
   } else {
     // Without this libcurl would label a body application/x-www-form-urlencoded.
     if (!has_content_type && method != "GET" && method != "HEAD") list.Add("Content-Type:");
     list.Add("Expect:");  // no 100-continue round trip before large bodies
   }
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list.list);
+  ingest::Curl().easy_setopt(curl, CURLOPT_HTTPHEADER, list.list);
 
-  CURLcode code = curl_easy_perform(curl);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);  // `list` dies with this call
+  CURLcode code = ingest::Curl().easy_perform(curl);
+  ingest::Curl().easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);  // `list` dies with this call
   if (code != CURLE_OK) {
-    return Status::IOError(method + " " + url + " failed: " + (error[0] != '\0' ? error : curl_easy_strerror(code)));
+    return Status::IOError(method + " " + url + " failed: " + (error[0] != '\0' ? error : ingest::Curl().easy_strerror(code)));
   }
   Response response;
   long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  ingest::Curl().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   response.status = static_cast<int>(status);
   response.body = std::move(collected.body);
   for (const auto& [name, value] : collected.headers) {
