@@ -4,6 +4,10 @@
 #include <rocksdb/perf_context.h>
 #include <rocksdb/write_batch.h>
 
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <cerrno>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -101,25 +105,51 @@ class DiscardLogger : public rocksdb::Logger {
   void Logv(const char* /*format*/, va_list /*ap*/) override {}
 };
 
+// Whether some process holds a write lock on `dir`/LOCK (RocksDB's writer lock, an fcntl lock),
+// read from /proc/locks rather than probed with fcntl: closing a descriptor of LOCK would drop
+// the locks this process itself holds on it. Unknown (no /proc) counts as held.
+bool WriterHoldsLock(const std::string& dir) {
+  struct stat st;
+  if (stat((dir + "/LOCK").c_str(), &st) != 0) return errno != ENOENT;
+  std::FILE* f = std::fopen("/proc/locks", "r");
+  if (!f) return true;
+  char want[64];
+  std::snprintf(want, sizeof want, "%02x:%02x:%llu ", major(st.st_dev), minor(st.st_dev),
+                static_cast<unsigned long long>(st.st_ino));
+  char line[512];
+  bool held = false;
+  while (!held && std::fgets(line, sizeof line, f)) held = std::strstr(line, want) != nullptr;
+  std::fclose(f);
+  return held;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& dir, const OpenOptions& options) {
   rocksdb::DBOptions db_options = MakeDbOptions();
   if (options.env) db_options.env = static_cast<rocksdb::Env*>(options.env);
   auto impl = std::make_unique<Impl>();
-  const bool read_only = options.mode == OpenOptions::Mode::kReadOnly;
+  const bool read_only = options.mode != OpenOptions::Mode::kReadWrite;
   rocksdb::Status s;
   if (read_only) {
     std::error_code ec;
     if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
       return Status::NotFound("no freshet data directory at " + dir);
     }
+    db_options.info_log = std::make_shared<DiscardLogger>();
+    if (options.mode == OpenOptions::Mode::kReadView && !WriterHoldsLock(dir)) {
+      // Every table file is opened here (max_open_files -1), so a writer that starts later and
+      // deletes files in compaction cannot take them from under this view; should one start
+      // during the open itself, the open fails and the secondary below is used instead.
+      s = rocksdb::DB::OpenForReadOnly(db_options, dir, MakeCfDescriptors(), &impl->handles, &impl->db);
+      if (s.ok()) return Finish(dir, options, std::move(impl), true);
+      impl = std::make_unique<Impl>();
+    }
     char tmpl[] = "/tmp/freshet-reader-XXXXXX";
     if (!mkdtemp(tmpl)) return Status::IOError("cannot create a temporary directory in /tmp");
     impl->secondary_dir = tmpl;
     db_options.create_if_missing = false;
     db_options.create_missing_column_families = false;
-    db_options.info_log = std::make_shared<DiscardLogger>();
     s = rocksdb::DB::OpenAsSecondary(rocksdb::Options(db_options, rocksdb::ColumnFamilyOptions()), dir,
                                      impl->secondary_dir, MakeCfDescriptors(), &impl->handles,
                                      &impl->db);
@@ -143,13 +173,20 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& dir, const OpenOptions& 
     }
   }
   if (!s.ok()) return FromRocks(s, "open " + dir);
+  return Finish(dir, options, std::move(impl), read_only);
+}
+
+Result<std::unique_ptr<Db>> Db::Finish(const std::string& dir, const OpenOptions& options, std::unique_ptr<Impl> impl,
+                                       bool read_only) {
   bool ids_match = true;
   for (int c = 0; c < kNumCfs; ++c) {
     ids_match = ids_match && impl->handle(static_cast<Cf>(c))->GetID() == BatchCfId(static_cast<Cf>(c));
   }
+  const bool plain_view = read_only && impl->secondary_dir.empty();
   std::unique_ptr<Db> db(new Db(dir, read_only, options.sync, std::move(impl)));
   db->flush_on_close_ = options.flush_on_close;
   db->batch_cf_ids_match_ = ids_match;
+  db->plain_view_ = plain_view;
   return db;
 }
 
@@ -304,7 +341,7 @@ Status Db::Flush() {
 }
 
 Status Db::CatchUp() {
-  if (!read_only_) return Status::OK();
+  if (!read_only_ || plain_view_) return Status::OK();
   return FromRocks(impl_->db->TryCatchUpWithPrimary(), "catch up with the writer of " + dir_);
 }
 

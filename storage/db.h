@@ -14,7 +14,10 @@
 // Ownership: one read-write Db per data directory across all processes (RocksDB's LOCK file);
 // a second read-write Open fails with FailedPrecondition naming the directory. Read-only Dbs
 // are RocksDB secondary instances: any number of them may be open beside the writer and they
-// see everything the writer had written when they opened (or last called CatchUp).
+// see everything the writer had written when they opened (or last called CatchUp). A read view
+// (Mode::kReadView, for one-shot commands) is a plain read-only instance when no process holds
+// the directory for writing at open (no secondary directory to create and replay: a faster
+// start), else a secondary; it sees the data as of its open, and CatchUp is a no-op when plain.
 //
 // Thread-safety: all methods are safe to call concurrently.
 #pragma once
@@ -37,7 +40,8 @@
 namespace freshet::storage {
 
 struct OpenOptions {
-  enum class Mode { kReadWrite, kReadOnly };
+  // kReadOnly: a secondary instance that follows the writer (CatchUp). kReadView: see above.
+  enum class Mode { kReadWrite, kReadOnly, kReadView };
   Mode mode = Mode::kReadWrite;
   // Acknowledge a write only after fsync of the write-ahead log (see the file comment).
   bool sync = true;
@@ -68,6 +72,8 @@ class Db {
 
   const std::string& dir() const { return dir_; }
   bool read_only() const { return read_only_; }
+  // A kReadView opened as a plain read-only instance (no writer held the directory at open).
+  bool plain_view() const { return plain_view_; }
   bool sync() const { return sync_; }
 
   // Sets *value and returns OK, or returns NotFound (and leaves *value unspecified).
@@ -104,6 +110,8 @@ class Db {
   friend struct DbInternals;  // storage/-internal access to the RocksDB instance (snapshot.cc)
   struct Impl;
   struct Writer;
+  static Result<std::unique_ptr<Db>> Finish(const std::string& dir, const OpenOptions& options,
+                                            std::unique_ptr<Impl> impl, bool read_only);
   Db(std::string dir, bool read_only, bool sync, std::unique_ptr<Impl> impl);
   bool flush_on_close_ = true;
   Status WriteGroup(const std::vector<Writer*>& group) EXCLUDES(write_mu_);
@@ -115,6 +123,7 @@ class Db {
 
   // Column family ids of this directory are those Batch writes (see batch_rep.h).
   bool batch_cf_ids_match_ = true;
+  bool plain_view_ = false;  // a kReadView opened as a plain read-only instance: no CatchUp
 
   Mutex write_mu_;
   std::deque<Writer*> writers_ GUARDED_BY(write_mu_);  // head is the current leader

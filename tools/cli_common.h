@@ -19,6 +19,9 @@ struct Context {
   std::string data_dir_flag;  // --data-dir
   std::string endpoint_flag;  // --endpoint
   bool no_sync = false;       // --no-sync
+  // Set by commands that keep reading while another process writes (stream read --follow), before
+  // Api(): in-process reads then follow the writer instead of reading a view as of their start.
+  bool follow_reads = false;
   Status result;              // set by the command that ran; main turns it into an exit code
 
   // --data-dir, else $FRESHET_DATA_DIR, else ./freshet-data.

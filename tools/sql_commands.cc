@@ -35,7 +35,7 @@ Status RunSql(Context* ctx, const SqlArgs& a) {
   if (sql.empty())
     return Status::InvalidArgument("give a SQL statement, e.g. freshet sql \"SELECT 1\", or --file");
   storage::OpenOptions options;
-  options.mode = storage::OpenOptions::Mode::kReadOnly;
+  options.mode = storage::OpenOptions::Mode::kReadView;  // one statement, one view
   FRESHET_ASSIGN_OR_RETURN(auto db, storage::Db::Open(ctx->DataDir(), options));
   query::sql::EngineOptions engine_options;
   engine_options.sample_items = a.sample;

@@ -145,6 +145,7 @@ void PrintRecords(const std::vector<ReadRecord>& records, const std::string& out
 
 Status Read(Context* ctx, const ReadArgs& a) {
   FRESHET_RETURN_IF_ERROR(stream::Position::Parse(a.from).status());
+  ctx->follow_reads = a.follow;
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
   StreamClient log(api);
   std::vector<std::string> shards;

@@ -101,6 +101,69 @@ TEST(DbTest, SecondWriterGetsClearErrorAndReadersWork) {
   ASSERT_TRUE((*reader)->Get(Cf::kMeta, "b", &v).ok());
 }
 
+TEST(DbTest, AReadViewIsASecondaryWhileAWriterHoldsTheDirectory) {
+  test::TempDir dir;
+  auto writer = Db::Open(dir.path(), {});
+  ASSERT_TRUE(writer.ok());
+  Batch b;
+  b.Put(Cf::kMeta, "a", "1");
+  ASSERT_TRUE((*writer)->Write(&b).ok());
+  OpenOptions view;
+  view.mode = OpenOptions::Mode::kReadView;
+  auto reader = Db::Open(dir.path(), view);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_FALSE((*reader)->plain_view());  // this process's own writer lock is seen, and kept:
+  auto second = Db::Open(dir.path(), {});
+  EXPECT_EQ(second.status().code(), Status::Code::kFailedPrecondition);
+  std::string v;
+  ASSERT_TRUE((*reader)->Get(Cf::kMeta, "a", &v).ok());
+  EXPECT_EQ(v, "1");
+}
+
+TEST(DbTest, AReadViewWithoutAWriterIsPlainAndOutlivesALaterWritersCompaction) {
+  test::TempDir dir;
+  {
+    auto writer = Db::Open(dir.path(), {});
+    ASSERT_TRUE(writer.ok());
+    for (int i = 0; i < 100; ++i) {
+      Batch b;
+      b.Put(Cf::kItems, "k" + std::to_string(1000 + i), std::string(100, 'x'));
+      ASSERT_TRUE((*writer)->Write(&b).ok());
+    }
+    ASSERT_TRUE((*writer)->Flush().ok());
+    Batch tail;  // left in the write-ahead log only
+    tail.Put(Cf::kItems, "k2000", "wal");
+    ASSERT_TRUE((*writer)->Write(&tail).ok());
+  }
+  OpenOptions view;
+  view.mode = OpenOptions::Mode::kReadView;
+  auto reader = Db::Open(dir.path(), view);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_TRUE((*reader)->plain_view());
+
+  // A writer starts, rewrites and compacts everything away from under the view.
+  auto writer = Db::Open(dir.path(), {});
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  Batch more;
+  more.Put(Cf::kItems, "k3000", "new");
+  for (int i = 0; i < 100; ++i) more.Delete(Cf::kItems, "k" + std::to_string(1000 + i));
+  ASSERT_TRUE((*writer)->Write(&more).ok());
+  ASSERT_TRUE((*writer)->Flush().ok());
+  ASSERT_TRUE((*writer)->CompactRange(Cf::kItems, "", "").ok());
+
+  // The view still reads what it saw at open, all of it, and nothing later.
+  ASSERT_TRUE((*reader)->CatchUp().ok());
+  size_t count = 0;
+  auto it = (*reader)->NewIterator(Cf::kItems, "k", "l");
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
+  EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+  EXPECT_EQ(count, 101u);
+  std::string v;
+  ASSERT_TRUE((*reader)->Get(Cf::kItems, "k2000", &v).ok());
+  EXPECT_EQ(v, "wal");
+  EXPECT_TRUE((*reader)->Get(Cf::kItems, "k3000", &v).IsNotFound());
+}
+
 TEST(DbTest, ReadOnlyOpenOfMissingDirectoryIsNotFound) {
   test::TempDir dir;
   OpenOptions ro;

@@ -2,7 +2,7 @@
 
 namespace freshet::protocol {
 
-Engine::Engine(std::string dir, bool sync) : dir_(std::move(dir)), sync_(sync) {}
+Engine::Engine(std::string dir, bool sync, bool follow) : dir_(std::move(dir)), sync_(sync), follow_(follow) {}
 
 Engine::Engine(stream::StreamLog* log) : log_(log) { tables_ = std::make_unique<query::TableStore>(log->db()); }
 
@@ -26,7 +26,7 @@ Result<Backend> Engine::Reader() {
   if (log_) return Backend{log_->db(), log_, tables_.get()};
   if (!own_reader_) {
     storage::OpenOptions options;
-    options.mode = storage::OpenOptions::Mode::kReadOnly;
+    options.mode = follow_ ? storage::OpenOptions::Mode::kReadOnly : storage::OpenOptions::Mode::kReadView;
     FRESHET_ASSIGN_OR_RETURN(own_reader_, storage::Db::Open(dir_, options));
     reader_log_ = std::make_unique<stream::StreamLog>(own_reader_.get());
     reader_tables_ = std::make_unique<query::TableStore>(own_reader_.get());

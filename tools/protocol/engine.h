@@ -2,8 +2,10 @@
 //
 // In the owner (`freshet serve`, `consume --follow`) the engine is the owner's open writer. In a
 // one-shot CLI command with no owner it opens the data directory lazily: read operations use a
-// read-only (secondary) instance that works beside another process's writer; write operations open
-// the directory for writing, which fails with FailedPrecondition if another process holds it.
+// read-only instance that works beside another process's writer (a read view as of the first read:
+// storage::Db's kReadView; with `follow`, a secondary instance that catches up with the writer, for
+// commands that keep reading); write operations open the directory for writing, which fails with
+// FailedPrecondition if another process holds it.
 //
 // Thread-safety: Reader() and Writer() are safe to call from several threads; the lazily opened
 // instances are guarded by a mutex and live as long as the Engine.
@@ -29,7 +31,7 @@ struct Backend {
 class Engine {
  public:
   // Opens `dir` lazily, as operations need it; `sync` is the durability policy for writes.
-  Engine(std::string dir, bool sync);
+  Engine(std::string dir, bool sync, bool follow = false);
   // Runs on an already open writer (the owner's). `log` must outlive this.
   explicit Engine(stream::StreamLog* log);
   ~Engine();
@@ -40,6 +42,7 @@ class Engine {
  private:
   const std::string dir_;
   const bool sync_ = true;
+  const bool follow_ = false;
   std::mutex mu_;  // guards the members below while they are opened
   std::unique_ptr<storage::Db> own_writer_, own_reader_;
   std::unique_ptr<stream::StreamLog> own_log_, reader_log_;

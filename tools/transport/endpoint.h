@@ -27,9 +27,10 @@ class Endpoint {
 
 class LocalEndpoint : public Endpoint {
  public:
-  // Opens `dir` lazily as operations need it; `sync` is the durability policy for writes.
-  LocalEndpoint(std::string dir, bool sync, protocol::Settings settings = {})
-      : engine_(std::move(dir), sync), dispatcher_(&engine_, settings) {}
+  // Opens `dir` lazily as operations need it; `sync` is the durability policy for writes;
+  // `follow`: reads must see later writes of another process (see protocol::Engine).
+  LocalEndpoint(std::string dir, bool sync, protocol::Settings settings = {}, bool follow = false)
+      : engine_(std::move(dir), sync, follow), dispatcher_(&engine_, settings) {}
   Reply Call(std::string_view target, const Json& request) override {
     return dispatcher_.Dispatch(target, request, protocol::RequestContext{});
   }
