@@ -35,7 +35,8 @@ Result<std::vector<query::Item>> StationDays(Context* ctx, const std::string& ta
   TableClient store(api);
   FRESHET_ASSIGN_OR_RETURN(query::TableDescription t, store.Get(table));
   if (t.partition_key.type != query::KeyType::kS || !t.sort_key || t.sort_key->type != query::KeyType::kS) {
-    return Status::InvalidArgument("table '" + t.name + "' does not have the weather key shape "
+    return Status::InvalidArgument("table '" + t.name +
+                                   "' does not have the weather key shape "
                                    "(partition key station S, sort key date S)");
   }
   query::QueryRequest r;

@@ -1,4 +1,6 @@
 // `freshet stream put` and `freshet stream read`.
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -66,7 +68,9 @@ Status PutFile(Context* ctx, const PutArgs& a, StreamClient* log, const std::str
     file_size = file.tellg();
     file.seekg(0, std::ios::beg);
   }
-  Progress progress("put " + source, "records");
+  // Acknowledgements printed to the same terminal would interleave with the line: no line then.
+  const bool acks_on_terminal = a.output != "summary" && isatty(STDOUT_FILENO) == 1;
+  Progress progress("put " + source, "records", 0, &std::cerr, Progress::StderrIsTerminal() && !acks_on_terminal);
   std::vector<stream::PutRecord> batch;
   size_t batch_bytes = 0, line_no = 0, put = 0, batches = 0;
   auto flush = [&]() -> Status {

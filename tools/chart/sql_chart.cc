@@ -46,8 +46,7 @@ std::string TextOf(const SqlValue& v) {
 
 }  // namespace
 
-Result<ChartSpec> BuildSqlChart(const query::sql::SqlResult& result, const std::string& title, int width,
-                                int height) {
+Result<ChartSpec> BuildSqlChart(const query::sql::SqlResult& result, const std::string& title, int width, int height) {
   if (result.columns.size() < 2) {
     return Status::InvalidArgument("a chart needs a result of two or more columns: x, then one or more series");
   }
@@ -85,8 +84,8 @@ Result<ChartSpec> BuildSqlChart(const query::sql::SqlResult& result, const std::
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return x[a] < x[b]; });
     for (size_t i = 1; i < n; ++i) {
       if (x[order[i]] == x[order[i - 1]]) {
-        return Status::InvalidArgument("x value " + x_text[order[i]] + " appears twice; group by " +
-                                       result.columns[0] + " to chart one value per x");
+        return Status::InvalidArgument("x value " + x_text[order[i]] + " appears twice; group by " + result.columns[0] +
+                                       " to chart one value per x");
       }
     }
   }

@@ -71,7 +71,8 @@ Status Check(const ChartSpec& s) {
   }
   if (s.x_text.size() != s.x.size()) return Status::InvalidArgument("chart: x_text and x differ in length");
   for (size_t i = 1; i < s.x.size(); ++i) {
-    if (!(s.x[i] > s.x[i - 1])) return Status::InvalidArgument("chart: x values are not strictly ascending at " + s.x_text[i]);
+    if (!(s.x[i] > s.x[i - 1]))
+      return Status::InvalidArgument("chart: x values are not strictly ascending at " + s.x_text[i]);
   }
   for (const Series& series : s.series) {
     if (series.values.size() != s.x.size()) {
@@ -209,7 +210,8 @@ Result<std::string> RenderSvg(const ChartSpec& s) {
   o += "<rect class=\"background\" x=\"0\" y=\"0\" width=\"" + std::to_string(s.width) + "\" height=\"" +
        std::to_string(s.height) + "\" fill=\"#ffffff\"/>\n";
   o += "<text class=\"title\" x=\"" + Num(W / 2) + "\" y=\"" + Num(kTitleY) +
-       "\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">" + XmlEscape(s.title) + "</text>\n";
+       "\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">" + XmlEscape(s.title) +
+       "</text>\n";
 
   // Grid and axes.
   o += "<g class=\"axis\" data-axis=\"x\" fill=\"#333\">\n";
@@ -240,9 +242,8 @@ Result<std::string> RenderSvg(const ChartSpec& s) {
     }
     const double lx2 = is_left ? 14 : W - 10;
     const double ly2 = (top + bottom) / 2;
-    o += "<text class=\"axis-label\" x=\"" + Num(lx2) + "\" y=\"" + Num(ly2) + "\" transform=\"rotate(-90 " +
-         Num(lx2) + " " + Num(ly2) + ")\" text-anchor=\"middle\" font-size=\"12\">" + XmlEscape(label) +
-         "</text>\n</g>\n";
+    o += "<text class=\"axis-label\" x=\"" + Num(lx2) + "\" y=\"" + Num(ly2) + "\" transform=\"rotate(-90 " + Num(lx2) +
+         " " + Num(ly2) + ")\" text-anchor=\"middle\" font-size=\"12\">" + XmlEscape(label) + "</text>\n</g>\n";
   };
   y_axis(left, true, s.left_label);
   if (has_right) y_axis(right, false, s.right_label);

@@ -116,7 +116,9 @@ Result<ChartSpec> BuildWeatherChart(const std::vector<query::Item>& items, const
                (station_name.empty() ? "" : " (" + station_name + ")") + ", " + o.from + " to " + o.to;
   spec.x_label = o.by_month ? "Month" : "Date";
   spec.left_label = std::string(o.by_month ? "Mean temperature" : "Temperature") + " (" + temp_unit + ")";
-  spec.right_label = std::string(o.by_month ? "Monthly total" : only_prcp ? "Precipitation" : "Precipitation, snow") +
+  spec.right_label = std::string(o.by_month  ? "Monthly total"
+                                 : only_prcp ? "Precipitation"
+                                             : "Precipitation, snow") +
                      " (" + depth_unit + ")";
   if (!any_temperature) spec.left_label = spec.right_label;
 

@@ -26,8 +26,8 @@ namespace freshet::chart {
 inline const std::vector<std::string> kDefaultWeatherElements = {"TMAX", "TMIN", "PRCP", "SNOW"};
 
 struct WeatherChartOptions {
-  std::string station;                                    // shown in the title
-  std::string from, to;                                   // YYYY-MM-DD, inclusive
+  std::string station;   // shown in the title
+  std::string from, to;  // YYYY-MM-DD, inclusive
   std::vector<std::string> elements = kDefaultWeatherElements;
   query::Units units = query::Units::kMetric;
   bool by_month = false;

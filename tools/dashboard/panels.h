@@ -59,9 +59,9 @@ class OpsPanels {
 
   const protocol::Dispatcher* dispatcher_;
   std::mutex mu_;
-  std::map<std::string, std::deque<std::pair<uint64_t, uint64_t>>> samples_;  // stream -> (ms, counter)
+  std::map<std::string, std::deque<std::pair<uint64_t, uint64_t>>> samples_;                // stream -> (ms, counter)
   std::map<std::pair<std::string, std::string>, std::pair<std::string, uint64_t>> oldest_;  // (stream, shard)
-                                                                                           // -> (first seq, ms)
+                                                                                            // -> (first seq, ms)
 };
 
 }  // namespace freshet::dashboard

@@ -65,8 +65,10 @@ Result<Json> Views::Stations(const Params& params) {
     if (it != stations_.end() && it->second.first == items) return it->second.second;
   }
   FRESHET_ASSIGN_OR_RETURN(auto engine, query::sql::Engine::Open(db_));
-  const std::string sql = "SELECT station, max(json_extract(item, '$.station_name')), min(date), max(date), count(*) "
-                          "FROM \"" + table + "\" GROUP BY station ORDER BY station";
+  const std::string sql =
+      "SELECT station, max(json_extract(item, '$.station_name')), min(date), max(date), count(*) "
+      "FROM \"" +
+      table + "\" GROUP BY station ORDER BY station";
   FRESHET_ASSIGN_OR_RETURN(query::sql::SqlResult result, engine->Query(sql));
   Json stations = Json::array();
   for (const auto& row : result.rows) {
@@ -98,10 +100,11 @@ Result<Json> Views::Weather(const Params& params) {
   const std::string table = Param(params, "table", std::string(query::kDefaultWeatherTable));
 
   // The station's days, page by page, as `freshet query` reads them.
-  Json request = {{"TableName", table},
-                  {"KeyConditionExpression", "#s = :s AND #d BETWEEN :a AND :b"},
-                  {"ExpressionAttributeNames", {{"#s", "station"}, {"#d", "date"}}},
-                  {"ExpressionAttributeValues", {{":s", {{"S", o.station}}}, {":a", {{"S", o.from}}}, {":b", {{"S", o.to}}}}}};
+  Json request = {
+      {"TableName", table},
+      {"KeyConditionExpression", "#s = :s AND #d BETWEEN :a AND :b"},
+      {"ExpressionAttributeNames", {{"#s", "station"}, {"#d", "date"}}},
+      {"ExpressionAttributeValues", {{":s", {{"S", o.station}}}, {":a", {{"S", o.from}}}, {":b", {{"S", o.to}}}}}};
   std::vector<query::Item> items;
   for (;;) {
     FRESHET_ASSIGN_OR_RETURN(Json page, ops_->Call(protocol::Service::kDynamoDb, "Query", request));
@@ -126,7 +129,8 @@ Result<Json> Views::Weather(const Params& params) {
   return Json{{"svg", std::move(svg)},
               {"days", items.size()},
               {"elements", o.elements},
-              {"totalled", [&] {
+              {"totalled",
+               [&] {
                  Json t = Json::array();
                  for (const std::string& e : o.elements) {
                    if (chart::IsTotalled(e)) t.push_back(e);

@@ -87,10 +87,10 @@ TEST_F(DashboardServiceTest, PanelsReadTheRegistry) {
   Call("Kinesis_20131202.PutRecord", {{"StreamName", "s"}, {"PartitionKey", "a"}, {"Data", "eA=="}});
   Call("Kinesis_20131202.PutRecord", {{"StreamName", "s"}, {"PartitionKey", "b"}, {"Data", "eA=="}});
   auto created = Call("DynamoDB_20120810.CreateTable",
-       {{"TableName", "items"},
-        {"KeySchema", {{{"AttributeName", "k"}, {"KeyType", "HASH"}}}},
-        {"AttributeDefinitions", {{{"AttributeName", "k"}, {"AttributeType", "S"}}}},
-        {"BillingMode", "PAY_PER_REQUEST"}});
+                      {{"TableName", "items"},
+                       {"KeySchema", {{{"AttributeName", "k"}, {"KeyType", "HASH"}}}},
+                       {"AttributeDefinitions", {{{"AttributeName", "k"}, {"AttributeType", "S"}}}},
+                       {"BillingMode", "PAY_PER_REQUEST"}});
   ASSERT_FALSE(created.contains("__type")) << created.dump();
   Call("DynamoDB_20120810.PutItem", {{"TableName", "items"}, {"Item", {{"k", {{"S", "x"}}}}}});
 
