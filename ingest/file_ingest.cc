@@ -1,6 +1,5 @@
 #include "ingest/file_ingest.h"
 
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -8,33 +7,6 @@
 
 namespace freshet::ingest {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-class Progress {
- public:
-  Progress(bool enabled, const std::string& path) : enabled_(enabled), path_(path), start_(Clock::now()) {}
-  ~Progress() {
-    if (printed_) std::fputc('\n', stderr);
-  }
-  void Update(uint64_t records, double fraction) {
-    if (!enabled_) return;
-    auto now = Clock::now();
-    if (now - last_ < std::chrono::milliseconds(500)) return;
-    last_ = now;
-    double seconds = std::chrono::duration<double>(now - start_).count();
-    std::fprintf(stderr, "\r%s: %llu records, %.0f records/s, %.0f%%  ", path_.c_str(),
-                 static_cast<unsigned long long>(records), seconds > 0 ? records / seconds : 0.0, fraction * 100);
-    printed_ = true;
-  }
-
- private:
-  const bool enabled_;
-  const std::string& path_;
-  const Clock::time_point start_;
-  Clock::time_point last_{};
-  bool printed_ = false;
-};
 
 bool IsBlank(const char* line) {
   for (; *line; ++line)
@@ -54,7 +26,6 @@ Result<FileIngestStats> IngestFile(const std::string& path, const FileIngestOpti
   RecordBatcher batcher(sink);
   std::unique_ptr<LineParser> parser;
   std::vector<PendingRecord> records;
-  Progress progress(options.progress, path);
   bool header_pending = false;
   for (;;) {
     char* line = nullptr;
@@ -98,7 +69,7 @@ Result<FileIngestStats> IngestFile(const std::string& path, const FileIngestOpti
         FRESHET_RETURN_IF_ERROR(batcher.Flush());
         return Status::Aborted("interrupted after " + std::to_string(batcher.records_put()) + " records of " + path);
       }
-      progress.Update(batcher.records_put(), source->fraction_read());
+      if (options.on_progress) options.on_progress(batcher.records_put(), source->fraction_read());
     }
   }
   FRESHET_RETURN_IF_ERROR(batcher.Flush());

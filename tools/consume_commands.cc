@@ -10,6 +10,7 @@
 #include "tools/cli_common.h"
 #include "tools/output.h"
 #include "tools/owner.h"
+#include "tools/progress.h"
 
 namespace freshet::cli {
 namespace {
@@ -37,7 +38,20 @@ Status Consume(Context* ctx, const ConsumeArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(auto consumer, stream::Consumer::Open(&log, std::move(spec), options));
   FRESHET_RETURN_IF_ERROR(log.TrimExpired(consumer->stream(), stream::NowMs()).status());
   auto start = std::chrono::steady_clock::now();
-  FRESHET_RETURN_IF_ERROR(consumer->Drain(nullptr));
+  // The progress line's total: the records behind on every shard now (what a drain will read),
+  // or every record of the stream for a consumer that has no cursor yet.
+  uint64_t behind = 0;
+  if (auto lags = stream::ConsumerLag(*db, consumer->spec().consumer, consumer->stream()); lags.ok()) {
+    for (const auto& l : *lags) behind += l.behind;
+  } else if (auto shards = log.DescribeShards(consumer->stream()); shards.ok()) {
+    for (const auto& sh : *shards) behind += sh.record_count;
+  }
+  Progress progress("consume " + consumer->spec().consumer, "records", behind);
+  FRESHET_RETURN_IF_ERROR(consumer->Drain([&] {
+    progress.Set(consumer->stats().records_read);
+    return false;
+  }));
+  progress.Finish();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto& s = consumer->stats();
   std::cout << "consumer " << consumer->spec().consumer << ": read " << s.records_read << " records from stream "

@@ -13,6 +13,7 @@
 #include "stream/stream_log.h"
 #include "tools/api_client.h"
 #include "tools/cli_common.h"
+#include "tools/progress.h"
 
 namespace freshet::cli {
 namespace {
@@ -21,17 +22,22 @@ namespace {
 // Puts each batch from ingest/ into one stream.
 class StreamSink : public ingest::RecordSink {
  public:
-  StreamSink(StreamClient* log, StreamSummary stream) : log_(log), stream_(std::move(stream)) {}
+  // `progress` (optional, not owned) counts the records put.
+  StreamSink(StreamClient* log, StreamSummary stream, Progress* progress = nullptr)
+      : log_(log), stream_(std::move(stream)), progress_(progress) {}
   Status Put(std::vector<ingest::PendingRecord>&& records) override {
     std::vector<stream::PutRecord> batch;
     batch.reserve(records.size());
     for (auto& r : records) batch.push_back({std::move(r.partition_key), std::move(r.data), std::nullopt});
-    return log_->Put(stream_.name, batch).status();
+    FRESHET_RETURN_IF_ERROR(log_->Put(stream_.name, batch).status());
+    if (progress_ != nullptr) progress_->Add(batch.size());
+    return Status::OK();
   }
 
  private:
   StreamClient* log_;
   StreamSummary stream_;
+  Progress* progress_;
 };
 
 Result<StreamSummary> ExistingStream(StreamClient* log, const std::string& name) {
@@ -57,11 +63,15 @@ Status IngestFiles(Context* ctx, const FileArgs& a) {
   ingest::FileIngestOptions options;
   options.format = format;
   options.partition_key_field = a.key_field;
-  options.progress = isatty(STDERR_FILENO) == 1;
   options.should_stop = StopRequested;
   uint64_t records = 0, skipped = 0;
   for (const std::string& path : a.paths) {
-    FRESHET_ASSIGN_OR_RETURN(ingest::FileIngestStats stats, ingest::IngestFile(path, options, &sink));
+    Progress progress(path, "records");
+    options.on_progress = [&progress](uint64_t done, double fraction) { progress.Set(done, fraction); };
+    Result<ingest::FileIngestStats> result = ingest::IngestFile(path, options, &sink);
+    if (result.ok()) progress.Set(result->records, 1.0);  // the last figures, not those of the last callback
+    progress.Finish();
+    FRESHET_ASSIGN_OR_RETURN(ingest::FileIngestStats stats, std::move(result));
     std::cout << path << ": " << stats.records << " records (" << ingest::FormatName(stats.format) << ")"
               << (stats.skipped_lines ? ", " + std::to_string(stats.skipped_lines) + " malformed lines skipped" : "")
               << "\n";
@@ -157,10 +167,12 @@ Status IngestNoaa(Context* ctx, const NoaaArgs& a) {
   StreamClient log(api);
   FRESHET_ASSIGN_OR_RETURN(StreamSummary d, ExistingStream(&log, a.stream));
   InstallStopHandlers();
-  StreamSink sink(&log, d);
+  Progress progress("ingest noaa", "records");
+  StreamSink sink(&log, d, &progress);
   ingest::StationNameCache cache("");  // kept in the `stations` table, not a file
   FRESHET_RETURN_IF_ERROR(LoadStations(api, &cache));
   Result<ingest::CdoStats> stats = ingest::IngestFromCdo(options, &cache, &sink);
+  progress.Finish();
   Status saved = SaveStations(api, cache);
   if (!stats.ok()) return stats.status();
   FRESHET_RETURN_IF_ERROR(saved);

@@ -1,4 +1,6 @@
 // `freshet stream put` and `freshet stream read`.
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -9,6 +11,7 @@
 #include "stream/stream_reader.h"
 #include "tools/api_client.h"
 #include "tools/output.h"
+#include "tools/progress.h"
 #include "tools/stream_commands.h"
 #include "tools/stream_format.h"
 
@@ -58,6 +61,16 @@ Status PutFile(Context* ctx, const PutArgs& a, StreamClient* log, const std::str
     in = &file;
   }
   const std::string source = a.file == "-" ? "stdin" : a.file;
+  // The fraction read, for the progress line, from a regular file's size (unknown for stdin).
+  std::streamoff file_size = -1;
+  if (a.file != "-") {
+    file.seekg(0, std::ios::end);
+    file_size = file.tellg();
+    file.seekg(0, std::ios::beg);
+  }
+  // Acknowledgements printed to the same terminal would interleave with the line: no line then.
+  const bool acks_on_terminal = a.output != "summary" && isatty(STDOUT_FILENO) == 1;
+  Progress progress("put " + source, "records", 0, &std::cerr, Progress::StderrIsTerminal() && !acks_on_terminal);
   std::vector<stream::PutRecord> batch;
   size_t batch_bytes = 0, line_no = 0, put = 0, batches = 0;
   auto flush = [&]() -> Status {
@@ -66,6 +79,8 @@ Status PutFile(Context* ctx, const PutArgs& a, StreamClient* log, const std::str
     if (a.output != "summary") PrintAcks(results, batch, a.output);
     put += batch.size();
     ++batches;
+    const std::streamoff at = file_size > 0 ? std::streamoff(in->tellg()) : -1;
+    progress.Set(put, at >= 0 ? static_cast<double>(at) / static_cast<double>(file_size) : -1);
     batch.clear();
     batch_bytes = 0;
     return Status::OK();
@@ -96,6 +111,7 @@ Status PutFile(Context* ctx, const PutArgs& a, StreamClient* log, const std::str
     batch.push_back(std::move(record));
   }
   FRESHET_RETURN_IF_ERROR(flush());
+  progress.Finish();
   if (a.output == "summary" || a.output == "text") {
     (a.output == "summary" ? std::cout : std::cerr) << "put " << put << " records to stream " << stream_name << " in " << batches << " batches"
               << (ctx->no_sync ? " (not synced: --no-sync)" : "") << "\n";

@@ -1,0 +1,55 @@
+// SvgToPng through librsvg and cairo (see png.h).
+#include "tools/chart/png.h"
+
+#include <cairo.h>
+#include <librsvg/rsvg.h>
+
+#include <memory>
+
+namespace freshet::chart {
+namespace {
+
+cairo_status_t Append(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+}  // namespace
+
+Result<std::string> SvgToPng(std::string_view svg, int width, int height) {
+  if (width < 1 || height < 1 || width > 10000 || height > 10000) {
+    return Status::InvalidArgument("PNG size " + std::to_string(width) + "x" + std::to_string(height) +
+                                   " is outside 1x1 .. 10000x10000");
+  }
+  GError* error = nullptr;
+  std::unique_ptr<RsvgHandle, decltype(&g_object_unref)> handle(
+      rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(svg.data()), svg.size(), &error), &g_object_unref);
+  if (!handle) {
+    std::string message = error != nullptr ? error->message : "unknown error";
+    if (error != nullptr) g_error_free(error);
+    return Status::InvalidArgument("chart SVG does not parse: " + message);
+  }
+  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
+      cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height), &cairo_surface_destroy);
+  std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr(cairo_create(surface.get()), &cairo_destroy);
+  cairo_set_source_rgb(cr.get(), 1, 1, 1);
+  cairo_paint(cr.get());
+  const RsvgRectangle viewport{0, 0, static_cast<double>(width), static_cast<double>(height)};
+  if (!rsvg_handle_render_document(handle.get(), cr.get(), &viewport, &error)) {
+    std::string message = error != nullptr ? error->message : "unknown error";
+    if (error != nullptr) g_error_free(error);
+    return Status::Internal("cannot render the chart: " + message);
+  }
+  cairo_surface_flush(surface.get());
+  if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {
+    return Status::Internal(std::string("cairo: ") + cairo_status_to_string(cairo_status(cr.get())));
+  }
+  std::string png;
+  const cairo_status_t status = cairo_surface_write_to_png_stream(surface.get(), &Append, &png);
+  if (status != CAIRO_STATUS_SUCCESS) {
+    return Status::Internal(std::string("cannot encode the PNG: ") + cairo_status_to_string(status));
+  }
+  return png;
+}
+
+}  // namespace freshet::chart
