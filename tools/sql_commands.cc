@@ -37,15 +37,16 @@ query::sql::SqlValue ValueFromJson(const api::Json& j) {
   } else if (j.is_string()) {
     v.kind = query::sql::SqlValue::Kind::kText;
     v.bytes = j.get<std::string>();
-  } else if (j.is_object() && j.contains("B") && j["B"].is_string() && text::DecodeBase64(j["B"].get<std::string>(), &v.bytes)) {
+  } else if (j.is_object() && j.contains("B") && j["B"].is_string() &&
+             text::DecodeBase64(j["B"].get<std::string>(), &v.bytes)) {
     v.kind = query::sql::SqlValue::Kind::kBlob;
   }
   return v;
 }
 
 Status RunThroughApi(api::Api* api, const std::string& sql, query::OutputFormat format) {
-  FRESHET_ASSIGN_OR_RETURN(api::Json reply, api->Call(api::Freshet("ExecuteSql"),
-                                                      {{"Sql", sql}, {"MaxRows", kOwnerMaxRows}}));
+  FRESHET_ASSIGN_OR_RETURN(api::Json reply,
+                           api->Call(api::Freshet("ExecuteSql"), {{"Sql", sql}, {"MaxRows", kOwnerMaxRows}}));
   if (!reply.contains("Columns") || !reply["Columns"].is_array() || !reply.contains("Rows") ||
       !reply["Rows"].is_array()) {
     return Status::Internal("ExecuteSql answered without Columns and Rows");

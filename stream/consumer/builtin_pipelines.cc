@@ -149,8 +149,11 @@ constexpr const char* kOpenWeather = R"({
 })";
 
 const std::map<std::string, const char*, std::less<>>& Builtins() {
-  static const std::map<std::string, const char*, std::less<>> builtins = {
-      {"weather", kWeather}, {"weather-monthly", kWeatherMonthly}, {"student", kStudent}, {"sensors", kSensors}, {"openweather", kOpenWeather}};
+  static const std::map<std::string, const char*, std::less<>> builtins = {{"weather", kWeather},
+                                                                           {"weather-monthly", kWeatherMonthly},
+                                                                           {"student", kStudent},
+                                                                           {"sensors", kSensors},
+                                                                           {"openweather", kOpenWeather}};
   return builtins;
 }
 

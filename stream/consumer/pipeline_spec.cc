@@ -114,9 +114,8 @@ struct Parser {
 
   Result<AggregateSpec> Aggregate(const std::string& name, const json& j, const std::string& where) const {
     static const std::pair<const char*, AggregateSpec::Op> kOps[] = {
-        {"count", AggregateSpec::Op::kCount}, {"sum", AggregateSpec::Op::kSum},
-        {"min", AggregateSpec::Op::kMin},     {"max", AggregateSpec::Op::kMax},
-        {"mean", AggregateSpec::Op::kMean},   {"first", AggregateSpec::Op::kFirst},
+        {"count", AggregateSpec::Op::kCount}, {"sum", AggregateSpec::Op::kSum},   {"min", AggregateSpec::Op::kMin},
+        {"max", AggregateSpec::Op::kMax},     {"mean", AggregateSpec::Op::kMean}, {"first", AggregateSpec::Op::kFirst},
         {"last", AggregateSpec::Op::kLast}};
     if (!j.is_object()) return Error(where, "an aggregate is an object such as {\"sum\": \"value\"}");
     AggregateSpec a;
@@ -132,7 +131,8 @@ struct Parser {
         a.op = op;
         known = true;
       }
-      if (!known) return Error(where, "unknown aggregate field '" + k + "' (count, sum, min, max, mean, first, last, when)");
+      if (!known)
+        return Error(where, "unknown aggregate field '" + k + "' (count, sum, min, max, mean, first, last, when)");
     }
     if (!op_name) return Error(where, "needs one of count, sum, min, max, mean, first, last");
     const json& input = j[op_name];
@@ -146,7 +146,8 @@ struct Parser {
       using Type = query::AttributeValue::Type;
       const bool numeric = a.op == AggregateSpec::Op::kSum || a.op == AggregateSpec::Op::kMean;
       const bool ordered = a.op == AggregateSpec::Op::kMin || a.op == AggregateSpec::Op::kMax;
-      if (numeric && a.value.type && *a.value.type != Type::kN) return Error(where, std::string(op_name) + " adds numbers (N)");
+      if (numeric && a.value.type && *a.value.type != Type::kN)
+        return Error(where, std::string(op_name) + " adds numbers (N)");
       if (ordered && a.value.type && *a.value.type != Type::kN && *a.value.type != Type::kS)
         return Error(where, std::string(op_name) + " compares numbers (N) or strings (S)");
       if ((numeric || ordered) && !a.value.type) a.value.type = Type::kN;

@@ -51,7 +51,7 @@ namespace freshet::stream {
 
 struct ValueMapping {
   enum class Truncate { kNone, kDay, kMonth, kYear };
-  std::vector<std::string> path;                 // empty for a constant (and for count "*")
+  std::vector<std::string> path;                  // empty for a constant (and for count "*")
   std::optional<query::AttributeValue> constant;  // set for {"const": ...}
   std::optional<query::AttributeValue::Type> type;
   bool optional = false;

@@ -24,7 +24,7 @@ namespace freshet::stream {
 // One aggregate's contribution of a record to its group (aggregate targets).
 struct AggregateInput {
   const AggregateSpec* spec = nullptr;
-  std::string name;  // the attribute, placeholders filled
+  std::string name;        // the attribute, placeholders filled
   bool has_value = false;  // false for count
   query::AttributeValue value;
 };

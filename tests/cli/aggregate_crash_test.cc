@@ -5,11 +5,11 @@
 //
 // FRESHET_CRASH_CYCLES sets the number of kills (default 30).
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -36,17 +36,23 @@ std::string MakeRecords(int n, std::mt19937& rng) {
   for (int i = 0; i < n; ++i) {
     std::string station = "US1MDMG" + std::to_string(1000 + rng() % 30);
     const unsigned month = 1 + rng() % 12;
-    std::string date = "2017-" + std::string(month < 10 ? "0" : "") + std::to_string(month) + "-1" +
-                       std::to_string(rng() % 10);
+    std::string date =
+        "2017-" + std::string(month < 10 ? "0" : "") + std::to_string(month) + "-1" + std::to_string(rng() % 10);
     std::string value = (rng() % 4 == 0 ? "-" : "") + std::to_string(rng() % 300) + "." + std::to_string(rng() % 100);
     int kind = static_cast<int>(rng() % 100);
     if (kind == 0) {
-      out += R"({"station":")" + station + R"(","element":"PRCP","value":"1"})" "\n";
+      out += R"({"station":")" + station +
+             R"(","element":"PRCP","value":"1"})"
+             "\n";
     } else if (kind == 1) {
-      out += R"({"station":")" + station + R"(","date":")" + date + R"(","element":"TMAX","value":"warm"})" "\n";
+      out += R"({"station":")" + station + R"(","date":")" + date +
+             R"(","element":"TMAX","value":"warm"})"
+             "\n";
     } else {
       out += R"({"station":")" + station + R"(","date":")" + date + R"(","element":")" + elements[rng() % 5] +
-             R"(","value":")" + value + R"("})" "\n";
+             R"(","value":")" + value +
+             R"("})"
+             "\n";
     }
   }
   return out;

@@ -64,8 +64,8 @@ class AggregateConsumerTest : public StreamFixture {
           const std::string date = "2016-0" + std::to_string(month) + "-" + (day < 10 ? "0" : "") + std::to_string(day);
           out.emplace_back(st, Observation(st, date, "PRCP", "0." + std::to_string(day % 10)));
           out.emplace_back(st, Observation(st, date, "TMAX", std::to_string(day + s)));
-          out.emplace_back(st, Observation(st, date, "TMIN", std::to_string(-day), R"(,"station_name":"S)" +
-                                                                                  std::to_string(s) + "\""));
+          out.emplace_back(st, Observation(st, date, "TMIN", std::to_string(-day),
+                                           R"(,"station_name":"S)" + std::to_string(s) + "\""));
           if (day % 7 == 0) out.emplace_back(st, Observation(st, date, "SNOW", "10.5"));
         }
       }

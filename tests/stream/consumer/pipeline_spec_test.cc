@@ -121,16 +121,15 @@ TEST(PipelineSpecTest, AggregateErrorsNameTheField) {
        "sum adds numbers"},
       {R"({"table":"t","mode":"aggregate","key":{"k":"k"},"aggregates":{"n":{"max":{"field":"v","type":"BOOL"}}}})",
        "compares numbers (N) or strings (S)"},
-      {R"({"table":"t","mode":"aggregate","key":{"k":"k"},"aggregates":{"n":{"sum":{"const":1}}}})",
-       "not a constant"},
+      {R"({"table":"t","mode":"aggregate","key":{"k":"k"},"aggregates":{"n":{"sum":{"const":1}}}})", "not a constant"},
       {R"({"table":"t","mode":"aggregate","key":{"k":"k"},"aggregates":{"n":{"sum":"v","when":{"field":"e"}}}})",
        "targets[0].aggregates.n.when: needs \"in\" or \"exists\""},
       {R"({"table":"t","key":{"k":{"field":"d","truncate":"week"}}})", "'truncate' must be day, month or year"},
       {R"({"table":"t","key":{"k":{"field":"d","type":"N","truncate":"day"}}})", "'truncate' makes a string"},
   };
   for (const auto& c : cases) {
-    auto spec = ParsePipelineSpec(std::string(R"({"consumer":"c","stream":"s","targets":[)") + c.targets + "]}",
-                                  "spec.json");
+    auto spec =
+        ParsePipelineSpec(std::string(R"({"consumer":"c","stream":"s","targets":[)") + c.targets + "]}", "spec.json");
     ASSERT_FALSE(spec.ok()) << c.targets;
     EXPECT_NE(spec.status().message().find(c.expect), std::string::npos) << spec.status().message();
   }
