@@ -44,9 +44,10 @@ query::sql::SqlValue ValueFromJson(const api::Json& j) {
   return v;
 }
 
-Status RunThroughApi(api::Api* api, const std::string& sql, query::OutputFormat format) {
-  FRESHET_ASSIGN_OR_RETURN(api::Json reply,
-                           api->Call(api::Freshet("ExecuteSql"), {{"Sql", sql}, {"MaxRows", kOwnerMaxRows}}));
+Status RunThroughApi(api::Api* api, const std::string& sql, size_t sample, query::OutputFormat format) {
+  FRESHET_ASSIGN_OR_RETURN(
+      api::Json reply,
+      api->Call(api::Freshet("ExecuteSql"), {{"Sql", sql}, {"MaxRows", kOwnerMaxRows}, {"SampleItems", sample}}));
   if (!reply.contains("Columns") || !reply["Columns"].is_array() || !reply.contains("Rows") ||
       !reply["Rows"].is_array()) {
     return Status::Internal("ExecuteSql answered without Columns and Rows");
@@ -85,7 +86,7 @@ Status RunSql(Context* ctx, const SqlArgs& a) {
   if (sql.empty())
     return Status::InvalidArgument("give a SQL statement, e.g. freshet sql \"SELECT 1\", or --file");
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
-  if (ctx->has_owner() || !ctx->Endpoint().empty()) return RunThroughApi(api, sql, format);
+  if (ctx->has_owner() || !ctx->Endpoint().empty()) return RunThroughApi(api, sql, a.sample, format);
   storage::OpenOptions options;
   options.mode = storage::OpenOptions::Mode::kReadOnly;
   FRESHET_ASSIGN_OR_RETURN(auto db, storage::Db::Open(ctx->DataDir(), options));

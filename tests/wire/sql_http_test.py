@@ -101,6 +101,9 @@ class SqlOverHttpTest(unittest.TestCase):
         ddb.put_item(TableName="Music", Item={"Artist": {"S": "Zelenka"}, "Year": {"N": "1733"}})
         p = self.server.freshet("sql", "--output", "json", "SELECT Artist, Year FROM Music WHERE Artist = 'Zelenka'")
         self.assertEqual(json.loads(p.stdout)["items"], [{"Artist": "Zelenka", "Year": 1733}])
+        # --sample travels as SampleItems: with none sampled, only the key columns and item exist.
+        p = self.server.freshet("sql", "--sample", "0", "--output", "csv", "SELECT * FROM Music LIMIT 1")
+        self.assertEqual(p.stdout.splitlines()[0], "Artist,Year,item")
         p = self.server.freshet("sql", "SELECT * FROM Nope", check=False)
         self.assertEqual(p.returncode, 3, p.stderr)  # not found, as in process
         self.assertIn("no such table", p.stderr)

@@ -1,7 +1,9 @@
 // Freshet_20261129.ExecuteSql: one read-only SQL statement (query/sql/engine.h) over the
 // tables and streams, for the dashboard, scripts and `freshet sql` through an owner.
 //
-//   request:  {"Sql": "SELECT ...", "MaxRows": N}       MaxRows 1..1,000,000, default 1000
+//   request:  {"Sql": "SELECT ...", "MaxRows": N,      MaxRows 1..1,000,000, default 1000
+//              "SampleItems": N}                        items read per table to find its columns
+//                                                       (0..10,000,000, default 20,000)
 //   response: {"Columns": ["station", ...], "Rows": [["USW00093721", 12.5, null], ...],
 //              "Truncated": bool}                     true when the statement had more rows
 //
@@ -44,8 +46,11 @@ Json ValueJson(query::sql::SqlValue& v) {
 Outcome ExecuteSql(const Call& call) {
   FRESHET_CHECKED_ASSIGN(std::string sql, RequiredString(call.request, "Sql"));
   FRESHET_CHECKED_ASSIGN(std::optional<int64_t> max_rows, OptionalInteger(call.request, "MaxRows", 1, kMaxMaxRows));
+  FRESHET_CHECKED_ASSIGN(std::optional<int64_t> sample, OptionalInteger(call.request, "SampleItems", 0, 10000000));
   const size_t limit = static_cast<size_t>(max_rows.value_or(kDefaultMaxRows));
-  auto engine = query::sql::Engine::Open(call.backend.db);
+  query::sql::EngineOptions options;
+  if (sample) options.sample_items = static_cast<size_t>(*sample);
+  auto engine = query::sql::Engine::Open(call.backend.db, options);
   if (!engine.ok()) return engine.status();
   Json columns = Json::array(), rows = Json::array();
   bool truncated = false;
