@@ -6,18 +6,26 @@
 // station and day), each from the trim horizon with a fresh consumer name and an empty table,
 // alternating, best of --runs. Batches of --batch records per shard, every step synced.
 //
+// The export is sorted by station and date, so a step's records of a station mostly fall in one
+// or two months: the best case for aggregates (many records folded into few groups). The same
+// records are also put, shuffled (fixed seed), into a second stream `shuffled`, and both pipelines
+// are measured on it too: there a step's records hit many groups, each read and written once.
+//
 // Usage: aggregate_bench [--copies N (4)] [--runs N (3)] [--batch N (1000)] [--data FILE]
+#include <sys/wait.h>
 #include <unistd.h>
 
-#include <sys/wait.h>
-
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "bench/bench_util.h"
 #include "stream/consumer/consumer.h"
+#include "stream/stream_reader.h"
 
 using namespace freshet;
 
@@ -46,8 +54,9 @@ struct Run {
   uint64_t records = 0, items = 0;
 };
 
-// Consumes the whole stream with `pipeline` under a new consumer name into an empty table.
-Run Consume(storage::Db* db, const std::string& pipeline, const std::string& name, size_t batch) {
+// Consumes the whole `stream_name` with `pipeline` under a new consumer name into an empty table.
+Run Consume(storage::Db* db, const std::string& stream_name, const std::string& pipeline, const std::string& name,
+            size_t batch) {
   stream::StreamLog log(db);
   auto spec = stream::LoadPipeline(pipeline);
   if (!spec.ok()) {
@@ -63,6 +72,7 @@ Run Consume(storage::Db* db, const std::string& pipeline, const std::string& nam
     }
   }
   spec->consumer = name;
+  spec->stream = stream_name;
   stream::ConsumerOptions options;
   options.batch = batch;
   auto consumer = stream::Consumer::Open(&log, *spec, options);
@@ -90,10 +100,14 @@ int main(int argc, char** argv) {
   size_t batch = 1000;
   std::string data = std::string(FRESHET_SOURCE_DIR_DEFAULT) + "/data/noaa/cdo-montgomery-md-2012-2018.csv.gz";
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--copies") && i + 1 < argc) copies = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--batch") && i + 1 < argc) batch = std::strtoull(argv[++i], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--data") && i + 1 < argc) data = argv[++i];
+    if (!std::strcmp(argv[i], "--copies") && i + 1 < argc)
+      copies = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc)
+      runs = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--batch") && i + 1 < argc)
+      batch = std::strtoull(argv[++i], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--data") && i + 1 < argc)
+      data = argv[++i];
     else {
       std::fprintf(stderr, "usage: %s [--copies N] [--runs N] [--batch N] [--data FILE]\n", argv[0]);
       return 2;
@@ -115,31 +129,66 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", db.status().ToString().c_str());
     return 1;
   }
+  {  // The same records, shuffled, into a second stream.
+    stream::StreamLog log(db->get());
+    auto weather = log.Get("weather");
+    auto shuffled = log.Create("shuffled", 4, 24);
+    if (!weather.ok() || !shuffled.ok()) {
+      std::fprintf(stderr, "cannot set up the shuffled stream\n");
+      return 1;
+    }
+    std::vector<stream::PutRecord> records;
+    for (uint32_t shard = 0; shard < weather->shard_count; ++shard) {
+      auto page = stream::ReadShard(**db, *weather, shard, 0, SIZE_MAX, SIZE_MAX);
+      if (!page.ok()) {
+        std::fprintf(stderr, "%s\n", page.status().ToString().c_str());
+        return 1;
+      }
+      for (auto& r : *page) records.push_back({r.partition_key, std::move(r.data), {}});
+    }
+    std::mt19937_64 rng(42);
+    std::shuffle(records.begin(), records.end(), rng);
+    for (size_t i = 0; i < records.size(); i += 500) {
+      std::vector<stream::PutRecord> chunk(records.begin() + static_cast<long>(i),
+                                           records.begin() + static_cast<long>(std::min(i + 500, records.size())));
+      if (!log.Put(*shuffled, chunk).ok()) {
+        std::fprintf(stderr, "put to the shuffled stream failed\n");
+        return 1;
+      }
+    }
+  }
   std::printf("machine: %s\n", bench::Machine().c_str());
   std::printf("%d copies of %s in a 4-shard stream; batch %zu per shard, synced steps; best of %d\n", copies,
               data.c_str(), batch, runs);
-  Run best_plain, best_monthly;
-  for (int r = 0; r < runs; ++r) {
-    // Alternate which side goes first, so neither always runs on a warmer cache.
-    Run plain, monthly;
-    if (r % 2 == 0) {
-      plain = Consume(db->get(), "weather", "bench-weather-" + std::to_string(r), batch);
-      monthly = Consume(db->get(), "weather-monthly", "bench-monthly-" + std::to_string(r), batch);
-    } else {
-      monthly = Consume(db->get(), "weather-monthly", "bench-monthly-" + std::to_string(r), batch);
-      plain = Consume(db->get(), "weather", "bench-weather-" + std::to_string(r), batch);
+  for (const char* stream_name : {"weather", "shuffled"}) {
+    Run best_plain, best_monthly;
+    for (int r = 0; r < runs; ++r) {
+      // Alternate which side goes first, so neither always runs on a warmer cache.
+      const std::string suffix = std::string(stream_name) + "-" + std::to_string(r);
+      Run plain, monthly;
+      if (r % 2 == 0) {
+        plain = Consume(db->get(), stream_name, "weather", "bench-weather-" + suffix, batch);
+        monthly = Consume(db->get(), stream_name, "weather-monthly", "bench-monthly-" + suffix, batch);
+      } else {
+        monthly = Consume(db->get(), stream_name, "weather-monthly", "bench-monthly-" + suffix, batch);
+        plain = Consume(db->get(), stream_name, "weather", "bench-weather-" + suffix, batch);
+      }
+      std::printf(
+          "%s run %d: weather %.0f rec/s (%.2f s, %llu item writes), weather-monthly %.0f rec/s (%.2f s, "
+          "%llu item writes)\n",
+          stream_name, r + 1, plain.records / plain.seconds, plain.seconds,
+          static_cast<unsigned long long>(plain.items), monthly.records / monthly.seconds, monthly.seconds,
+          static_cast<unsigned long long>(monthly.items));
+      if (best_plain.seconds == 0 || plain.seconds < best_plain.seconds) best_plain = plain;
+      if (best_monthly.seconds == 0 || monthly.seconds < best_monthly.seconds) best_monthly = monthly;
     }
-    std::printf("run %d: weather %.0f rec/s (%.2f s, %llu items written), weather-monthly %.0f rec/s (%.2f s, "
-                "%llu items written)\n",
-                r + 1, plain.records / plain.seconds, plain.seconds, static_cast<unsigned long long>(plain.items),
-                monthly.records / monthly.seconds, monthly.seconds, static_cast<unsigned long long>(monthly.items));
-    if (best_plain.seconds == 0 || plain.seconds < best_plain.seconds) best_plain = plain;
-    if (best_monthly.seconds == 0 || monthly.seconds < best_monthly.seconds) best_monthly = monthly;
+    const double plain_rate = best_plain.records / best_plain.seconds;
+    const double monthly_rate = best_monthly.records / best_monthly.seconds;
+    std::printf(
+        "%s order, best: weather (merge) %.0f rec/s, weather-monthly (aggregate) %.0f rec/s, ratio %.2f; "
+        "%llu records\n",
+        stream_name == std::string("weather") ? "file" : "shuffled", plain_rate, monthly_rate,
+        monthly_rate / plain_rate, static_cast<unsigned long long>(best_monthly.records));
   }
-  const double plain_rate = best_plain.records / best_plain.seconds;
-  const double monthly_rate = best_monthly.records / best_monthly.seconds;
-  std::printf("best: weather (merge) %.0f rec/s, weather-monthly (aggregate) %.0f rec/s, ratio %.2f; %llu records\n",
-              plain_rate, monthly_rate, monthly_rate / plain_rate,
-              static_cast<unsigned long long>(best_monthly.records));
   return 0;
 }
