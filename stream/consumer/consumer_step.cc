@@ -300,7 +300,7 @@ Status Consumer::Fold(Prepared* prev, Prepared* out) {
         }
         entry.value.swap(merged);
       } else {
-        // The group was decoded by StageAggregates. Plain attributes first, then aggregates.
+        // The group was decoded by stage_aggregates. Plain attributes first, then aggregates.
         if (!query::DecodeItemValue(item.value, &entry.group)) {
           return Status::Internal("consumer " + spec_.consumer + ": an encoded record attribute does not decode");
         }
