@@ -210,7 +210,9 @@ struct Parser {
       return Error(where + ".aggregates", "an aggregate target needs a non-empty object of aggregates");
     for (auto& [name, value] : j["aggregates"].items()) {
       if (name.empty()) return Error(where + ".aggregates", "attribute names must not be empty");
-      FRESHET_ASSIGN_OR_RETURN(auto a, Aggregate(name, value, where + ".aggregates." + name));
+      std::string at = where;
+      at.append(".aggregates.").append(name);
+      FRESHET_ASSIGN_OR_RETURN(auto a, Aggregate(name, value, at));
       t.aggregates.push_back(std::move(a));
     }
     return t;
