@@ -139,8 +139,11 @@ void AddConsumeCommands(CLI::App* app, Context* ctx) {
       "consume",
       "Move a stream's records into tables as a pipeline spec says, exactly once: each batch's items,\n"
       "the consumer's cursor and any dead letters commit in one atomic write.");
-  consume->add_option("--pipeline", args->pipeline, "pipeline spec: a JSON file, or a built-in name (weather, "
-                                                    "student, sensors; see `freshet pipeline show NAME`)")
+  consume
+      ->add_option("--pipeline", args->pipeline,
+                   "pipeline spec: a JSON file, or a built-in name (weather, "
+                   "weather-monthly, student, sensors, openweather; see "
+                   "`freshet pipeline show NAME`)")
       ->required();
   consume->add_flag("--follow", args->follow,
                     "keep consuming new records until SIGINT/SIGTERM (then commit and exit 0), serving other "

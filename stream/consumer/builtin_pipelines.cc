@@ -30,6 +30,36 @@ constexpr const char* kWeather = R"({
   }]
 })";
 
+// Monthly figures per station from the same NOAA records (metric: mm and degrees C), kept
+// exactly once by aggregates: total precipitation and snowfall, the highest TMAX and lowest
+// TMIN, the mean TMAX and TMIN (with their sums and counts), and the days each element was
+// observed (one record per station, day and element).
+constexpr const char* kWeatherMonthly = R"({
+  "consumer": "weather-monthly",
+  "stream": "weather",
+  "dead_letter_stream": "weather-dlq",
+  "create_if_missing": true,
+  "stream_shards": 4,
+  "targets": [{
+    "table": "weather_monthly",
+    "key_schema": {"partition_key": "station:S", "sort_key": "month:S"},
+    "mode": "aggregate",
+    "key": {"station": "station", "month": {"field": "date", "truncate": "month"}},
+    "attributes": {"station_name": {"field": "station_name", "optional": true}},
+    "aggregates": {
+      "PRCP_sum": {"sum": "value", "when": {"field": "element", "in": ["PRCP"]}},
+      "SNOW_sum": {"sum": "value", "when": {"field": "element", "in": ["SNOW"]}},
+      "TMAX_max": {"max": "value", "when": {"field": "element", "in": ["TMAX"]}},
+      "TMIN_min": {"min": "value", "when": {"field": "element", "in": ["TMIN"]}},
+      "TMAX_mean": {"mean": "value", "when": {"field": "element", "in": ["TMAX"]}},
+      "TMIN_mean": {"mean": "value", "when": {"field": "element", "in": ["TMIN"]}},
+      "{element}_days": {"count": "*"},
+      "first_date": {"min": {"field": "date", "type": "S"}},
+      "last_date": {"max": {"field": "date", "type": "S"}}
+    }
+  }]
+})";
+
 // The classic student pipeline: a Lambda function writing precipitation and temperature
 // observations into two DynamoDB tables keyed by station and date, with the station name.
 constexpr const char* kStudent = R"({
@@ -119,8 +149,11 @@ constexpr const char* kOpenWeather = R"({
 })";
 
 const std::map<std::string, const char*, std::less<>>& Builtins() {
-  static const std::map<std::string, const char*, std::less<>> builtins = {
-      {"weather", kWeather}, {"student", kStudent}, {"sensors", kSensors}, {"openweather", kOpenWeather}};
+  static const std::map<std::string, const char*, std::less<>> builtins = {{"weather", kWeather},
+                                                                           {"weather-monthly", kWeatherMonthly},
+                                                                           {"student", kStudent},
+                                                                           {"sensors", kSensors},
+                                                                           {"openweather", kOpenWeather}};
   return builtins;
 }
 

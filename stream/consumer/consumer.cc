@@ -56,6 +56,17 @@ Status Consumer::Resolve() {
     }
     tables.push_back(d);
   }
+  // An aggregate table's items are groups that only aggregate targets update: a put or merge
+  // of the same items would break the sums.
+  for (const TargetSpec& a : spec_.targets) {
+    if (a.mode != TargetSpec::Mode::kAggregate) continue;
+    for (const TargetSpec& t : spec_.targets) {
+      if (t.table == a.table && t.mode != TargetSpec::Mode::kAggregate) {
+        return Status::InvalidArgument("pipeline '" + spec_.consumer + "': table '" + a.table +
+                                       "' is an aggregate target and cannot also be a put or merge target");
+      }
+    }
+  }
   mapper_ = std::make_unique<RecordMapper>(&spec_, std::move(tables));
   // Two threads beside the caller: one prepares the next step while the caller waits for the
   // write's sync, and both map records (two cores is the machine this is tuned for).

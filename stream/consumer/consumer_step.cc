@@ -6,9 +6,12 @@
 // the step before (whose write may still be in flight, so the database does not have it yet),
 // or the committed value read from the database, or nothing. Memory holds two steps' values.
 // Mapping and the reads of the bases run on the pool; the fold itself is sequential because
-// its order is the records' order.
+// its order is the records' order. An aggregate target's entry is decoded into an Item once per
+// step, every record of the step updates that Item in memory (aggregate.h), and it is encoded
+// once at the end: a group hit by many records of a step is read and written once.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <string_view>
 #include <unordered_map>
@@ -16,6 +19,7 @@
 #include "query/item_codec.h"
 #include "query/item_json.h"
 #include "query/table_store.h"
+#include "stream/consumer/aggregate.h"
 #include "stream/consumer/consumer.h"
 #include "stream/consumer/cursors.h"
 #include "stream/consumer/item_value_merge.h"
@@ -53,6 +57,11 @@ struct Consumer::Prepared {
     std::string value;  // the encoded item as it will be written
     // The value of this key written by the step before (still in flight): the merge base.
     const std::string* base = nullptr;
+    bool touched = false;  // an operation applied: the entry is written
+    // Aggregate targets: the group's item, decoded once from `value` on first use and encoded
+    // back into `value` at the end of the fold.
+    bool decoded = false;
+    query::Item group;
   };
   struct Mapped {
     Status status;
@@ -97,7 +106,9 @@ Status Consumer::Prepare(Prepared* prev, Prepared* out) {
   }
   if (out->records.empty() && !out->any_end) return Status::OK();
   if (!out->records.empty()) FRESHET_RETURN_IF_ERROR(Fold(prev, out));
-  for (const Prepared::Entry& e : out->entries) out->batch.Put(storage::Cf::kItems, e.key, e.value);
+  for (const Prepared::Entry& e : out->entries) {
+    if (e.touched) out->batch.Put(storage::Cf::kItems, e.key, e.value);
+  }
   for (uint32_t s = 0; s < stream_.shard_count; ++s) {
     std::optional<uint64_t> cursor;
     if (!out->per_shard[s].empty()) cursor = out->per_shard[s].back().sequence;
@@ -139,7 +150,7 @@ Result<size_t> Consumer::Step() {
   }
   if (!step->dead.empty()) log_->NotifyPut();
   stats_.records_read += step->records.size();
-  stats_.items_written += step->entries.size();
+  for (const Prepared::Entry& e : step->entries) stats_.items_written += e.touched ? 1 : 0;
   stats_.rejected += step->dead.size();
   ++stats_.batches;
   if (!next_status.ok()) {
@@ -165,15 +176,18 @@ Status Consumer::Fold(Prepared* prev, Prepared* out) {
   out->entries.reserve(total);  // never reallocated: the index holds views of the keys
   out->index.reserve(total);
   struct Op {
+    size_t record;
     size_t entry;
     MappedItem* item;
   };
   std::vector<Op> ops;
   ops.reserve(total);
   std::vector<size_t> to_read;
+  std::vector<size_t> dead_records;  // the record of each dead letter, to keep them in record order
   for (size_t r = 0; r < n; ++r) {
     Prepared::Mapped& m = mapped[r];
     if (!m.status.ok()) {
+      dead_records.push_back(r);
       out->dead.push_back({out->records[r]->partition_key, DeadLetterJson(*out->records[r], m.status.message()),
                            std::nullopt});
       continue;
@@ -186,13 +200,13 @@ Status Consumer::Fold(Prepared* prev, Prepared* out) {
         entry.target = item.target;
         entry.key = std::move(item.key);
         out->index.emplace(entry.key, e);
-        if (spec_.targets[item.target].mode == TargetSpec::Mode::kMerge) {
+        if (spec_.targets[item.target].mode != TargetSpec::Mode::kPut) {
           auto in_prev = prev ? prev->index.find(entry.key) : out->index.end();
           if (prev && in_prev != prev->index.end()) entry.base = &prev->entries[in_prev->second].value;
           to_read.push_back(e);
         }
       }
-      ops.push_back({e, &item});
+      ops.push_back({r, e, &item});
     }
   }
 
@@ -217,20 +231,104 @@ Status Consumer::Fold(Prepared* prev, Prepared* out) {
   });
   for (const Status& s : read_status) FRESHET_RETURN_IF_ERROR(s);
 
-  // 4. Apply in sequence order: a put replaces the value, a merge sets its attributes on it.
+  // 4. Apply in sequence order, record by record: a put replaces the value, a merge sets its
+  // attributes on it, an aggregate updates its group. A record's aggregates are worked out
+  // first; if one fails (a sum past 38 digits, a value of another type than its group's), the
+  // record is a dead letter and none of its operations is applied.
+  struct StagedChange {
+    size_t op;  // the operation's place among its record's operations
+    size_t entry;
+    std::string name;
+    query::AttributeValue value;
+  };
   std::string merged;
-  for (const Op& op : ops) {
-    Entry& entry = out->entries[op.entry];
-    MappedItem& item = *op.item;
-    entry.target = item.target;
-    if (spec_.targets[item.target].mode == TargetSpec::Mode::kPut) {
-      entry.value = std::move(item.value);
+  std::vector<StagedChange> staged;
+  std::vector<AggregateChange> changes;
+  // What the aggregates of ops [begin, end) (one record's) set, in order, without applying it.
+  auto stage_aggregates = [&](const Op* begin, const Op* end) -> Status {
+    for (const Op* op = begin; op != end; ++op) {
+      if (spec_.targets[op->item->target].mode != TargetSpec::Mode::kAggregate) continue;
+      Entry& entry = out->entries[op->entry];
+      if (!entry.decoded) {
+        entry.group.Clear();
+        if (!entry.value.empty() && !query::DecodeItemValue(entry.value, &entry.group)) {
+          return Status::Corruption("item of table '" + mapper_->tables()[op->item->target].name + "' is malformed");
+        }
+        entry.decoded = true;
+      }
+      auto current = [&](std::string_view name) -> const query::AttributeValue* {
+        for (size_t k = staged.size(); k-- > 0;) {
+          if (staged[k].entry == op->entry && staged[k].name == name) return &staged[k].value;
+        }
+        return entry.group.Find(name);
+      };
+      for (const AggregateInput& in : op->item->aggregates) {
+        changes.clear();
+        FRESHET_RETURN_IF_ERROR(
+            ApplyAggregate(in.spec->op, in.name, in.has_value ? &in.value : nullptr, current, &changes));
+        for (auto& [name, value] : changes) {
+          staged.push_back({static_cast<size_t>(op - begin), op->entry, std::move(name), std::move(value)});
+        }
+      }
+    }
+    return Status::OK();
+  };
+  for (size_t first = 0; first < ops.size();) {
+    size_t last = first;
+    while (last < ops.size() && ops[last].record == ops[first].record) ++last;
+    staged.clear();
+    Status s = stage_aggregates(ops.data() + first, ops.data() + last);
+    if (!s.ok()) {
+      const Record& r = *out->records[ops[first].record];
+      dead_records.push_back(ops[first].record);
+      out->dead.push_back({r.partition_key, DeadLetterJson(r, s.message()), std::nullopt});
+      first = last;
       continue;
     }
-    if (!MergeItemValues(entry.value, item.value, &merged)) {
-      return Status::Corruption("item of table '" + mapper_->tables()[entry.target].name + "' is malformed");
+    size_t next_staged = 0;
+    for (size_t o = first; o < last; ++o) {
+      Entry& entry = out->entries[ops[o].entry];
+      MappedItem& item = *ops[o].item;
+      entry.target = item.target;
+      entry.touched = true;
+      const TargetSpec::Mode mode = spec_.targets[item.target].mode;
+      if (mode == TargetSpec::Mode::kPut) {
+        entry.value = std::move(item.value);
+      } else if (mode == TargetSpec::Mode::kMerge) {
+        if (!MergeItemValues(entry.value, item.value, &merged)) {
+          return Status::Corruption("item of table '" + mapper_->tables()[entry.target].name + "' is malformed");
+        }
+        entry.value.swap(merged);
+      } else {
+        // The group was decoded by stage_aggregates. Plain attributes first, then aggregates.
+        if (!query::DecodeItemValue(item.value, &entry.group)) {
+          return Status::Internal("consumer " + spec_.consumer + ": an encoded record attribute does not decode");
+        }
+        for (; next_staged < staged.size() && staged[next_staged].op == o - first; ++next_staged) {
+          entry.group.Set(std::move(staged[next_staged].name), std::move(staged[next_staged].value));
+        }
+      }
     }
-    entry.value.swap(merged);
+    first = last;
+  }
+  // Dead letters in record order (those refused by an aggregate came after the mapping's).
+  if (!std::is_sorted(dead_records.begin(), dead_records.end())) {
+    std::vector<size_t> order(dead_records.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return dead_records[a] < dead_records[b]; });
+    std::vector<PutRecord> sorted;
+    sorted.reserve(order.size());
+    for (size_t i : order) sorted.push_back(std::move(out->dead[i]));
+    out->dead.swap(sorted);
+  }
+  for (Entry& entry : out->entries) {
+    if (!entry.decoded) continue;
+    const query::TableDescription& table = mapper_->tables()[entry.target];
+    entry.value.clear();
+    query::EncodeItemValue(entry.group, table.partition_key.name, table.sort_key ? table.sort_key->name : "",
+                           &entry.value);
+    entry.group.Clear();
+    entry.decoded = false;
   }
   for (const Entry& entry : out->entries) {
     if (entry.key.size() + entry.value.size() > query::kMaxItemBytes) {

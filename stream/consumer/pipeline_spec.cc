@@ -35,7 +35,7 @@ struct Parser {
       m.path = SplitPath(j.get<std::string>());
     } else if (j.is_object()) {
       for (auto& [k, v] : j.items()) {
-        if (k != "field" && k != "type" && k != "optional" && k != "const") {
+        if (k != "field" && k != "type" && k != "optional" && k != "const" && k != "truncate") {
           return Error(where, "unknown mapping field '" + k + "'");
         }
       }
@@ -62,6 +62,22 @@ struct Parser {
         if (!j["optional"].is_boolean()) return Error(where, "'optional' must be true or false");
         m.optional = j["optional"].get<bool>();
       }
+      if (j.contains("truncate")) {
+        const json& t = j["truncate"];
+        const std::string unit = t.is_string() ? t.get<std::string>() : "";
+        if (unit == "day") {
+          m.truncate = ValueMapping::Truncate::kDay;
+        } else if (unit == "month") {
+          m.truncate = ValueMapping::Truncate::kMonth;
+        } else if (unit == "year") {
+          m.truncate = ValueMapping::Truncate::kYear;
+        } else {
+          return Error(where, "'truncate' must be day, month or year");
+        }
+        if (m.constant) return Error(where, "'truncate' applies to a field, not a constant");
+        if (m.type && *m.type != query::AttributeValue::Type::kS) return Error(where, "'truncate' makes a string (S)");
+        m.type = query::AttributeValue::Type::kS;
+      }
     } else {
       return Error(where, "a mapping is a field path or an object");
     }
@@ -79,14 +95,80 @@ struct Parser {
     return out;
   }
 
+  Result<Condition> When(const json& w, const std::string& where) const {
+    if (!w.is_object() || !w.contains("field") || !w["field"].is_string() || w["field"].get<std::string>().empty())
+      return Error(where, "needs a \"field\"");
+    Condition c;
+    c.path = SplitPath(w["field"].get<std::string>());
+    if (w.contains("in")) {
+      if (!w["in"].is_array() || w["in"].empty()) return Error(where + ".in", "must be a non-empty array");
+      for (auto& v : w["in"]) {
+        if (!v.is_string()) return Error(where + ".in", "values must be strings");
+        c.in.push_back(v.get<std::string>());
+      }
+    } else if (!w.contains("exists")) {
+      return Error(where, "needs \"in\" or \"exists\"");
+    }
+    return c;
+  }
+
+  Result<AggregateSpec> Aggregate(const std::string& name, const json& j, const std::string& where) const {
+    static const std::pair<const char*, AggregateSpec::Op> kOps[] = {
+        {"count", AggregateSpec::Op::kCount}, {"sum", AggregateSpec::Op::kSum},   {"min", AggregateSpec::Op::kMin},
+        {"max", AggregateSpec::Op::kMax},     {"mean", AggregateSpec::Op::kMean}, {"first", AggregateSpec::Op::kFirst},
+        {"last", AggregateSpec::Op::kLast}};
+    if (!j.is_object()) return Error(where, "an aggregate is an object such as {\"sum\": \"value\"}");
+    AggregateSpec a;
+    a.name_template = name;
+    const char* op_name = nullptr;
+    for (auto& [k, v] : j.items()) {
+      if (k == "when") continue;
+      bool known = false;
+      for (const auto& [candidate, op] : kOps) {
+        if (k != candidate) continue;
+        if (op_name) return Error(where, "give one operation, not '" + std::string(op_name) + "' and '" + k + "'");
+        op_name = candidate;
+        a.op = op;
+        known = true;
+      }
+      if (!known)
+        return Error(where, "unknown aggregate field '" + k + "' (count, sum, min, max, mean, first, last, when)");
+    }
+    if (!op_name) return Error(where, "needs one of count, sum, min, max, mean, first, last");
+    const json& input = j[op_name];
+    if (a.op == AggregateSpec::Op::kCount && input.is_string() && input.get<std::string>() == "*") {
+      // counts every record: no field
+    } else {
+      if (input.is_string() && input.get<std::string>().empty()) return Error(where, "the field must not be empty");
+      FRESHET_ASSIGN_OR_RETURN(a.value, Mapping(input, where + "." + op_name));
+      if (a.value.constant) return Error(where, "an aggregate reads a field, not a constant");
+      if (a.value.optional) return Error(where, "aggregates skip missing fields; 'optional' does not apply");
+      using Type = query::AttributeValue::Type;
+      const bool numeric = a.op == AggregateSpec::Op::kSum || a.op == AggregateSpec::Op::kMean;
+      const bool ordered = a.op == AggregateSpec::Op::kMin || a.op == AggregateSpec::Op::kMax;
+      if (numeric && a.value.type && *a.value.type != Type::kN)
+        return Error(where, std::string(op_name) + " adds numbers (N)");
+      if (ordered && a.value.type && *a.value.type != Type::kN && *a.value.type != Type::kS)
+        return Error(where, std::string(op_name) + " compares numbers (N) or strings (S)");
+      if ((numeric || ordered) && !a.value.type) a.value.type = Type::kN;
+    }
+    if (j.contains("when")) {
+      FRESHET_ASSIGN_OR_RETURN(a.when, When(j["when"], where + ".when"));
+    }
+    return a;
+  }
+
   Result<TargetSpec> Target(const json& j, const std::string& where) const {
     if (!j.is_object()) return Error(where, "a target is an object");
     TargetSpec t;
     if (!j.contains("table") || !j["table"].is_string()) return Error(where, "'table' (a string) is required");
     t.table = j["table"].get<std::string>();
     const std::string mode = j.value("mode", std::string("put"));
-    if (mode != "put" && mode != "merge") return Error(where + ".mode", "must be put or merge");
-    t.mode = mode == "merge" ? TargetSpec::Mode::kMerge : TargetSpec::Mode::kPut;
+    if (mode != "put" && mode != "merge" && mode != "aggregate")
+      return Error(where + ".mode", "must be put, merge or aggregate");
+    t.mode = mode == "merge"       ? TargetSpec::Mode::kMerge
+             : mode == "aggregate" ? TargetSpec::Mode::kAggregate
+                                   : TargetSpec::Mode::kPut;
     if (j.contains("key_schema")) {
       const json& ks = j["key_schema"];
       if (!ks.is_object() || !ks.contains("partition_key") || !ks["partition_key"].is_string())
@@ -97,21 +179,7 @@ struct Parser {
       t.key_schema = std::move(desc.value());
     }
     if (j.contains("when")) {
-      const json& w = j["when"];
-      if (!w.is_object() || !w.contains("field") || !w["field"].is_string())
-        return Error(where + ".when", "needs a \"field\"");
-      Condition c;
-      c.path = SplitPath(w["field"].get<std::string>());
-      if (w.contains("in")) {
-        if (!w["in"].is_array() || w["in"].empty()) return Error(where + ".when.in", "must be a non-empty array");
-        for (auto& v : w["in"]) {
-          if (!v.is_string()) return Error(where + ".when.in", "values must be strings");
-          c.in.push_back(v.get<std::string>());
-        }
-      } else if (!w.contains("exists")) {
-        return Error(where + ".when", "needs \"in\" or \"exists\"");
-      }
-      t.when = std::move(c);
+      FRESHET_ASSIGN_OR_RETURN(t.when, When(j["when"], where + ".when"));
     }
     if (!j.contains("key")) return Error(where, "'key' is required");
     FRESHET_ASSIGN_OR_RETURN(t.key, Mappings(j["key"], where + ".key"));
@@ -133,6 +201,19 @@ struct Parser {
     }
     if (j.contains("attributes")) {
       FRESHET_ASSIGN_OR_RETURN(t.attributes, Mappings(j["attributes"], where + ".attributes"));
+    }
+    if (t.mode != TargetSpec::Mode::kAggregate) {
+      if (j.contains("aggregates")) return Error(where + ".aggregates", "needs \"mode\": \"aggregate\"");
+      return t;
+    }
+    if (!j.contains("aggregates") || !j["aggregates"].is_object() || j["aggregates"].empty())
+      return Error(where + ".aggregates", "an aggregate target needs a non-empty object of aggregates");
+    for (auto& [name, value] : j["aggregates"].items()) {
+      if (name.empty()) return Error(where + ".aggregates", "attribute names must not be empty");
+      std::string at = where;
+      at.append(".aggregates.").append(name);
+      FRESHET_ASSIGN_OR_RETURN(auto a, Aggregate(name, value, at));
+      t.aggregates.push_back(std::move(a));
     }
     return t;
   }

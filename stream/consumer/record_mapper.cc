@@ -5,6 +5,7 @@
 #include "query/item_key.h"
 #include "query/table_store.h"
 #include "storage/codec.h"
+#include "stream/consumer/aggregate.h"
 
 namespace freshet::stream {
 namespace {
@@ -98,6 +99,29 @@ Status Convert(const FieldValue& v, std::optional<Type> type, const std::vector<
   }
 }
 
+// Convert, then the mapping's date truncation.
+Status ConvertMapping(const FieldValue& v, const ValueMapping& mapping, std::optional<Type> type, AttributeValue* out) {
+  FRESHET_RETURN_IF_ERROR(Convert(v, type, mapping.path, out));
+  if (mapping.truncate == ValueMapping::Truncate::kNone) return Status::OK();
+  if (out->type() != Type::kS) return Status::InvalidArgument("field '" + JoinPath(mapping.path) + "' is not a date");
+  auto date = TruncateDate(out->scalar(), mapping.truncate);
+  if (!date.ok()) return date.status().WithContext("field '" + JoinPath(mapping.path) + "'");
+  *out = AttributeValue::S(std::move(date.value()));
+  return Status::OK();
+}
+
+// Whether a record meets a condition.
+bool Meets(const Condition& when, const FieldValue& v) {
+  if (v.kind == Kind::kMissing) return false;
+  if (when.in.empty()) return true;
+  const std::string* text = ScalarText(v);
+  if (!text) return false;
+  for (const auto& candidate : when.in) {
+    if (candidate == *text) return true;
+  }
+  return false;
+}
+
 Type KeyAttrType(query::KeyType t) {
   return t == query::KeyType::kN ? Type::kN : t == query::KeyType::kB ? Type::kB : Type::kS;
 }
@@ -124,28 +148,85 @@ RecordMapper::RecordMapper(const PipelineSpec* spec, std::vector<query::TableDes
                                      ? table.partition_key.type
                                      : table.sort_key->type);
       }
-      // Split the name at each {field}; an unclosed '{' is literal text, as before.
-      const std::string& name = a.name_template;
-      size_t pos = 0;
-      while (pos < name.size()) {
-        size_t open = name.find('{', pos);
-        size_t close = open == std::string::npos ? std::string::npos : name.find('}', open);
-        if (close == std::string::npos) {
-          m.name.push_back({name.substr(pos), -1, {}});
-          break;
-        }
-        std::string field = name.substr(open + 1, close - open - 1);
-        int slot = static_cast<int>(fields_.Add({field}));
-        m.name.push_back({name.substr(pos, open - pos), slot, std::move(field)});
-        m.fixed_name = false;
-        pos = close + 1;
-      }
+      m.name = CompileName(a.name_template, &m.fixed_name);
       return m;
     };
     for (const AttributeMapping& k : target.key) c.key.push_back(compile(k, true));
     for (const AttributeMapping& a : target.attributes) c.attributes.push_back(compile(a, false));
+    for (const AggregateSpec& a : target.aggregates) {
+      Compiled::Aggregate g;
+      g.spec = &a;
+      g.has_field = !a.value.path.empty();
+      if (g.has_field) g.slot = fields_.Add(a.value.path);
+      if (a.when) {
+        g.has_when = true;
+        g.when_slot = fields_.Add(a.when->path);
+      }
+      g.name = CompileName(a.name_template, &g.fixed_name);
+      c.aggregates.push_back(std::move(g));
+    }
     compiled_.targets.push_back(std::move(c));
   }
+}
+
+Status RecordMapper::FillName(const std::vector<Compiled::NamePart>& parts, const std::vector<FieldValue>& fields,
+                              const std::string& name_template, std::string* name) {
+  name->clear();
+  for (const auto& part : parts) {
+    *name += part.literal;
+    if (part.slot < 0) continue;
+    const std::string* text = ScalarText(fields[static_cast<size_t>(part.slot)]);
+    if (!text || text->empty()) {
+      return Status::InvalidArgument("field '" + part.field + "' (names attribute " + name_template + ") is missing");
+    }
+    *name += *text;
+  }
+  return Status::OK();
+}
+
+Status RecordMapper::MapAggregates(const Compiled::Target& c, const std::vector<FieldValue>& fields,
+                                   MappedItem* out) const {
+  for (const Compiled::Aggregate& g : c.aggregates) {
+    if (g.has_when && !Meets(*g.spec->when, fields[g.when_slot])) continue;
+    AggregateInput input;
+    input.spec = g.spec;
+    if (g.has_field) {
+      const FieldValue& v = fields[g.slot];
+      if (v.kind == Kind::kMissing) continue;  // as SQL's aggregates skip NULL
+      if (g.spec->op != AggregateSpec::Op::kCount) {
+        FRESHET_RETURN_IF_ERROR(ConvertMapping(v, g.spec->value, g.spec->value.type, &input.value));
+        input.has_value = true;
+      }
+    }
+    if (g.fixed_name) {
+      input.name = g.spec->name_template;
+    } else {
+      FRESHET_RETURN_IF_ERROR(FillName(g.name, fields, g.spec->name_template, &input.name));
+    }
+    out->aggregates.push_back(std::move(input));
+  }
+  return Status::OK();
+}
+
+std::vector<RecordMapper::Compiled::NamePart> RecordMapper::CompileName(const std::string& name, bool* fixed) {
+  // Split the name at each {field}; an unclosed '{' is literal text.
+  std::vector<Compiled::NamePart> parts;
+  *fixed = true;
+  size_t pos = 0;
+  while (pos < name.size()) {
+    size_t open = name.find('{', pos);
+    size_t close = open == std::string::npos ? std::string::npos : name.find('}', open);
+    if (close == std::string::npos) {
+      parts.push_back({name.substr(pos), -1, {}});
+      break;
+    }
+    std::string field = name.substr(open + 1, close - open - 1);
+    int slot = static_cast<int>(fields_.Add({field}));
+    parts.push_back({name.substr(pos, open - pos), slot, std::move(field)});
+    *fixed = false;
+    pos = close + 1;
+  }
+  return parts;
 }
 
 Status RecordMapper::MapTarget(size_t t, const std::vector<FieldValue>& fields, MappedItem* out) const {
@@ -153,7 +234,7 @@ Status RecordMapper::MapTarget(size_t t, const std::vector<FieldValue>& fields, 
   const Compiled::Target& c = compiled_.targets[t];
   const query::TableDescription& table = tables_[t];
   out->target = t;
-  const bool merge = target.mode == TargetSpec::Mode::kMerge;
+  const bool merge = target.mode != TargetSpec::Mode::kPut;  // merge and aggregate set attributes
   out->item.Reserve(c.key.size() + (merge ? 0 : c.attributes.size()));
   thread_local query::Item set;  // a merge's attributes (a later one of the same name wins)
   set.Clear();
@@ -166,7 +247,7 @@ Status RecordMapper::MapTarget(size_t t, const std::vector<FieldValue>& fields, 
       if (v.kind == Kind::kMissing) {
         return Status::InvalidArgument("key field '" + JoinPath(k.spec->value.path) + "' is missing");
       }
-      FRESHET_RETURN_IF_ERROR(Convert(v, k.key_type, k.spec->value.path, &value));
+      FRESHET_RETURN_IF_ERROR(ConvertMapping(v, k.spec->value, k.key_type, &value));
     }
     if (value.type() != k.key_type) {
       return Status::InvalidArgument("key attribute " + k.spec->name_template + " must be of type " +
@@ -185,26 +266,17 @@ Status RecordMapper::MapTarget(size_t t, const std::vector<FieldValue>& fields, 
         if (a.spec->value.optional) continue;
         return Status::InvalidArgument("field '" + JoinPath(a.spec->value.path) + "' is missing");
       }
-      FRESHET_RETURN_IF_ERROR(Convert(v, a.spec->value.type, a.spec->value.path, &value));
+      FRESHET_RETURN_IF_ERROR(ConvertMapping(v, a.spec->value, a.spec->value.type, &value));
     }
     auto add = [&](std::string attr) { (merge ? set : out->item).Set(std::move(attr), std::move(value)); };
     if (a.fixed_name) {
       add(a.spec->name_template);
       continue;
     }
-    name.clear();
-    for (const auto& part : a.name) {
-      name += part.literal;
-      if (part.slot < 0) continue;
-      const std::string* text = ScalarText(fields[static_cast<size_t>(part.slot)]);
-      if (!text || text->empty()) {
-        return Status::InvalidArgument("field '" + part.field + "' (names attribute " + a.spec->name_template +
-                                       ") is missing");
-      }
-      name += *text;
-    }
+    FRESHET_RETURN_IF_ERROR(FillName(a.name, fields, a.spec->name_template, &name));
     add(name);
   }
+  if (target.mode == TargetSpec::Mode::kAggregate) FRESHET_RETURN_IF_ERROR(MapAggregates(c, fields, out));
   // Encode once: the key, and the item (put) or the attributes to set (merge).
   FRESHET_RETURN_IF_ERROR(query::AppendItemKey(table, out->item, &out->key));
   query::EncodeItemValue(merge ? set : out->item, table.partition_key.name,
@@ -223,17 +295,7 @@ Status RecordMapper::Map(std::string_view data, std::vector<MappedItem>* out) co
   for (size_t t = 0; t < spec_->targets.size(); ++t) {
     const TargetSpec& target = spec_->targets[t];
     const Compiled::Target& c = compiled_.targets[t];
-    if (c.has_when) {
-      const FieldValue& v = fields[c.when_slot];
-      if (v.kind == Kind::kMissing) continue;
-      if (!target.when->in.empty()) {
-        const std::string* text = ScalarText(v);
-        if (!text) continue;
-        bool match = false;
-        for (const auto& candidate : target.when->in) match = match || candidate == *text;
-        if (!match) continue;
-      }
-    }
+    if (c.has_when && !Meets(*target.when, fields[c.when_slot])) continue;
     Status s = MapTarget(t, fields, &out->emplace_back());
     if (!s.ok()) {
       out->resize(start);

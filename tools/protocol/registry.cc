@@ -33,6 +33,7 @@ Registry::Registry() {
   RegisterKinesisReshardOps(this);
   RegisterFreshetStreamOps(this);
   RegisterFreshetTableOps(this);
+  RegisterFreshetSqlOps(this);
   RegisterDynamoDbOps(this);
 }
 

@@ -97,6 +97,7 @@ void RegisterKinesisAdminOps(Registry* registry);
 void RegisterKinesisReshardOps(Registry* registry);
 void RegisterFreshetStreamOps(Registry* registry);
 void RegisterFreshetTableOps(Registry* registry);
+void RegisterFreshetSqlOps(Registry* registry);  // freshet_sql.cc: ExecuteSql
 void RegisterDynamoDbOps(Registry* registry);  // dynamodb_*.cc: DynamoDB_20120810 (JSON 1.0)
 
 }  // namespace freshet::protocol

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 namespace freshet::stream {
 namespace {
 
@@ -63,6 +65,73 @@ TEST(PipelineSpecTest, ErrorsNameTheFileAndField) {
     EXPECT_TRUE(spec.status().IsInvalidArgument());
     EXPECT_NE(spec.status().message().find(c.expect), std::string::npos) << spec.status().message();
     EXPECT_EQ(spec.status().message().find('\n'), std::string::npos);
+  }
+}
+
+TEST(PipelineSpecTest, AggregateTargets) {
+  auto monthly = LoadPipeline("weather-monthly");
+  ASSERT_TRUE(monthly.ok()) << monthly.status().ToString();
+  const TargetSpec& t = monthly->targets[0];
+  EXPECT_EQ(t.mode, TargetSpec::Mode::kAggregate);
+  EXPECT_EQ(monthly->consumer, "weather-monthly");
+  ASSERT_EQ(t.key.size(), 2u);
+  EXPECT_EQ(t.key[0].name_template, "month");  // in name order
+  EXPECT_EQ(t.key[0].value.path, std::vector<std::string>{"date"});
+  EXPECT_EQ(t.key[0].value.truncate, ValueMapping::Truncate::kMonth);
+  EXPECT_EQ(t.key[1].value.truncate, ValueMapping::Truncate::kNone);
+  std::map<std::string, AggregateSpec> by_name;
+  for (const auto& a : t.aggregates) by_name[a.name_template] = a;
+  EXPECT_EQ(by_name["PRCP_sum"].op, AggregateSpec::Op::kSum);
+  EXPECT_EQ(by_name["PRCP_sum"].when->in, std::vector<std::string>{"PRCP"});
+  EXPECT_EQ(by_name["TMAX_max"].op, AggregateSpec::Op::kMax);
+  EXPECT_EQ(by_name["TMIN_min"].op, AggregateSpec::Op::kMin);
+  EXPECT_EQ(by_name["TMAX_mean"].op, AggregateSpec::Op::kMean);
+  EXPECT_EQ(by_name["TMAX_mean"].value.type, query::AttributeValue::Type::kN);
+  EXPECT_EQ(by_name["{element}_days"].op, AggregateSpec::Op::kCount);
+  EXPECT_TRUE(by_name["{element}_days"].value.path.empty());  // count "*"
+  EXPECT_EQ(by_name["first_date"].value.type, query::AttributeValue::Type::kS);
+
+  auto spec = ParsePipelineSpec(R"({"consumer":"c","stream":"s","targets":[{"table":"t","mode":"aggregate",
+      "key":{"k":"k","y":{"field":"t","truncate":"year"}},
+      "aggregates":{"a":{"first":"x.y"},"b":{"last":{"field":"z","truncate":"day"}},"c":{"count":"v"}}}]})",
+                                "spec.json");
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  const auto& aggs = spec->targets[0].aggregates;
+  ASSERT_EQ(aggs.size(), 3u);
+  EXPECT_EQ(aggs[0].value.path, (std::vector<std::string>{"x", "y"}));
+  EXPECT_FALSE(aggs[0].value.type.has_value());  // first/last keep any type
+  EXPECT_EQ(aggs[1].value.truncate, ValueMapping::Truncate::kDay);
+  EXPECT_EQ(aggs[2].value.path, std::vector<std::string>{"v"});
+}
+
+TEST(PipelineSpecTest, AggregateErrorsNameTheField) {
+  struct Case {
+    const char* targets;
+    const char* expect;
+  } cases[] = {
+      {R"({"table":"t","mode":"aggregate","key":{"k":"k"}})", "targets[0].aggregates: an aggregate target needs"},
+      {R"({"table":"t","key":{"k":"k"},"aggregates":{"n":{"count":"*"}}})", "needs \"mode\": \"aggregate\""},
+      {R"({"table":"t","mode":"aggregate","key":{"k":"k"},"aggregates":{"n":{"median":"v"}}})",
+       "targets[0].aggregates.n: unknown aggregate field 'median'"},
+      {R"({"table":"t","mode":"aggregate","key":{"k":"k"},"aggregates":{"n":{"sum":"v","max":"v"}}})",
+       "give one operation"},
+      {R"({"table":"t","mode":"aggregate","key":{"k":"k"},"aggregates":{"n":{"when":{"field":"e","in":["A"]}}}})",
+       "needs one of count"},
+      {R"({"table":"t","mode":"aggregate","key":{"k":"k"},"aggregates":{"n":{"sum":{"field":"v","type":"S"}}}})",
+       "sum adds numbers"},
+      {R"({"table":"t","mode":"aggregate","key":{"k":"k"},"aggregates":{"n":{"max":{"field":"v","type":"BOOL"}}}})",
+       "compares numbers (N) or strings (S)"},
+      {R"({"table":"t","mode":"aggregate","key":{"k":"k"},"aggregates":{"n":{"sum":{"const":1}}}})", "not a constant"},
+      {R"({"table":"t","mode":"aggregate","key":{"k":"k"},"aggregates":{"n":{"sum":"v","when":{"field":"e"}}}})",
+       "targets[0].aggregates.n.when: needs \"in\" or \"exists\""},
+      {R"({"table":"t","key":{"k":{"field":"d","truncate":"week"}}})", "'truncate' must be day, month or year"},
+      {R"({"table":"t","key":{"k":{"field":"d","type":"N","truncate":"day"}}})", "'truncate' makes a string"},
+  };
+  for (const auto& c : cases) {
+    auto spec =
+        ParsePipelineSpec(std::string(R"({"consumer":"c","stream":"s","targets":[)") + c.targets + "]}", "spec.json");
+    ASSERT_FALSE(spec.ok()) << c.targets;
+    EXPECT_NE(spec.status().message().find(c.expect), std::string::npos) << spec.status().message();
   }
 }
 

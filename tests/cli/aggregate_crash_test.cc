@@ -1,0 +1,133 @@
+// Kills a `freshet consume --pipeline weather-monthly` process (the aggregate target mode) at
+// random moments, many times, restarts it, and checks after a final drain that the aggregate
+// table and the dead letters are exactly those of one uninterrupted run over the same records:
+// a count or sum that a kill made the consumer apply twice (or lose) would differ.
+//
+// FRESHET_CRASH_CYCLES sets the number of kills (default 30).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "tests/cli/process.h"
+
+namespace freshet::test {
+namespace {
+
+std::vector<std::string> SortedLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::stringstream ss(text);
+  std::string line;
+  while (std::getline(ss, line)) lines.push_back(line);
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+// Observations of 30 stations over 12 months (so many records of a step hit the same group),
+// about 1 in 50 unusable (no date, or a TMAX that is not a number) for the dead-letter path.
+std::string MakeRecords(int n, std::mt19937& rng) {
+  const char* elements[] = {"PRCP", "SNOW", "SNWD", "TMAX", "TMIN"};
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    std::string station = "US1MDMG" + std::to_string(1000 + rng() % 30);
+    const unsigned month = 1 + rng() % 12;
+    std::string date =
+        "2017-" + std::string(month < 10 ? "0" : "") + std::to_string(month) + "-1" + std::to_string(rng() % 10);
+    std::string value = (rng() % 4 == 0 ? "-" : "") + std::to_string(rng() % 300) + "." + std::to_string(rng() % 100);
+    int kind = static_cast<int>(rng() % 100);
+    if (kind == 0) {
+      out += R"({"station":")" + station +
+             R"(","element":"PRCP","value":"1"})"
+             "\n";
+    } else if (kind == 1) {
+      out += R"({"station":")" + station + R"(","date":")" + date +
+             R"(","element":"TMAX","value":"warm"})"
+             "\n";
+    } else {
+      out += R"({"station":")" + station + R"(","date":")" + date + R"(","element":")" + elements[rng() % 5] +
+             R"(","value":")" + value +
+             R"("})"
+             "\n";
+    }
+  }
+  return out;
+}
+
+struct DataDir {
+  std::string path;
+  ProcessResult Run(std::vector<std::string> args, const std::string& input = "") const {
+    args.insert(args.begin(), {"--data-dir", path});
+    return RunFreshet(args, input);
+  }
+};
+
+TEST(AggregateCrashTest, KilledAggregateConsumerEndsExactlyAsAnUninterruptedRun) {
+  const char* env = std::getenv("FRESHET_CRASH_CYCLES");
+  const int cycles = env ? std::atoi(env) : 30;
+  std::mt19937 rng(4242);
+  TempDir dir;
+  DataDir killed{dir.path() + "/killed"}, reference{dir.path() + "/reference"};
+  for (const DataDir* d : {&killed, &reference}) {
+    ASSERT_EQ(d->Run({"stream", "create", "weather", "--shards", "4"}).exit_code, 0);
+  }
+  int killed_mid_run = 0;
+  for (int i = 0; i < cycles; ++i) {
+    const std::string chunk = MakeRecords(1500, rng);
+    for (const DataDir* d : {&killed, &reference}) {
+      auto put = d->Run({"--no-sync", "stream", "put", "weather", "--file", "-", "--partition-key-field", "station",
+                         "--output", "summary"},
+                        chunk);
+      ASSERT_EQ(put.exit_code, 0) << put.err;
+    }
+    pid_t pid = StartFreshet({"--data-dir", killed.path, "consume", "--pipeline", "weather-monthly", "--batch",
+                              std::to_string(5 + rng() % 40)},
+                             "", dir.path() + "/consume.out", dir.path() + "/consume.err");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 150));
+    kill(pid, SIGKILL);
+    int code = WaitExit(pid);
+    if (code == 128 + SIGKILL) {
+      ++killed_mid_run;
+    } else {
+      ASSERT_EQ(code, 0) << ReadFile(dir.path() + "/consume.err");
+    }
+  }
+  auto full = reference.Run({"consume", "--pipeline", "weather-monthly"});  // one uninterrupted run
+  ASSERT_EQ(full.exit_code, 0) << full.err;
+  auto drain = killed.Run({"consume", "--pipeline", "weather-monthly"});
+  ASSERT_EQ(drain.exit_code, 0) << drain.err;
+  EXPECT_GE(killed_mid_run, cycles / 4) << "kills should land while the consumer is working";
+  std::printf("aggregate crash test: %d runs, %d killed mid-run\n", cycles, killed_mid_run);
+
+  auto expected = reference.Run({"table", "scan", "weather_monthly", "--output", "jsonl"});
+  auto actual = killed.Run({"table", "scan", "weather_monthly", "--output", "jsonl"});
+  ASSERT_EQ(expected.exit_code, 0) << expected.err;
+  ASSERT_EQ(actual.exit_code, 0) << actual.err;
+  auto expected_items = SortedLines(expected.out);
+  EXPECT_EQ(expected_items.size(), 30u * 12);
+  EXPECT_EQ(SortedLines(actual.out), expected_items);
+  // The counts add up to every usable record put (none counted twice, none lost).
+  uint64_t counted = 0;
+  for (const auto& line : expected_items) {
+    auto item = nlohmann::json::parse(line);
+    for (const char* el : {"PRCP", "SNOW", "SNWD", "TMAX", "TMIN"}) {
+      std::string name = std::string(el) + "_days";
+      if (item.contains(name)) counted += item[name].get<uint64_t>();
+    }
+  }
+  EXPECT_GT(counted, static_cast<uint64_t>(cycles) * 1400);
+  EXPECT_LT(counted, static_cast<uint64_t>(cycles) * 1500);
+  auto dead_expected = reference.Run({"stream", "read", "weather-dlq", "--output", "jsonl"});
+  auto dead_actual = killed.Run({"stream", "read", "weather-dlq", "--output", "jsonl"});
+  ASSERT_EQ(dead_expected.exit_code, 0) << dead_expected.err;
+  ASSERT_EQ(dead_actual.exit_code, 0) << dead_actual.err;
+  EXPECT_EQ(SortedLines(dead_actual.out).size(), SortedLines(dead_expected.out).size());
+  EXPECT_GT(SortedLines(dead_expected.out).size(), static_cast<size_t>(cycles) * 15);
+}
+
+}  // namespace
+}  // namespace freshet::test
