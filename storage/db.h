@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -116,8 +117,13 @@ class Db {
   // Column family ids of this directory are those Batch writes (see batch_rep.h).
   bool batch_cf_ids_match_ = true;
 
+  // Fills in the numbers of batch->sequenced() (see Batch::PutSequenced).
+  Status AssignSequences(Batch* batch) REQUIRES(write_mu_);
+
   Mutex write_mu_;
   std::deque<Writer*> writers_ GUARDED_BY(write_mu_);  // head is the current leader
+  // Next number per (cf byte + key prefix) of sequenced puts, loaded on first use.
+  std::map<std::string, uint64_t> next_sequence_ GUARDED_BY(write_mu_);
 };
 
 // Enables per-thread counting of keys read by iterators and gets (RocksDB perf context).
