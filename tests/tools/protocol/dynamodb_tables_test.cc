@@ -78,7 +78,7 @@ TEST_F(DynamoDbTest, CreateTableErrors) {
   gsi["GlobalSecondaryIndexes"] = Json::array({{{"IndexName", "i"}}});
   Reply refused = D("CreateTable", gsi);
   EXPECT_EQ(ErrorType(refused), "ValidationException");
-  EXPECT_NE(Message(refused).find("IndexName"), std::string::npos) << Message(refused);  // 3..255 characters
+  EXPECT_NE(Message(refused).find("indexName"), std::string::npos) << Message(refused);  // 3..255 characters
 
   Json stream = SensorTable();
   stream["TableName"] = "Tab6";
