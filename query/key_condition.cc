@@ -7,15 +7,21 @@ namespace freshet::query {
 
 Result<KeyRange> QueryRange(const TableDescription& table, const AttributeValue& partition,
                             const std::optional<SortKeyCondition>& condition) {
-  std::string prefix = TableKeyPrefix(table.id);
-  FRESHET_RETURN_IF_ERROR(AppendKeyComponent(table.partition_key, partition, kMaxPartitionKeyBytes, &prefix));
+  return QueryRangeUnder(TableKeyPrefix(table.id), table.partition_key, table.sort_key, "table '" + table.name + "'",
+                         partition, condition);
+}
+
+Result<KeyRange> QueryRangeUnder(std::string prefix, const KeyAttribute& partition_key,
+                                 const std::optional<KeyAttribute>& sort_key, std::string_view what,
+                                 const AttributeValue& partition, const std::optional<SortKeyCondition>& condition) {
+  FRESHET_RETURN_IF_ERROR(AppendKeyComponent(partition_key, partition, kMaxPartitionKeyBytes, &prefix));
   KeyRange range{prefix, codec::PrefixSuccessor(prefix)};
   if (!condition) return range;
-  if (!table.sort_key) {
-    return Status::InvalidArgument("table '" + table.name + "' has no sort key: a query takes no sort-key condition");
+  if (!sort_key) {
+    return Status::InvalidArgument(std::string(what) + " has no sort key: a query takes no sort-key condition");
   }
   using Op = SortKeyCondition::Op;
-  const KeyAttribute& sk = *table.sort_key;
+  const KeyAttribute& sk = *sort_key;
   if (condition->op == Op::kBeginsWith) {
     if (sk.type == KeyType::kN) return Status::InvalidArgument("begins_with needs an S or B sort key");
     const auto want = sk.type == KeyType::kS ? AttributeValue::Type::kS : AttributeValue::Type::kB;
@@ -31,7 +37,9 @@ Result<KeyRange> QueryRange(const TableDescription& table, const AttributeValue&
   }
   std::string at = prefix;  // first key with sort key == value
   FRESHET_RETURN_IF_ERROR(AppendKeyComponent(sk, condition->value, kMaxSortKeyBytes, &at));
-  std::string after = at + '\0';  // first key with sort key > value
+  // The first key with sort key > value: every key extending `at` has sort key == value (no
+  // encoded component is a prefix of another).
+  std::string after = codec::PrefixSuccessor(at);
   switch (condition->op) {
     case Op::kEq: range = {at, after}; break;
     case Op::kLt: range.upper = at; break;
@@ -42,7 +50,7 @@ Result<KeyRange> QueryRange(const TableDescription& table, const AttributeValue&
       std::string end = prefix;
       FRESHET_RETURN_IF_ERROR(AppendKeyComponent(sk, condition->value2, kMaxSortKeyBytes, &end));
       if (end < at) return Status::InvalidArgument("between: the lower bound is greater than the upper bound");
-      range = {at, end + '\0'};
+      range = {at, codec::PrefixSuccessor(end)};
       break;
     }
     case Op::kBeginsWith: break;

@@ -42,6 +42,13 @@ struct KeyRange {
 Result<KeyRange> QueryRange(const TableDescription& table, const AttributeValue& partition,
                             const std::optional<SortKeyCondition>& condition);
 
+// As QueryRange, for keys `prefix` key_component(partition) [key_component(sort)] ... that may
+// continue after the sort key (index entries end with their table key): each sort-key bound
+// covers every key extending it. `what` names the table or index in errors.
+Result<KeyRange> QueryRangeUnder(std::string prefix, const KeyAttribute& partition_key,
+                                 const std::optional<KeyAttribute>& sort_key, std::string_view what,
+                                 const AttributeValue& partition, const std::optional<SortKeyCondition>& condition);
+
 // The range of every item of `table`.
 KeyRange TableRange(uint32_t table_id);
 

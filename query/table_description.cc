@@ -24,6 +24,69 @@ Status ValidateAttributeName(std::string_view name, std::string_view what) {
   return Status::OK();
 }
 
+Status AttributeType(const json& defs, const std::string& attr, KeyType* type) {
+  if (defs.is_array()) {
+    for (const json& d : defs) {
+      if (d.at("AttributeName").get<std::string>() != attr) continue;
+      const std::string t = d.at("AttributeType").get<std::string>();
+      if (!KeyTypeFromName(t, type)) {
+        return Status::InvalidArgument("CreateTable spec: AttributeType of '" + attr + "' must be S, N or B, not '" + t + "'");
+      }
+      return Status::OK();
+    }
+  }
+  return Status::InvalidArgument("CreateTable spec: key attribute '" + attr + "' is not in AttributeDefinitions");
+}
+
+// Throws nlohmann exceptions on wrong shapes; the caller turns them into a Status.
+Result<IndexDescription> ParseIndexJson(const json& doc, const json& defs, bool global) {
+  IndexDescription index;
+  index.global = global;
+  index.name = doc.at("IndexName").get<std::string>();
+  std::string hash, range;
+  for (const json& k : doc.at("KeySchema")) {
+    const std::string role = k.at("KeyType").get<std::string>();
+    std::string* slot = role == "HASH" ? &hash : role == "RANGE" ? &range : nullptr;
+    if (!slot || !slot->empty()) return Status::InvalidArgument("index '" + index.name + "': bad KeySchema");
+    *slot = k.at("AttributeName").get<std::string>();
+  }
+  if (hash.empty()) return Status::InvalidArgument("index '" + index.name + "': KeySchema has no HASH key");
+  index.partition_key.name = hash;
+  FRESHET_RETURN_IF_ERROR(AttributeType(defs, hash, &index.partition_key.type));
+  if (!range.empty()) {
+    KeyAttribute sk{range, KeyType::kS};
+    FRESHET_RETURN_IF_ERROR(AttributeType(defs, range, &sk.type));
+    index.sort_key = sk;
+  }
+  const json projection = doc.value("Projection", json::object());
+  const std::string type = projection.value("ProjectionType", std::string("ALL"));
+  if (type == "ALL") {
+    index.projection = IndexDescription::Projection::kAll;
+  } else if (type == "KEYS_ONLY") {
+    index.projection = IndexDescription::Projection::kKeysOnly;
+  } else if (type == "INCLUDE") {
+    index.projection = IndexDescription::Projection::kInclude;
+    for (const json& a : projection.value("NonKeyAttributes", json::array())) {
+      index.non_key_attributes.push_back(a.get<std::string>());
+    }
+  } else {
+    return Status::InvalidArgument("index '" + index.name + "': unknown ProjectionType '" + type + "'");
+  }
+  return index;
+}
+
+json IndexToJson(const IndexDescription& x) {
+  json j = {{"name", x.name},
+            {"global", x.global},
+            {"number", x.number},
+            {"partition_key", {{"name", x.partition_key.name}, {"type", KeyTypeName(x.partition_key.type)}}},
+            {"projection", ProjectionName(x.projection)},
+            {"non_key_attributes", x.non_key_attributes},
+            {"backfilling", x.backfilling}};
+  if (x.sort_key) j["sort_key"] = {{"name", x.sort_key->name}, {"type", KeyTypeName(x.sort_key->type)}};
+  return j;
+}
+
 // Throws nlohmann exceptions on wrong shapes; the caller turns them into a Status.
 Result<TableDescription> ParseCreateTableJson(const json& doc) {
   if (!doc.is_object()) return Status::InvalidArgument("CreateTable spec: expected a JSON object");
@@ -63,6 +126,26 @@ Result<TableDescription> ParseCreateTableJson(const json& doc) {
     FRESHET_RETURN_IF_ERROR(type_of(range, &sk.type));
     desc.sort_key = sk;
   }
+  const json defs = doc.value("AttributeDefinitions", json::array());
+  for (const char* member : {"LocalSecondaryIndexes", "GlobalSecondaryIndexes"}) {
+    auto it = doc.find(member);
+    if (it == doc.end() || it->is_null()) continue;
+    for (const json& x : *it) {
+      FRESHET_ASSIGN_OR_RETURN(IndexDescription index, ParseIndexJson(x, defs, member[0] == 'G'));
+      if (desc.FindIndex(index.name)) {
+        return Status::InvalidArgument("CreateTable spec: duplicate index name '" + index.name + "'");
+      }
+      index.number = desc.next_index++;
+      desc.indexes.push_back(std::move(index));
+    }
+  }
+  if (auto it = doc.find("StreamSpecification"); it != doc.end() && it->is_object() && it->value("StreamEnabled", false)) {
+    desc.stream.enabled = true;
+    const std::string view = it->value("StreamViewType", std::string("NEW_AND_OLD_IMAGES"));
+    if (!StreamViewFromName(view, &desc.stream.view)) {
+      return Status::InvalidArgument("CreateTable spec: unknown StreamViewType '" + view + "'");
+    }
+  }
   desc.spec_json = doc.dump();
   return desc;
 }
@@ -89,6 +172,51 @@ std::string_view KeyTypeName(KeyType type) {
     case KeyType::kB: return "B";
   }
   return "?";
+}
+
+std::string_view ProjectionName(IndexDescription::Projection p) {
+  switch (p) {
+    case IndexDescription::Projection::kAll: return "ALL";
+    case IndexDescription::Projection::kKeysOnly: return "KEYS_ONLY";
+    case IndexDescription::Projection::kInclude: return "INCLUDE";
+  }
+  return "?";
+}
+
+std::string_view StreamViewName(StreamSettings::View v) {
+  switch (v) {
+    case StreamSettings::View::kKeysOnly: return "KEYS_ONLY";
+    case StreamSettings::View::kNewImage: return "NEW_IMAGE";
+    case StreamSettings::View::kOldImage: return "OLD_IMAGE";
+    case StreamSettings::View::kNewAndOldImages: return "NEW_AND_OLD_IMAGES";
+  }
+  return "?";
+}
+
+bool StreamViewFromName(std::string_view name, StreamSettings::View* view) {
+  for (auto v : {StreamSettings::View::kKeysOnly, StreamSettings::View::kNewImage, StreamSettings::View::kOldImage,
+                 StreamSettings::View::kNewAndOldImages}) {
+    if (StreamViewName(v) == name) {
+      *view = v;
+      return true;
+    }
+  }
+  return false;
+}
+
+const IndexDescription* TableDescription::FindIndex(std::string_view index_name) const {
+  for (const IndexDescription& x : indexes) {
+    if (x.name == index_name) return &x;
+  }
+  return nullptr;
+}
+
+Result<IndexDescription> ParseIndex(std::string_view index, std::string_view attribute_definitions, bool global) {
+  try {
+    return ParseIndexJson(json::parse(index), json::parse(attribute_definitions), global);
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(std::string("index spec: ") + e.what());
+  }
 }
 
 Status ValidateTableName(std::string_view name) {
@@ -145,6 +273,15 @@ std::string DescriptionToJson(const TableDescription& d) {
             {"created_ms", d.created_ms},
             {"spec", json::parse(d.spec_json.empty() ? "{}" : d.spec_json)}};
   if (d.sort_key) j["sort_key"] = {{"name", d.sort_key->name}, {"type", KeyTypeName(d.sort_key->type)}};
+  if (!d.indexes.empty()) {
+    j["indexes"] = json::array();
+    for (const IndexDescription& x : d.indexes) j["indexes"].push_back(IndexToJson(x));
+  }
+  if (d.next_index != 1) j["next_index"] = d.next_index;
+  if (!d.ttl_attribute.empty()) j["ttl_attribute"] = d.ttl_attribute;
+  if (d.stream.enabled || d.stream.label_ms != 0) {
+    j["stream"] = {{"enabled", d.stream.enabled}, {"view", StreamViewName(d.stream.view)}, {"label_ms", d.stream.label_ms}};
+  }
   return j.dump();
 }
 
@@ -163,6 +300,31 @@ Result<TableDescription> DescriptionFromJson(std::string_view text) {
     if (j.contains("sort_key")) ok = key(j.at("sort_key"), &d.sort_key.emplace()) && ok;
     if (!ok) return Status::Corruption("table description has an unknown key type");
     d.spec_json = j.contains("spec") ? j.at("spec").dump() : "{}";
+    for (const json& x : j.value("indexes", json::array())) {
+      IndexDescription& index = d.indexes.emplace_back();
+      index.name = x.at("name").get<std::string>();
+      index.global = x.at("global").get<bool>();
+      index.number = x.at("number").get<uint32_t>();
+      ok = key(x.at("partition_key"), &index.partition_key) && ok;
+      if (x.contains("sort_key")) ok = key(x.at("sort_key"), &index.sort_key.emplace()) && ok;
+      const std::string p = x.at("projection").get<std::string>();
+      index.projection = p == "ALL"         ? IndexDescription::Projection::kAll
+                         : p == "KEYS_ONLY" ? IndexDescription::Projection::kKeysOnly
+                                            : IndexDescription::Projection::kInclude;
+      index.non_key_attributes = x.value("non_key_attributes", std::vector<std::string>());
+      index.backfilling = x.value("backfilling", false);
+    }
+    if (!ok) return Status::Corruption("table description has an unknown index key type");
+    d.next_index = j.value("next_index", uint32_t{1});
+    d.ttl_attribute = j.value("ttl_attribute", std::string());
+    if (j.contains("stream")) {
+      const json& st = j.at("stream");
+      d.stream.enabled = st.at("enabled").get<bool>();
+      d.stream.label_ms = st.value("label_ms", uint64_t{0});
+      if (!StreamViewFromName(st.at("view").get<std::string>(), &d.stream.view)) {
+        return Status::Corruption("table description has an unknown stream view");
+      }
+    }
     return d;
   } catch (const json::exception& e) {
     return Status::Corruption(std::string("malformed table description: ") + e.what());

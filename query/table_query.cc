@@ -5,6 +5,7 @@
 
 #include "query/item_codec.h"
 #include "query/item_key.h"
+#include "query/secondary_index.h"
 #include "query/table_store.h"
 
 namespace freshet::query {
@@ -71,7 +72,42 @@ Result<Page> ReadItems(const storage::Db& db, const TableDescription& table, Key
   return page;
 }
 
+// Builds the Items of a page of index entries (each value holds its whole projected item).
+Result<Page> ReadIndexItems(const storage::Db& db, const TableDescription& table, const IndexDescription& index,
+                            KeyRange range, bool reverse, size_t limit, const std::string& start_after,
+                            const std::vector<std::string>& attributes) {
+  TableDescription space;  // page tokens of index entries are read under the index key space
+  space.name = table.name;
+  space.id = kIndexSpace;
+  Page page;
+  auto decode = [&](std::string_view, std::string_view value) -> Status {
+    Item& item = page.items.emplace_back();
+    if (!DecodeItemValueProjected(value, attributes, &item)) {
+      return Status::Corruption("entry of index '" + index.name + "' of table '" + table.name + "' is malformed");
+    }
+    return Status::OK();
+  };
+  FRESHET_ASSIGN_OR_RETURN(StoredPage stored,
+                           ReadPage(db, space, std::move(range), reverse, limit, start_after, decode));
+  page.next_token = std::move(stored.next_token);
+  page.keys_read = stored.keys_read;
+  return page;
+}
+
 }  // namespace
+
+Result<Page> TableStore::QueryIndex(const TableDescription& table, const IndexDescription& index,
+                                    const QueryRequest& request) const {
+  FRESHET_ASSIGN_OR_RETURN(KeyRange range, IndexQueryRange(table, index, request.partition, request.condition));
+  return ReadIndexItems(*db_, table, index, std::move(range), request.reverse, request.limit, request.start_after,
+                        request.attributes);
+}
+
+Result<Page> TableStore::ScanIndex(const TableDescription& table, const IndexDescription& index,
+                                   const ScanRequest& request) const {
+  return ReadIndexItems(*db_, table, index, IndexRange(table.id, index.number), false, request.limit,
+                        request.start_after, request.attributes);
+}
 
 Result<Page> TableStore::Query(const TableDescription& table, const QueryRequest& request) const {
   FRESHET_ASSIGN_OR_RETURN(KeyRange range, QueryRange(table, request.partition, request.condition));

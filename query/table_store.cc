@@ -5,8 +5,10 @@
 #include <chrono>
 #include <set>
 
+#include "query/change_stream.h"
 #include "query/item_codec.h"
 #include "query/item_key.h"
+#include "query/secondary_index.h"
 #include "storage/catalog.h"
 #include "storage/codec.h"
 
@@ -83,6 +85,7 @@ Result<TableDescription> TableStore::Create(const TableDescription& spec) {
   desc.created_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                               std::chrono::system_clock::now().time_since_epoch())
                                               .count());
+  if (desc.stream.enabled) desc.stream.label_ms = desc.created_ms;
   auto id = storage::CreateNamed(db_, codec::kMetaTable, desc.name, [&](uint32_t new_id) {
     desc.id = new_id;
     return DescriptionToJson(desc);
@@ -106,7 +109,11 @@ Result<TableDescription> TableStore::Get(std::string_view name) const {
     auto it = cache_->by_name.find(key);
     if (it != cache_->by_name.end()) cached = it->second;
   }
-  if (cached && !db_->read_only() && cached->generation == generation) return cached->description;
+  if (cached && !db_->read_only() && cached->generation == generation) {
+    TableDescription d = cached->description;
+    d.read_generation = cached->generation;
+    return d;
+  }
   cache_->reads.fetch_add(1, std::memory_order_relaxed);
   auto json = storage::GetNamed(*db_, codec::kMetaTable, name);
   if (!json.ok()) {
@@ -115,6 +122,7 @@ Result<TableDescription> TableStore::Get(std::string_view name) const {
   }
   if (cached && cached->json == *json) return cached->description;  // read-only: unchanged bytes
   FRESHET_ASSIGN_OR_RETURN(TableDescription description, DescriptionFromJson(*json));
+  description.read_generation = generation;
   auto fresh = std::make_shared<Cached>(Cached{std::move(*json), description, generation});
   std::lock_guard<std::mutex> lock(cache_->mu);
   cache_->by_name[key] = std::move(fresh);
@@ -137,6 +145,10 @@ Status TableStore::Delete(std::string_view name) {
   storage::Batch batch;
   batch.Delete(Cf::kMeta, TableMetaKey(name));
   batch.DeleteRange(Cf::kItems, range.lower, range.upper);
+  const KeyRange indexes = AllIndexesRange(desc.id);
+  batch.DeleteRange(Cf::kItems, indexes.lower, indexes.upper);
+  const KeyRange changes = AllChangesRange(desc.id);
+  batch.DeleteRange(Cf::kItems, changes.lower, changes.upper);
   Status s = db_->Write(&batch);
   CatalogChanged();  // also on failure: may be applied
   return s;
@@ -170,7 +182,78 @@ Status TableStore::ValidateItem(const TableDescription& table, const Item& item)
   return AddPut(table, item, &scratch);
 }
 
-Status TableStore::AddPut(const TableDescription& table, const Item& item, storage::Batch* batch) const {
+const TableDescription& TableStore::Current(const TableDescription& table, TableDescription* scratch) const {
+  if (table.read_generation == g_catalog_generation.load(std::memory_order_acquire)) return table;
+  auto current = Get(table.name);
+  if (!current.ok() || current->id != table.id) return table;
+  *scratch = std::move(*current);
+  return *scratch;
+}
+
+Status TableStore::AddPut(const TableDescription& stale, const Item& item, storage::Batch* batch) const {
+  TableDescription scratch;
+  const TableDescription& table = Current(stale, &scratch);
+  if (!table.WritesDerived()) return AddPutOnly(table, item, batch);
+  FRESHET_ASSIGN_OR_RETURN(std::optional<Item> old, GetItem(table, item));
+  return AddReplace(table, old ? &*old : nullptr, item, batch);
+}
+
+Status TableStore::AddReplace(const TableDescription& stale, const Item* old, const Item& item,
+                              storage::Batch* batch) const {
+  TableDescription scratch;
+  const TableDescription& table = Current(stale, &scratch);
+  if (!table.WritesDerived()) return AddPutOnly(table, item, batch);
+  // Validate everything before appending anything, so an error leaves *batch unchanged.
+  storage::Batch derived;
+  FRESHET_RETURN_IF_ERROR(AddPutOnly(table, item, &derived));
+  FRESHET_RETURN_IF_ERROR(AddDerived(table, old, &item, false, &derived));
+  batch->Append(derived);
+  return Status::OK();
+}
+
+Status TableStore::AddRemove(const TableDescription& stale, const Item& old, storage::Batch* batch,
+                             RemoveOrigin origin) const {
+  TableDescription scratch;
+  const TableDescription& table = Current(stale, &scratch);
+  FRESHET_ASSIGN_OR_RETURN(std::string encoded, EncodeItemKey(table, old));
+  storage::Batch derived;
+  derived.Delete(Cf::kItems, encoded);
+  FRESHET_RETURN_IF_ERROR(AddDerived(table, &old, nullptr, origin == RemoveOrigin::kTtl, &derived));
+  batch->Append(derived);
+  return Status::OK();
+}
+
+Status TableStore::AddDerived(const TableDescription& table, const Item* old, const Item* item, bool ttl,
+                              storage::Batch* batch) const {
+  std::string old_key, new_key, value;
+  for (const IndexDescription& index : table.indexes) {
+    old_key.clear();
+    new_key.clear();
+    bool had = false, has = false;
+    if (old) {
+      auto r = AppendIndexKey(table, index, *old, &old_key);
+      had = r.ok() && *r;  // a stored item whose entry could not be keyed has none
+    }
+    if (item) {
+      FRESHET_ASSIGN_OR_RETURN(has, AppendIndexKey(table, index, *item, &new_key));
+    }
+    if (had && (!has || old_key != new_key)) batch->Delete(Cf::kItems, old_key);
+    if (has) {
+      value.clear();
+      EncodeItemValue(ProjectIndex(table, index, *item), "", "", &value);
+      batch->Put(Cf::kItems, new_key, value);
+    }
+  }
+  if (table.stream.enabled) {
+    const uint64_t now_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                      std::chrono::system_clock::now().time_since_epoch())
+                                                      .count());
+    AddChangeRecord(table, old, item, ttl, now_ms, batch);
+  }
+  return Status::OK();
+}
+
+Status TableStore::AddPutOnly(const TableDescription& table, const Item& item, storage::Batch* batch) const {
   std::string key;
   FRESHET_RETURN_IF_ERROR(AppendItemKey(table, item, &key));
   for (const auto& [name, value] : item) {
@@ -187,8 +270,14 @@ Status TableStore::AddPut(const TableDescription& table, const Item& item, stora
   return Status::OK();
 }
 
-Status TableStore::AddDelete(const TableDescription& table, const Item& key, storage::Batch* batch) const {
+Status TableStore::AddDelete(const TableDescription& stale, const Item& key, storage::Batch* batch) const {
+  TableDescription scratch;
+  const TableDescription& table = Current(stale, &scratch);
   FRESHET_ASSIGN_OR_RETURN(std::string encoded, EncodeItemKey(table, key));
+  if (table.WritesDerived()) {
+    FRESHET_ASSIGN_OR_RETURN(std::optional<Item> old, GetEncoded(table, encoded));
+    if (old) return AddRemove(table, *old, batch);
+  }
   batch->Delete(Cf::kItems, encoded);
   return Status::OK();
 }
@@ -216,6 +305,10 @@ Status TableStore::AddUpdate(const TableDescription& table, const Item& key, con
 
 Result<std::optional<Item>> TableStore::GetItem(const TableDescription& table, const Item& key) const {
   FRESHET_ASSIGN_OR_RETURN(std::string encoded, EncodeItemKey(table, key));
+  return GetEncoded(table, encoded);
+}
+
+Result<std::optional<Item>> TableStore::GetEncoded(const TableDescription& table, std::string_view encoded) const {
   std::string value;
   Status s = db_->Get(Cf::kItems, encoded, &value);
   if (s.IsNotFound()) return std::optional<Item>();

@@ -121,11 +121,26 @@ class TableStore {
   // Checks every limit in the file comment for a whole item (key included).
   Status ValidateItem(const TableDescription& table, const Item& item) const;
 
-  // Validates `item` and appends its put (replacing any item with that key) to *batch.
+  // Validates `item` and appends its put (replacing any item with that key) to *batch, with its
+  // index entries and change record if the table has indexes or a stream (reading the item it
+  // replaces for them: call it while holding the key's lock, see AddReplace).
   // Writes nothing. On error *batch is unchanged.
   Status AddPut(const TableDescription& table, const Item& item, storage::Batch* batch) const;
-  // Validates the key in `key` (other attributes ignored) and appends its delete to *batch.
+  // Validates the key in `key` (other attributes ignored) and appends its delete to *batch (with
+  // the old item's index entries and its change record, reading the old item if there are any).
   Status AddDelete(const TableDescription& table, const Item& key, storage::Batch* batch) const;
+  // As AddPut when the caller has read the item being replaced (`old`, null if none) itself.
+  // The caller must keep other writers of the key out from that read to its Db::Write (the
+  // protocol's key locks): the index entries removed are those of `old`.
+  // The table's indexes and stream settings are those current in this process: if `table` was
+  // read before an index or stream change (TableDescription::read_generation), they are re-read.
+  Status AddReplace(const TableDescription& table, const Item* old, const Item& item, storage::Batch* batch) const;
+  // Who removes an item: a client, or the TTL sweep (the change record says so).
+  enum class RemoveOrigin : uint8_t { kClient, kTtl };
+  // Appends the delete of the stored item `old` (its key is taken from it) with its index
+  // entries and change record. Same locking rule as AddReplace.
+  Status AddRemove(const TableDescription& table, const Item& old, storage::Batch* batch,
+                   RemoveOrigin origin = RemoveOrigin::kClient) const;
   // Reads the item with `key` (NOT including puts pending in *batch), sets the attributes of
   // `set`, removes those in `remove`, and appends the put of the result to *batch; *merged (if
   // not null) receives the result. Creates the item if absent (upsert). Errors:
@@ -136,6 +151,8 @@ class TableStore {
 
   // The item with the key in `key`, or nullopt if there is none.
   Result<std::optional<Item>> GetItem(const TableDescription& table, const Item& key) const;
+  // The item stored under the encoded item key `key`, or nullopt.
+  Result<std::optional<Item>> GetEncoded(const TableDescription& table, std::string_view key) const;
 
   // One-call writes: the Add* above plus Db::Write.
   Status PutItem(const TableDescription& table, const Item& item);
@@ -158,10 +175,46 @@ class TableStore {
   Result<StoredPage> ScanStored(const TableDescription& table, const ScanRequest& request,
                                 const StoredItemFn& fn) const;
 
+  // --- Secondary indexes (query/secondary_index.h; table_index.cc) ---
+  // One page of an index partition, or of the whole index, in index key order. Items hold the
+  // index's projected attributes (those of request.attributes among them, if given). Page
+  // tokens are the entries' keys. Errors as Query.
+  Result<Page> QueryIndex(const TableDescription& table, const IndexDescription& index,
+                          const QueryRequest& request) const;
+  Result<Page> ScanIndex(const TableDescription& table, const IndexDescription& index,
+                         const ScanRequest& request) const;
+  // Entry count and size of an index (as Stats).
+  Result<TableStats> IndexStats(const TableDescription& table, const IndexDescription& index) const;
+  // Adds `index` (number assigned here, backfilling set) to the table's description and returns
+  // the new description. From then on every write maintains it; the items written before are
+  // added by AddIndexEntries, after which FinishIndex clears `backfilling`.
+  // Errors: AlreadyExists if the table has an index of that name; NotFound; write errors.
+  Result<TableDescription> AddIndex(const TableDescription& table, IndexDescription index);
+  // Up to `max` encoded item keys of the table after the key `after` (from the start if empty).
+  Result<std::vector<std::string>> ItemKeys(const TableDescription& table, std::string_view after, size_t max) const;
+  // Appends the entries of `index` for the items stored under `item_keys` (read now; absent
+  // items are skipped) to *batch. The caller holds those keys' locks until the batch is written.
+  Status AddIndexEntries(const TableDescription& table, const IndexDescription& index,
+                         const std::vector<std::string>& item_keys, storage::Batch* batch) const;
+  Status FinishIndex(const TableDescription& table, std::string_view index_name);
+  // Removes the index from the description and deletes its entries, in one batch.
+  Status DropIndex(const TableDescription& table, std::string_view index_name);
+  // Writes `updated` as the table's description (same name and id), with `extra` (may be null)
+  // in the same batch. NotFound if the table was deleted or re-created meanwhile.
+  Status Rewrite(const TableDescription& updated, storage::Batch* extra = nullptr);
+
  private:
   // Drops every TableStore's cached descriptions in this process (after a create, delete or
   // description update; see the file comment).
   static void CatalogChanged();
+  // `table`, or its current description if `table` may be stale (read before the last catalog
+  // change) and the table still exists with the same id (stored in *scratch).
+  const TableDescription& Current(const TableDescription& table, TableDescription* scratch) const;
+  // The index entries and change record of replacing `old` by `item` (either may be null);
+  // `table` current; `ttl`: a removal by the TTL sweep.
+  Status AddDerived(const TableDescription& table, const Item* old, const Item* item, bool ttl,
+                    storage::Batch* batch) const;
+  Status AddPutOnly(const TableDescription& table, const Item& item, storage::Batch* batch) const;
   struct Cached {
     std::string json;  // the stored description, to validate against in a read-only Db
     TableDescription description;

@@ -97,8 +97,40 @@ void Batch::Overwrite(size_t offset, std::string_view bytes) {
   std::memcpy(rep_->wb.mutable_rep().data() + offset, bytes.data(), bytes.size());
 }
 
+void Batch::PutSequenced(Cf cf, std::string_view key_prefix, std::string_view value) {
+  std::string key(key_prefix);
+  key.append(8, '\0');
+  const Location at = PutParts(cf, key, {value});
+  sequenced_.push_back({cf, at.key, static_cast<uint32_t>(key_prefix.size())});
+}
+
+std::string_view Batch::BytesAt(size_t offset, size_t size) const {
+  return std::string_view(rep_->wb.Data()).substr(offset, size);
+}
+
+void Batch::Append(const Batch& other) {
+  // WriteBatch rep := u64 sequence, u32 count (little-endian), records (as Db::WriteGroup).
+  constexpr size_t kHeader = 12;
+  const std::string& data = other.rep_->wb.Data();
+  if (other.rep_->wb.Count() == 0) return;
+  const size_t shift = rep_->wb.Data().size() - kHeader;
+  for (SequencedPut p : other.sequenced_) {
+    p.key_offset += shift;
+    sequenced_.push_back(p);
+  }
+  const uint32_t count = rep_->wb.Count() + other.rep_->wb.Count();
+  std::string rep = rep_->wb.Data();
+  rep.append(data, kHeader, std::string::npos);
+  for (int i = 0; i < 4; ++i) rep[8 + i] = static_cast<char>((count >> (8 * i)) & 0xff);
+  // A batch rebuilt from its bytes, so RocksDB re-derives which kinds of records it holds.
+  rep_->wb = PatchableWriteBatch(std::move(rep));
+}
+
 size_t Batch::Count() const { return rep_->wb.Count(); }
 size_t Batch::ByteSize() const { return rep_->wb.GetDataSize(); }
-void Batch::Clear() { rep_->wb.Clear(); }
+void Batch::Clear() {
+  rep_->wb.Clear();
+  sequenced_.clear();
+}
 
 }  // namespace freshet::storage

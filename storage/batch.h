@@ -18,6 +18,7 @@
 #include <initializer_list>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 namespace freshet::storage {
 
@@ -48,6 +49,26 @@ class Batch {
   // Deletes every key in [begin, end).
   void DeleteRange(Cf cf, std::string_view begin, std::string_view end);
 
+  // Puts `value` under the key `key_prefix` followed by a u64 (big-endian) that Db::Write fills
+  // in: one more than the largest number under that prefix in `cf` (stored or assigned before in
+  // this process; 1 for the first), assigned with the writer queue locked, so the numbers under
+  // one prefix increase in the order batches are written and become visible. Used for logs
+  // written in the same batch as what they record (DynamoDB change records).
+  void PutSequenced(Cf cf, std::string_view key_prefix, std::string_view value);
+  // Where the sequenced puts' numbers go (for Db::Write).
+  struct SequencedPut {
+    Cf cf;
+    size_t key_offset;     // where the key starts in the batch's bytes
+    uint32_t prefix_size;  // the number follows the prefix
+  };
+  const std::vector<SequencedPut>& sequenced() const { return sequenced_; }
+  // The bytes of a put's key at `offset` (for Db::Write; valid until the batch changes).
+  std::string_view BytesAt(size_t offset, size_t size) const;
+
+  // Appends every operation of `other` (after this batch's own), copying its records once.
+  // Locations of `other` are not carried over.
+  void Append(const Batch& other);
+
   // Replaces bytes.size() bytes at `offset` (a Location's key or value plus a position inside
   // it). REQUIRES: the range lies inside one key or value of this batch; the batch has not
   // been written yet.
@@ -63,6 +84,7 @@ class Batch {
   friend class Db;
   struct Rep;  // storage/batch_rep.h
   std::unique_ptr<Rep> rep_;
+  std::vector<SequencedPut> sequenced_;
 };
 
 }  // namespace freshet::storage

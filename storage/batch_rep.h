@@ -20,6 +20,9 @@ namespace freshet::storage {
 // batch carries no per-key checksums, so patching a key or value keeps it consistent).
 class PatchableWriteBatch : public rocksdb::WriteBatch {
  public:
+  PatchableWriteBatch() = default;
+  // From a whole representation: RocksDB recomputes what the records hold (content flags).
+  explicit PatchableWriteBatch(std::string rep) : rocksdb::WriteBatch(std::move(rep)) {}
   std::string& mutable_rep() { return rep_; }
 };
 

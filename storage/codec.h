@@ -26,6 +26,11 @@
 //   items CF:   key := u32 table_id key_component(partition) [key_component(sort)]
 //                 key_component := bytes (for S and B) | number (for N)
 //               value := the item, encoded by query/ (see query/item_codec.h)
+//               index entries: key := u32 0xFFFFFFFF u32 table_id u32 index_number
+//                   key_component(index pk) [key_component(index sk)] key_component(pk) [key_component(sk)]
+//                 value := the projected item (query/secondary_index.h)
+//               change records: key := u32 0xFFFFFFFE u32 table_id u64 label_ms u64 sequence
+//                 value := JSON (query/change_stream.h)
 //   cursors CF: key := bytes(consumer name) u32 stream_id u32 shard   value := u64 last applied seq
 //
 // Tags are frozen: changing one makes existing data directories unreadable.

@@ -209,12 +209,39 @@ Status Db::Get(Cf cf, std::string_view key, std::string* value) const {
   return FromRocks(s, "read from " + dir_);
 }
 
+Status Db::AssignSequences(Batch* batch) {
+  std::string id;
+  for (const Batch::SequencedPut& p : batch->sequenced()) {
+    const std::string_view prefix = batch->BytesAt(p.key_offset, p.prefix_size);
+    id.assign(1, static_cast<char>(p.cf));
+    id.append(prefix);
+    auto it = next_sequence_.find(id);
+    if (it == next_sequence_.end()) {
+      uint64_t next = 1;
+      std::string upper = codec::PrefixSuccessor(prefix);
+      auto last = NewIterator(p.cf, std::string(prefix), upper);
+      last->SeekToLast();
+      if (last->Valid()) {
+        const std::string_view key = last->key();
+        if (key.size() >= prefix.size() + 8) next = codec::DecodeFixed64(key.data() + prefix.size()) + 1;
+      }
+      FRESHET_RETURN_IF_ERROR(last->status());
+      it = next_sequence_.emplace(id, next).first;
+    }
+    std::string number;
+    codec::PutFixed64(&number, it->second++);
+    batch->Overwrite(p.key_offset + p.prefix_size, number);
+  }
+  return Status::OK();
+}
+
 Status Db::Write(Batch* batch, const PrepareFn& prepare) {
   if (read_only_) return Status::FailedPrecondition("data directory " + dir_ + " is open read-only");
   Writer w;
   w.batch = batch;
   MutexLock lock(&write_mu_);
   if (prepare) FRESHET_RETURN_IF_ERROR(prepare(batch));
+  if (!batch->sequenced().empty()) FRESHET_RETURN_IF_ERROR(AssignSequences(batch));
   writers_.push_back(&w);
   while (!w.done && &w != writers_.front()) w.cv.wait(write_mu_);
   if (w.done) return w.status;

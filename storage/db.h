@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -125,8 +126,13 @@ class Db {
   bool batch_cf_ids_match_ = true;
   bool plain_view_ = false;  // a kReadView opened as a plain read-only instance: no CatchUp
 
+  // Fills in the numbers of batch->sequenced() (see Batch::PutSequenced).
+  Status AssignSequences(Batch* batch) REQUIRES(write_mu_);
+
   Mutex write_mu_;
   std::deque<Writer*> writers_ GUARDED_BY(write_mu_);  // head is the current leader
+  // Next number per (cf byte + key prefix) of sequenced puts, loaded on first use.
+  std::map<std::string, uint64_t> next_sequence_ GUARDED_BY(write_mu_);
 };
 
 // Enables per-thread counting of keys read by iterators and gets (RocksDB perf context).

@@ -5,9 +5,12 @@
 
 namespace freshet::cli {
 
+std::unique_ptr<OwnerComponent> MakeTtlSweeper();  // ttl_sweeper.cc
+
 Result<std::vector<std::unique_ptr<OwnerComponent>>> MakeOwnerComponents(const OwnerEnv& env) {
   std::vector<std::unique_ptr<OwnerComponent>> components;
   components.push_back(dashboard::MakeDashboardComponent(env));  // the web dashboard at / (--http)
+  components.push_back(MakeTtlSweeper());
   return components;
 }
 

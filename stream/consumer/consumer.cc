@@ -44,6 +44,13 @@ Status Consumer::Resolve() {
     }
     if (!table.ok()) return table.status();
     const query::TableDescription& d = *table;
+    if (d.WritesDerived()) {
+      // The consumer writes encoded items straight into the batch (no read of the items it
+      // replaces), so it cannot maintain index entries or change records.
+      return Status::InvalidArgument("pipeline '" + spec_.consumer + "': target table '" + t.table +
+                                     "' has secondary indexes or a change stream, which a pipeline cannot "
+                                     "maintain; write it through the DynamoDB API instead");
+    }
     size_t want = d.sort_key ? 2 : 1;
     bool ok = t.key.size() == want;
     for (const auto& k : t.key) {

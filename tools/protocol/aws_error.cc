@@ -5,7 +5,7 @@
 namespace freshet::protocol {
 
 AwsError ErrorForStatus(Service service, const Status& status) {
-  const bool dynamo = service == Service::kDynamoDb;
+  const bool dynamo = service == Service::kDynamoDb || service == Service::kDynamoDbStreams;
   AwsError e;
   e.message = status.message();
   e.engine_code = status.code();

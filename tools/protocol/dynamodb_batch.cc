@@ -79,7 +79,14 @@ Outcome BatchWriteItem(const Call& call) {
                            "Map value must satisfy constraint: [Member must have length less than or equal to 25, "
                            "Member must have length greater than or equal to 1]");
   }
-  storage::Batch batch;
+  // Parsed and checked first; appended under the keys' locks (index entries and change records
+  // depend on the items replaced).
+  struct Write {
+    TableDescription table;
+    bool put = false;
+    Item item;  // the item, or the key to delete
+  };
+  std::vector<Write> writes;
   std::vector<std::string> keys;
   std::set<std::string> seen;
   for (const auto& [table_name, requests] : request_items->items()) {
@@ -98,19 +105,27 @@ Outcome BatchWriteItem(const Call& call) {
         if (member == r["PutRequest"].end()) return MissingMember("PutRequest.Item");
         FRESHET_CHECKED_ASSIGN(Item item, DecodeItem(*member, "Item"));
         FRESHET_CHECKED_ASSIGN(encoded, CheckItem(call, table, item));
-        FRESHET_RETURN_IF_ERROR(call.backend.tables->AddPut(table, item, &batch));
+        writes.push_back({table, true, std::move(item)});
       } else {
         auto member = r["DeleteRequest"].find("Key");
         if (member == r["DeleteRequest"].end()) return MissingMember("DeleteRequest.Key");
         FRESHET_CHECKED_ASSIGN(Item key, DecodeItem(*member, "Key"));
         FRESHET_CHECKED_ASSIGN(encoded, CheckKey(call, table, key));
-        FRESHET_RETURN_IF_ERROR(call.backend.tables->AddDelete(table, key, &batch));
+        writes.push_back({table, false, std::move(key)});
       }
       if (!seen.insert(encoded).second) return Duplicates();
       keys.push_back(std::move(encoded));
     }
   }
   KeyLocks lock(keys);
+  storage::Batch batch;
+  for (const Write& w : writes) {
+    if (w.put) {
+      FRESHET_RETURN_IF_ERROR(call.backend.tables->AddPut(w.table, w.item, &batch));
+    } else {
+      FRESHET_RETURN_IF_ERROR(call.backend.tables->AddDelete(w.table, w.item, &batch));
+    }
+  }
   FRESHET_RETURN_IF_ERROR(call.backend.db->Write(&batch));
   return Json{{"UnprocessedItems", Json::object()}};
 }

@@ -312,6 +312,10 @@ KeyLocks::KeyLocks(const std::vector<std::string>& keys) {
   for (size_t s : stripes) locks_.emplace_back(Stripes()[s]);
 }
 
+void KeyLocks::Barrier() {
+  for (std::mutex& m : Stripes()) std::lock_guard<std::mutex> pass(m);
+}
+
 Checked<std::optional<Item>> ReadItem(const Call& call, const TableDescription& table, const Item& key) {
   FRESHET_DYNAMO_ASSIGN(std::optional<Item> item, call.backend.tables->GetItem(table, key));
   return item;

@@ -15,6 +15,7 @@
 
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -89,6 +90,10 @@ class KeyLocks {
  public:
   static constexpr size_t kStripes = 256;
   explicit KeyLocks(const std::vector<std::string>& keys);
+  // Takes and releases every stripe in order: returns once every writer that held a stripe when
+  // it was called has finished its write. After a description change (a new index), writers
+  // that started with the older description are done, and later ones see the new one.
+  static void Barrier();
   KeyLocks(const KeyLocks&) = delete;
   KeyLocks& operator=(const KeyLocks&) = delete;
 
@@ -105,6 +110,17 @@ Json DescribeJson(const Call& call, const TableDescription& table, const query::
 std::string TableArn(const Call& call, const std::string& name);
 Json Spec(const TableDescription& table);
 
+// StreamSpecification of CreateTable or UpdateTable, checked as DynamoDB does.
+std::optional<AwsError> CheckStreamSpecification(const Json& req);
+
+// Secondary indexes (dynamodb_indexes.cc). CheckIndexes checks CreateTable's LocalSecondaryIndexes
+// and GlobalSecondaryIndexes (req has a checked KeySchema) and adds their key attributes to *keys;
+// DescribeIndexes adds them to a TableDescription shape; UpdateGlobalIndexes runs UpdateTable's
+// GlobalSecondaryIndexUpdates (creating with a backfill, deleting), updating *table and *spec.
+std::optional<AwsError> CheckIndexes(const Json& req, std::set<std::string>* keys);
+Json DescribeIndexes(const Call& call, const TableDescription& table, const Json& spec, Json* out);
+Outcome UpdateGlobalIndexes(const Call& call, const Json& req, TableDescription* table, Json* spec);
+
 // Registration, one function per handler file (RegisterDynamoDbOps in registry.h calls them).
 void RegisterDynamoDbTableOps(Registry* registry);
 void RegisterDynamoDbItemOps(Registry* registry);
@@ -112,5 +128,13 @@ void RegisterDynamoDbReadOps(Registry* registry);
 void RegisterDynamoDbBatchOps(Registry* registry);
 void RegisterDynamoDbTransactOps(Registry* registry);
 void RegisterDynamoDbTableSettingOps(Registry* registry);
+void RegisterDynamoDbTtlOps(Registry* registry);
+void RegisterDynamoDbStreamsOps(Registry* registry);  // DynamoDBStreams_20120810
+
+// Change streams (dynamodb_streams.cc): a stream's label (its enabling time, ISO 8601 with
+// milliseconds, as DynamoDB's) and ARN ("<table ARN>/stream/<label>").
+std::string StreamLabel(uint64_t label_ms);
+bool ParseStreamLabel(const std::string& label, uint64_t* label_ms);
+std::string StreamArn(const Call& call, const TableDescription& table);
 
 }  // namespace freshet::protocol::dynamodb

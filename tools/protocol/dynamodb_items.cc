@@ -44,14 +44,19 @@ Outcome PutItem(const Call& call) {
   FRESHET_CHECKED_ASSIGN(auto condition, ReadCondition(req, &e));
   if (auto err = CheckExpressionsUsed(e)) return std::move(*err);
   storage::Batch batch;
-  FRESHET_RETURN_IF_ERROR(call.backend.tables->AddPut(table, item, &batch));
-  KeyLocks lock({key});
+  KeyLocks lock({key});  // before AddPut: index entries and change records depend on the old item
   std::optional<Item> old;
-  if (condition || rv == "ALL_OLD") {
+  const bool read_old = condition || rv == "ALL_OLD";
+  if (read_old) {
     FRESHET_CHECKED_ASSIGN(old, ReadItem(call, table, item));
   }
   FRESHET_CHECKED_ASSIGN(bool holds, ConditionHolds(condition, old ? &*old : nullptr));
   if (!holds) return FailedCheck(req, old);
+  if (read_old) {
+    FRESHET_RETURN_IF_ERROR(call.backend.tables->AddReplace(table, old ? &*old : nullptr, item, &batch));
+  } else {
+    FRESHET_RETURN_IF_ERROR(call.backend.tables->AddPut(table, item, &batch));
+  }
   Outcome out = WriteBatch(call, &batch);
   if (out.ok() && rv == "ALL_OLD" && old) (*out.body())["Attributes"] = EncodeItem(*old);
   return out;
@@ -90,7 +95,7 @@ Outcome DeleteItem(const Call& call) {
   if (!holds) return FailedCheck(req, old);
   if (!old) return Json::object();  // nothing to delete: no write
   storage::Batch batch;
-  FRESHET_RETURN_IF_ERROR(call.backend.tables->AddDelete(table, *key, &batch));
+  FRESHET_RETURN_IF_ERROR(call.backend.tables->AddRemove(table, *old, &batch));
   Outcome out = WriteBatch(call, &batch);
   if (out.ok() && rv == "ALL_OLD") (*out.body())["Attributes"] = EncodeItem(*old);
   return out;
@@ -152,7 +157,7 @@ Outcome UpdateItem(const Call& call) {
   FRESHET_RETURN_IF_ERROR(expr::ApplyUpdate(update, &updated));
   FRESHET_CHECKED_ASSIGN(std::string ignored, CheckItem(call, table, updated));
   storage::Batch batch;
-  FRESHET_RETURN_IF_ERROR(call.backend.tables->AddPut(table, updated, &batch));
+  FRESHET_RETURN_IF_ERROR(call.backend.tables->AddReplace(table, old ? &*old : nullptr, updated, &batch));
   Outcome out = WriteBatch(call, &batch);
   if (!out.ok()) return out;
   if (rv == "ALL_OLD" && old) (*out.body())["Attributes"] = EncodeItem(*old);

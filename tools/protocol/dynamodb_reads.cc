@@ -19,6 +19,7 @@
 #include "query/expr/legacy.h"
 #include "query/expr/update.h"
 #include "query/key_condition.h"
+#include "query/secondary_index.h"
 #include "query/table_store.h"
 #include "tools/protocol/dynamodb_common.h"
 
@@ -29,6 +30,8 @@ namespace expr = query::expr;
 
 struct ReadPlan {
   TableDescription table;
+  std::optional<query::IndexDescription> index;  // IndexName
+  bool fetch_table_items = false;                // Select ALL_ATTRIBUTES on a partial LSI
   Expressions e;
   std::optional<expr::Condition> filter;
   std::optional<expr::Projection> projection;
@@ -43,7 +46,15 @@ Checked<ReadPlan> ReadCommon(const Call& call, const char* legacy_filter) {
   ReadPlan plan;
   FRESHET_CHECKED_ASSIGN(plan.table, FindTable(call, req));
   FRESHET_CHECKED_ASSIGN(std::optional<std::string> index, OptionalString(req, "IndexName"));
-  if (index) return Validation("freshet does not support secondary indexes yet: IndexName " + *index);
+  if (index) {
+    if (auto e = CheckLength(*index, "IndexName", 3, 255)) return std::move(*e);
+    const query::IndexDescription* found = plan.table.FindIndex(*index);
+    if (!found) {
+      return Validation("The table does not have the specified index: " + *index);
+    }
+    if (found->backfilling) return Validation("Cannot read from backfilling global secondary index: " + *index);
+    plan.index = *found;
+  }
   FRESHET_CHECKED_ASSIGN(std::optional<int64_t> limit, OptionalInteger(req, "Limit", 1, INT32_MAX));
   plan.limit = static_cast<size_t>(limit.value_or(0));
   if (auto it = req.find("ConsistentRead"); it != req.end() && !it->is_null() && !it->is_boolean()) {
@@ -56,7 +67,7 @@ Checked<ReadPlan> ReadCommon(const Call& call, const char* legacy_filter) {
   const bool legacy_projection = req.contains("AttributesToGet") && !req["AttributesToGet"].is_null();
   const std::string what = legacy_projection ? "AttributesToGet" : "ProjectionExpression";
   if (select) {
-    if (*select == "ALL_PROJECTED_ATTRIBUTES") {
+    if (*select == "ALL_PROJECTED_ATTRIBUTES" && !plan.index) {
       return Validation("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is "
                         "supported only for index queries");
     }
@@ -78,14 +89,39 @@ Checked<ReadPlan> ReadCommon(const Call& call, const char* legacy_filter) {
                         "AttributesToGet or ProjectionExpression");
     }
     plan.count_only = *select == "COUNT";
+    if (*select == "ALL_ATTRIBUTES" && plan.index && plan.index->projection != query::IndexDescription::Projection::kAll) {
+      if (plan.index->global) {
+        return Validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for "
+                          "global secondary index " + plan.index->name + " because its projection type is not ALL");
+      }
+      plan.fetch_table_items = true;  // an LSI fetches the rest from the table, as DynamoDB does
+    }
   }
   FRESHET_CHECKED_ASSIGN(std::optional<Item> start, OptionalItemMember(req, "ExclusiveStartKey"));
-  if (start) {
+  if (start && plan.index) {
+    std::string entry;
+    auto present = query::AppendIndexKey(plan.table, *plan.index, *start, &entry);
+    if (!present.ok() || !*present) {
+      return Validation("The provided starting key is invalid: " +
+                        (present.ok() ? std::string("it lacks the index's key attributes") : present.status().message()));
+    }
+    plan.start_token = query::EncodePageToken(entry);
+  } else if (start) {
     auto encoded = CheckKey(call, plan.table, *start);
     if (!encoded.ok()) return Validation("The provided starting key is invalid: " + encoded.error().message);
     plan.start_token = query::EncodePageToken(encoded.value());
   }
   return plan;
+}
+
+// The key schema a Query reads by: the index's, or the table's.
+TableDescription QueriedKeys(const ReadPlan& plan) {
+  TableDescription keys = plan.table;
+  if (plan.index) {
+    keys.partition_key = plan.index->partition_key;
+    keys.sort_key = plan.index->sort_key;
+  }
+  return keys;
 }
 
 uint64_t PartitionHash(const TableDescription& table, const Item& item) {
@@ -102,7 +138,7 @@ using FetchPage = std::function<Result<query::Page>(const std::string& token, si
 using InSegment = std::function<bool(const Item&)>;
 
 // Runs the pages of a Query or Scan and builds the response.
-Outcome Run(const ReadPlan& plan, const FetchPage& fetch, const InSegment& in_segment) {
+Outcome Run(const Call& call, const ReadPlan& plan, const FetchPage& fetch, const InSegment& in_segment) {
   Json items = Json::array();
   size_t evaluated = 0, count = 0, bytes = 0;
   std::optional<Item> last_evaluated;
@@ -117,8 +153,12 @@ Outcome Run(const ReadPlan& plan, const FetchPage& fetch, const InSegment& in_se
       }
       return page.status();
     }
-    for (const Item& item : page->items) {
+    for (Item& item : page->items) {
       if (in_segment && !in_segment(item)) continue;
+      if (plan.fetch_table_items) {
+        FRESHET_CHECKED_ASSIGN(std::optional<Item> whole, ReadItem(call, plan.table, item));
+        if (whole) item = std::move(*whole);
+      }
       ++evaluated;
       bytes += ItemSize(item);
       FRESHET_CHECKED_ASSIGN(bool keep, ConditionHolds(plan.filter, &item));
@@ -127,7 +167,7 @@ Outcome Run(const ReadPlan& plan, const FetchPage& fetch, const InSegment& in_se
         if (!plan.count_only) items.push_back(EncodeItem(plan.projection ? expr::Project(*plan.projection, item) : item));
       }
       if ((plan.limit != 0 && evaluated == plan.limit) || bytes >= query::kMaxPageBytes) {
-        last_evaluated = KeyOf(plan.table, item);
+        last_evaluated = plan.index ? query::IndexKeyOf(plan.table, *plan.index, item) : KeyOf(plan.table, item);
         stopped = true;
         break;
       }
@@ -151,18 +191,19 @@ Outcome Query(const Call& call) {
                       "Non-expression parameters: {KeyConditions} Expression parameters: {KeyConditionExpression}");
   }
   expr::KeyConditionParts key;
+  const TableDescription keys = QueriedKeys(plan);
   if (kce) {
     plan.e.used_expression = true;
-    FRESHET_ASSIGN_OR_RETURN(key, expr::ParseKeyCondition(*kce, &plan.e.attrs, plan.table));
+    FRESHET_ASSIGN_OR_RETURN(key, expr::ParseKeyCondition(*kce, &plan.e.attrs, keys.partition_key, keys.sort_key));
   } else if (legacy) {
     FRESHET_CHECKED_ASSIGN(auto conditions, ReadLegacyConditions(req, "KeyConditions"));
-    FRESHET_ASSIGN_OR_RETURN(key, expr::KeyConditionFromLegacy(conditions, plan.table.partition_key, plan.table.sort_key));
+    FRESHET_ASSIGN_OR_RETURN(key, expr::KeyConditionFromLegacy(conditions, keys.partition_key, keys.sort_key));
   } else {
     return Validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
   }
   if (auto err = CheckExpressionsUsed(plan.e)) return std::move(*err);
   if (plan.filter) {
-    FRESHET_RETURN_IF_ERROR(expr::CheckFilterOmitsKeys(*plan.filter, plan.table.partition_key, plan.table.sort_key));
+    FRESHET_RETURN_IF_ERROR(expr::CheckFilterOmitsKeys(*plan.filter, keys.partition_key, keys.sort_key));
   }
   bool forward = true;
   if (auto it = req.find("ScanIndexForward"); it != req.end() && !it->is_null()) {
@@ -176,9 +217,10 @@ Outcome Query(const Call& call) {
   auto fetch = [&](const std::string& token, size_t limit) {
     q.start_after = token;
     q.limit = limit;
+    if (plan.index) return call.backend.tables->QueryIndex(plan.table, *plan.index, q);
     return call.backend.tables->Query(plan.table, q);
   };
-  return Run(plan, fetch, nullptr);
+  return Run(call, plan, fetch, nullptr);
 }
 
 Outcome Scan(const Call& call) {
@@ -203,6 +245,7 @@ Outcome Scan(const Call& call) {
     query::ScanRequest s;
     s.start_after = token;
     s.limit = limit;
+    if (plan.index) return call.backend.tables->ScanIndex(plan.table, *plan.index, s);
     return call.backend.tables->Scan(plan.table, s);
   };
   InSegment in_segment;
@@ -210,7 +253,7 @@ Outcome Scan(const Call& call) {
     const uint64_t n = static_cast<uint64_t>(*total), mine = static_cast<uint64_t>(*segment);
     in_segment = [&plan, n, mine](const Item& item) { return PartitionHash(plan.table, item) % n == mine; };
   }
-  return Run(plan, fetch, in_segment);
+  return Run(call, plan, fetch, in_segment);
 }
 
 }  // namespace

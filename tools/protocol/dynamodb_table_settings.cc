@@ -1,8 +1,10 @@
-// DynamoDB table settings: UpdateTable (BillingMode and ProvisionedThroughput only), TagResource,
-// UntagResource, ListTagsOfResource. They rewrite the table's stored CreateTable document
-// (TableStore::UpdateSpec), which DescribeTable echoes. Index, stream, encryption and replica
-// changes are refused clearly: freshet does not have them yet.
+// DynamoDB table settings: UpdateTable (BillingMode, ProvisionedThroughput, StreamSpecification,
+// GlobalSecondaryIndexUpdates: dynamodb_indexes.cc), TagResource, UntagResource,
+// ListTagsOfResource. They rewrite the table's stored description (TableStore::UpdateSpec,
+// Rewrite), which DescribeTable echoes. Encryption and replica changes are refused clearly:
+// freshet does not have them yet.
 #include <algorithm>
+#include <chrono>
 
 #include "tools/protocol/dynamodb_common.h"
 
@@ -33,19 +35,54 @@ bool Given(const Json& req, const char* member) {
 Outcome UpdateTable(const Call& call) {
   const Json& req = call.request;
   FRESHET_CHECKED_ASSIGN(TableDescription table, FindTable(call, req));
-  for (const char* member : {"GlobalSecondaryIndexUpdates", "AttributeDefinitions", "ReplicaUpdates", "SSESpecification"}) {
+  for (const char* member : {"ReplicaUpdates", "SSESpecification"}) {
     if (Given(req, member)) return Validation(std::string("freshet does not support ") + member + " yet");
   }
-  if (auto it = req.find("StreamSpecification"); it != req.end() && it->is_object() && it->value("StreamEnabled", false)) {
-    return Validation("freshet does not support DynamoDB Streams (StreamSpecification) yet");
-  }
+  if (auto e = CheckStreamSpecification(req)) return std::move(*e);
+  const bool stream_given = Given(req, "StreamSpecification");
   if (req.value("DeletionProtectionEnabled", false)) return Validation("freshet does not support DeletionProtectionEnabled yet");
   const bool mode_given = Given(req, "BillingMode"), throughput_given = Given(req, "ProvisionedThroughput");
-  if (!mode_given && !throughput_given && !Given(req, "TableClass")) {
+  const bool indexes_given = Given(req, "GlobalSecondaryIndexUpdates");
+  if (!mode_given && !throughput_given && !Given(req, "TableClass") && !indexes_given && !stream_given) {
     return Validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
                       "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
   }
+  if (Given(req, "AttributeDefinitions") && !indexes_given) {
+    return Validation("One or more parameter values were invalid: AttributeDefinitions can only be given with "
+                      "GlobalSecondaryIndexUpdates");
+  }
+  if (stream_given) {
+    const Json& ss = req["StreamSpecification"];
+    const bool enable = ss["StreamEnabled"].get<bool>();
+    if (enable && table.stream.enabled) {
+      return Validation("Table already has an enabled stream: TableName: " + table.name);
+    }
+    if (!enable && !table.stream.enabled) {
+      return Validation("Table does not have an enabled stream: TableName: " + table.name);
+    }
+    table.stream.enabled = enable;
+    if (enable) {
+      query::StreamViewFromName(ss["StreamViewType"].get<std::string>(), &table.stream.view);
+      table.stream.label_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                        std::chrono::system_clock::now().time_since_epoch())
+                                                        .count());
+    }
+    Status s = call.backend.tables->Rewrite(table);
+    if (s.IsNotFound()) return TableNotFound(table.name);
+    if (!s.ok()) return s;
+    FRESHET_ASSIGN_OR_RETURN(table, call.backend.tables->Get(table.name));
+  }
   Json spec = Spec(table);
+  if (indexes_given || (stream_given && !mode_given && !throughput_given && !Given(req, "TableClass"))) {
+    if (indexes_given) {
+      Outcome updated = UpdateGlobalIndexes(call, req, &table, &spec);
+      if (!updated.ok()) return updated;
+    }
+    if (!mode_given && !throughput_given && !Given(req, "TableClass")) {
+      FRESHET_ASSIGN_OR_RETURN(query::TableStats stats, call.backend.tables->Stats(table));
+      return Json{{"TableDescription", DescribeJson(call, table, &stats, "ACTIVE")}};
+    }
+  }
   FRESHET_CHECKED_ASSIGN(std::optional<std::string> mode_member, OptionalString(req, "BillingMode"));
   const std::string mode = mode_member.value_or(spec.value("BillingMode", std::string("PROVISIONED")));
   if (mode != "PROVISIONED" && mode != "PAY_PER_REQUEST") {

@@ -1,10 +1,10 @@
-// DynamoDB table operations: CreateTable, DescribeTable, ListTables, DeleteTable,
-// DescribeTimeToLive (UpdateTable and tags: dynamodb_table_settings.cc). Shapes: AWS's DynamoDB API reference.
+// DynamoDB table operations: CreateTable, DescribeTable, ListTables, DeleteTable (TTL:
+// dynamodb_ttl.cc; UpdateTable and tags: dynamodb_table_settings.cc). Shapes: AWS's DynamoDB API reference.
 //
 // A table is ACTIVE as soon as CreateTable returns (freshet has nothing to provision). The
 // CreateTable document is kept with the table (TableDescription::spec_json), so BillingMode,
-// ProvisionedThroughput and Tags are echoed as given. Secondary indexes, streams, TTL,
-// encryption settings and deletion protection are refused, not silently ignored.
+// ProvisionedThroughput and Tags are echoed as given. Secondary indexes: dynamodb_indexes.cc.
+// Encryption settings and deletion protection are refused, not silently ignored.
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -31,8 +31,10 @@ std::optional<AwsError> CheckTableName(const std::string& name) {
   return std::nullopt;
 }
 
-// Checks the key schema against the attribute definitions as AWS does.
-std::optional<AwsError> CheckKeySchema(const Json& schema, const Json& defs) {
+// Checks the key schema against the attribute definitions as AWS does; `index_keys` are the key
+// attributes of the table's secondary indexes (null: the shapes only, the definitions used are
+// checked in a second call once the indexes are).
+std::optional<AwsError> CheckKeySchema(const Json& schema, const Json& defs, const std::set<std::string>* index_keys_or_null) {
   if (!schema.is_array() || schema.empty() || schema.size() > 2) {
     return ValidationError("KeySchema", schema.is_array() ? "'" + schema.dump() + "'" : "null",
                            "Member must have length less than or equal to 2");
@@ -84,7 +86,23 @@ std::optional<AwsError> CheckKeySchema(const Json& schema, const Json& defs) {
                         "AttributeDefinitions. Keys: [" + key_list + "], AttributeDefinitions: [" + listing + "]");
     }
   }
-  if (defined.size() != keys.size()) {
+  if (!index_keys_or_null) return std::nullopt;
+  const std::set<std::string>& index_keys = *index_keys_or_null;
+  std::set<std::string> used(keys.begin(), keys.end());
+  for (const std::string& k : index_keys) {
+    if (!defined.count(k)) {
+      return Validation("One or more parameter values were invalid: Some index key attributes are not defined in "
+                        "AttributeDefinitions. Keys: [" + k + "], AttributeDefinitions: [" + listing + "]");
+    }
+    used.insert(k);
+  }
+  if (!index_keys.empty() && defined.size() != used.size()) {
+    std::string used_list;
+    for (const std::string& k : used) used_list += (used_list.empty() ? "" : ", ") + k;
+    return Validation("One or more parameter values were invalid: Some AttributeDefinitions are not used. "
+                      "AttributeDefinitions: [" + listing + "], keys used: [" + used_list + "]");
+  }
+  if (defined.size() != keys.size() && index_keys.empty()) {
     return Validation("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly "
                       "match number of attributes defined in AttributeDefinitions");
   }
@@ -119,14 +137,6 @@ std::optional<AwsError> CheckBilling(const Json& req) {
 
 // What freshet cannot do yet is refused rather than ignored.
 std::optional<AwsError> CheckUnsupported(const Json& req) {
-  for (const char* member : {"LocalSecondaryIndexes", "GlobalSecondaryIndexes"}) {
-    if (auto it = req.find(member); it != req.end() && !it->is_null() && !it->empty()) {
-      return Validation(std::string("freshet does not support ") + member + " yet");
-    }
-  }
-  if (auto it = req.find("StreamSpecification"); it != req.end() && it->is_object() && it->value("StreamEnabled", false)) {
-    return Validation("freshet does not support DynamoDB Streams (StreamSpecification) yet");
-  }
   if (auto it = req.find("SSESpecification"); it != req.end() && it->is_object() && it->value("Enabled", false)) {
     return Validation("freshet does not support SSESpecification (encryption at rest) yet");
   }
@@ -136,6 +146,35 @@ std::optional<AwsError> CheckUnsupported(const Json& req) {
   return std::nullopt;
 }
 
+}  // namespace
+
+std::optional<AwsError> CheckStreamSpecification(const Json& req) {
+  auto it = req.find("StreamSpecification");
+  if (it == req.end() || it->is_null()) return std::nullopt;
+  if (!it->is_object()) return WrongType("StreamSpecification", "a structure");
+  auto enabled = it->find("StreamEnabled");
+  if (enabled == it->end() || !enabled->is_boolean()) return MissingMember("StreamSpecification.StreamEnabled");
+  auto view = it->find("StreamViewType");
+  const bool has_view = view != it->end() && !view->is_null();
+  if (enabled->get<bool>() && !has_view) {
+    return Validation("One or more parameter values were invalid: You must specify a StreamViewType when enabling "
+                      "a stream");
+  }
+  if (!enabled->get<bool>() && has_view) {
+    return Validation("One or more parameter values were invalid: You cannot specify a StreamViewType when "
+                      "disabling a stream");
+  }
+  query::StreamSettings::View v;
+  if (has_view && (!view->is_string() || !query::StreamViewFromName(view->get<std::string>(), &v))) {
+    return ValidationError("StreamSpecification.StreamViewType", "'" + view->dump() + "'",
+                           "Member must satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, "
+                           "KEYS_ONLY]");
+  }
+  return std::nullopt;
+}
+
+namespace {
+
 Outcome CreateTable(const Call& call) {
   const Json& req = call.request;
   FRESHET_CHECKED_ASSIGN(std::string name, RequiredString(req, "TableName"));
@@ -144,11 +183,16 @@ Outcome CreateTable(const Call& call) {
   if (schema == req.end() || schema->is_null()) return MissingMember("KeySchema");
   auto defs = req.find("AttributeDefinitions");
   if (defs == req.end() || defs->is_null()) return MissingMember("AttributeDefinitions");
-  if (auto e = CheckKeySchema(*schema, *defs)) return std::move(*e);
+  std::set<std::string> index_keys;
+  if (auto e = CheckKeySchema(*schema, *defs, nullptr)) return std::move(*e);
+  if (auto e = CheckIndexes(req, &index_keys)) return std::move(*e);
+  if (auto e = CheckKeySchema(*schema, *defs, &index_keys)) return std::move(*e);
   if (auto e = CheckUnsupported(req)) return std::move(*e);
   if (auto e = CheckBilling(req)) return std::move(*e);
+  if (auto e = CheckStreamSpecification(req)) return std::move(*e);
   Json doc = {{"TableName", name}, {"KeySchema", *schema}, {"AttributeDefinitions", *defs}};
-  for (const char* member : {"BillingMode", "ProvisionedThroughput", "Tags", "TableClass"}) {
+  for (const char* member : {"BillingMode", "ProvisionedThroughput", "Tags", "TableClass", "LocalSecondaryIndexes",
+                             "GlobalSecondaryIndexes", "StreamSpecification"}) {
     if (auto it = req.find(member); it != req.end() && !it->is_null()) doc[member] = *it;
   }
   FRESHET_ASSIGN_OR_RETURN(TableDescription spec, query::ParseCreateTable(doc.dump()));
@@ -196,11 +240,6 @@ Outcome ListTables(const Call& call) {
   return out;
 }
 
-Outcome DescribeTimeToLive(const Call& call) {
-  FRESHET_CHECKED_ASSIGN(TableDescription table, FindTable(call, call.request));
-  return Json{{"TimeToLiveDescription", {{"TimeToLiveStatus", "DISABLED"}}}};
-}
-
 }  // namespace
 
 std::string TableArn(const Call& call, const std::string& name) {
@@ -229,6 +268,15 @@ Json DescribeJson(const Call& call, const TableDescription& table, const query::
     defs.push_back({{"AttributeName", table.sort_key->name},
                     {"AttributeType", std::string(query::KeyTypeName(table.sort_key->type))}});
   }
+  std::set<std::string> defined = {table.partition_key.name};
+  if (table.sort_key) defined.insert(table.sort_key->name);
+  for (const query::IndexDescription& x : table.indexes) {
+    for (const query::KeyAttribute* k : {&x.partition_key, x.sort_key ? &*x.sort_key : nullptr}) {
+      if (k && defined.insert(k->name).second) {
+        defs.push_back({{"AttributeName", k->name}, {"AttributeType", std::string(query::KeyTypeName(k->type))}});
+      }
+    }
+  }
   const double created = static_cast<double>(table.created_ms) / 1000.0;
   Json out = {{"TableName", table.name},
               {"TableStatus", status},
@@ -252,6 +300,15 @@ Json DescribeJson(const Call& call, const TableDescription& table, const query::
   } else if (spec.contains("BillingMode")) {
     out["BillingModeSummary"] = {{"BillingMode", mode}};
   }
+  DescribeIndexes(call, table, spec, &out);
+  if (table.stream.enabled) {
+    out["StreamSpecification"] = {{"StreamEnabled", true},
+                                  {"StreamViewType", std::string(query::StreamViewName(table.stream.view))}};
+  }
+  if (table.stream.label_ms != 0) {
+    out["LatestStreamLabel"] = StreamLabel(table.stream.label_ms);
+    out["LatestStreamArn"] = StreamArn(call, table);
+  }
   return out;
 }
 
@@ -260,7 +317,6 @@ void RegisterDynamoDbTableOps(Registry* r) {
   r->Add({"DescribeTable", Service::kDynamoDb, false, &DescribeTable});
   r->Add({"DeleteTable", Service::kDynamoDb, true, &DeleteTable});
   r->Add({"ListTables", Service::kDynamoDb, false, &ListTables});
-  r->Add({"DescribeTimeToLive", Service::kDynamoDb, false, &DescribeTimeToLive});
 }
 
 }  // namespace dynamodb
@@ -272,6 +328,8 @@ void RegisterDynamoDbOps(Registry* registry) {
   dynamodb::RegisterDynamoDbBatchOps(registry);
   dynamodb::RegisterDynamoDbTransactOps(registry);
   dynamodb::RegisterDynamoDbTableSettingOps(registry);
+  dynamodb::RegisterDynamoDbTtlOps(registry);
+  dynamodb::RegisterDynamoDbStreamsOps(registry);
 }
 
 }  // namespace freshet::protocol

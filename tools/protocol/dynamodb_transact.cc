@@ -122,8 +122,9 @@ Outcome Execute(const Call& call, std::vector<Op>& ops) {
     auto holds = ConditionHolds(op.condition, old ? &*old : nullptr);
     Status applied;
     if (holds.ok() && holds.value()) {
-      if (op.kind == Kind::kPut) applied = call.backend.tables->AddPut(op.table, op.key, &batch);
-      if (op.kind == Kind::kDelete) applied = call.backend.tables->AddDelete(op.table, op.key, &batch);
+      const Item* prior = old ? &*old : nullptr;
+      if (op.kind == Kind::kPut) applied = call.backend.tables->AddReplace(op.table, prior, op.key, &batch);
+      if (op.kind == Kind::kDelete && old) applied = call.backend.tables->AddRemove(op.table, *old, &batch);
       if (op.kind == Kind::kUpdate) {
         Item updated = old ? *old : op.key;
         applied = expr::ApplyUpdate(op.update, &updated);
@@ -131,7 +132,7 @@ Outcome Execute(const Call& call, std::vector<Op>& ops) {
           auto checked = CheckItem(call, op.table, updated);
           if (!checked.ok()) applied = Status::InvalidArgument(checked.error().message);
         }
-        if (applied.ok()) applied = call.backend.tables->AddPut(op.table, updated, &batch);
+        if (applied.ok()) applied = call.backend.tables->AddReplace(op.table, prior, updated, &batch);
       }
     }
     if (!holds.ok() || !applied.ok()) {

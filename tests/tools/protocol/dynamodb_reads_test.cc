@@ -76,6 +76,7 @@ TEST_F(DynamoDbReadsTest, QueryErrors) {
             "Filter Expression can only contain non-primary key attributes: Primary key attribute: day");
   Reply index = D("Query", Query({{"IndexName", "byTmax"}}));
   EXPECT_EQ(ErrorType(index), "ValidationException");
+  EXPECT_EQ(Message(index), "The table does not have the specified index: byTmax");
   Reply unused = D("Query", Query({{"ExpressionAttributeValues", {{":x", N("1")}}}}));
   EXPECT_EQ(Message(unused), "Value provided in ExpressionAttributeValues unused in expressions: keys: {:x}");
 }
