@@ -34,6 +34,8 @@ Registry::Registry() {
   RegisterFreshetStreamOps(this);
   RegisterFreshetTableOps(this);
   RegisterDynamoDbOps(this);
+  RegisterIamRoleOps(this);
+  RegisterIamPolicyOps(this);
 }
 
 const Registry& Registry::Get() {
