@@ -118,11 +118,13 @@ Result<ObjectInfo> MultipartStore::Complete(std::string_view upload_id, std::str
   if (parts.empty()) return Status::InvalidArgument("the upload names no parts");
   std::string md5s;
   std::vector<std::string> paths;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    const PartRef& p = parts[i];
-    if (i > 0 && p.number <= parts[i - 1].number) {
+  for (size_t i = 1; i < parts.size(); ++i) {
+    if (parts[i].number <= parts[i - 1].number) {
       return Status::InvalidArgument("parts are not in ascending order of part number");
     }
+  }
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const PartRef& p = parts[i];
     const std::string path = UploadPath(upload_id) + "/part-" + std::to_string(p.number);
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return Status::InvalidArgument("part " + std::to_string(p.number) + " was not uploaded");
