@@ -4,6 +4,7 @@ list_objects_v2 with prefix, delimiter and paging, get_object with Range, delete
 import hashlib
 import os
 import unittest
+import urllib.error
 import urllib.request
 
 import botocore.exceptions
@@ -164,6 +165,48 @@ class S3Boto3Test(unittest.TestCase):
                                              ExpiresIn=300)
         with urllib.request.urlopen(url) as resp:
             self.assertEqual(resp.read(), b"shared")
+
+
+class S3VerifiedTest(unittest.TestCase):
+    """`serve --credentials`: signatures (aws-chunked uploads and SigV2 presigned URLs included) are
+    checked against the secret, and a wrong secret is refused with SignatureDoesNotMatch."""
+
+    @classmethod
+    def setUpClass(cls):
+        tmp = Server()
+        creds = os.path.join(tmp.tmp, "credentials")
+        with open(creds, "w") as f:
+            f.write("[default]\naws_access_key_id = AKIDEXAMPLE\n"
+                    "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n")
+        cls.server = Server(extra_args=["--credentials", creds]).start()
+        tmp.cleanup()
+        cls.s3 = cls.server.boto3("s3")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    def test_signed_requests_verified(self):
+        import boto3
+        import io
+        self.s3.create_bucket(Bucket="verified")
+        self.s3.put_object(Bucket="verified", Key="a/b c.txt", Body=b"x" * 100)
+        data = os.urandom(9 << 20)
+        self.s3.upload_fileobj(io.BytesIO(data), "verified", "big.bin")  # multipart, streamed parts
+        self.assertEqual(self.s3.get_object(Bucket="verified", Key="big.bin")["Body"].read(), data)
+        url = self.s3.generate_presigned_url("get_object", Params={"Bucket": "verified", "Key": "a/b c.txt"})
+        with urllib.request.urlopen(url) as resp:
+            self.assertEqual(resp.read(), b"x" * 100)
+        forged = url.replace("Signature=", "Signature=A")
+        with self.assertRaises(urllib.error.HTTPError) as cm:
+            urllib.request.urlopen(forged)
+        self.assertEqual(cm.exception.code, 403)
+        wrong = boto3.session.Session(aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="wrong",
+                                      region_name="us-east-1").client("s3", endpoint_url=self.server.url)
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            wrong.list_buckets()
+        self.assertEqual(cm.exception.response["Error"]["Code"], "SignatureDoesNotMatch")
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
 
 
 if __name__ == "__main__":

@@ -36,10 +36,7 @@ S3Error AuthFailure(const http::AuthError& e) {
       return {"RequestTimeTooSkewed", "The difference between the request time and the current time is too large. " +
                                           e.message, 403};
     }
-    return {"SignatureDoesNotMatch",
-            "The request signature we calculated does not match the signature you provided. Check your key and "
-            "signing method. " + e.message,
-            403};
+    return {"SignatureDoesNotMatch", e.message, 403};  // AWS's text, with the canonical request computed
   }
   if (e.type == "UnrecognizedClientException") {
     return {"InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403};
