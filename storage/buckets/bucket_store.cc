@@ -65,6 +65,11 @@ bool HoldsObject(const std::string& path) {
 
 }  // namespace
 
+std::shared_mutex& BucketStore::Mutex() {
+  static std::shared_mutex mu;
+  return mu;
+}
+
 BucketStore::BucketStore(std::string root) : root_(std::move(root)) { RemoveStaleTemps(); }
 
 BucketStore::~BucketStore() = default;
@@ -92,7 +97,7 @@ Status BucketStore::CheckBucket(std::string_view bucket) const {
 
 Status BucketStore::CreateBucket(std::string_view bucket) {
   FRESHET_RETURN_IF_ERROR(ValidateBucketName(bucket));
-  std::unique_lock lock(mu_);
+  std::unique_lock lock(Mutex());
   std::error_code ec;
   bool made_root = std::filesystem::create_directories(root_, ec);
   if (ec) return Status::IOError("create bucket folder '" + root_ + "': " + ec.message());
@@ -111,7 +116,7 @@ Status BucketStore::CreateBucket(std::string_view bucket) {
 
 Status BucketStore::DeleteBucket(std::string_view bucket) {
   FRESHET_RETURN_IF_ERROR(ValidateBucketName(bucket));
-  std::unique_lock lock(mu_);
+  std::unique_lock lock(Mutex());
   FRESHET_RETURN_IF_ERROR(CheckBucket(bucket));
   const std::string path = BucketPath(bucket);
   if (HoldsObject(path)) {
@@ -256,7 +261,7 @@ Status BucketStore::DeleteObject(std::string_view bucket, std::string_view key) 
   const std::string bucket_dir = BucketPath(bucket);
   const std::string path = bucket_dir + "/" + std::string(key);
   {
-    std::shared_lock lock(mu_);
+    std::shared_lock lock(Mutex());
     FRESHET_RETURN_IF_ERROR(CheckBucket(bucket));
     struct stat st;
     if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return Status::OK();
@@ -270,7 +275,7 @@ Status BucketStore::DeleteObject(std::string_view bucket, std::string_view key) 
     Observe("fsync-dir", dir);
   }
   // Folders the delete left empty go too, innermost first, so the tree mirrors the keys.
-  std::unique_lock lock(mu_);
+  std::unique_lock lock(Mutex());
   std::string k(key);
   for (size_t slash = k.rfind('/'); slash != std::string::npos && slash > 0; slash = k.rfind('/')) {
     k.resize(slash);

@@ -20,7 +20,8 @@
 // temp file before the rename; a file put there by hand has its MD5 computed when asked.
 //
 // Thread-safety: every method may be called concurrently from any thread. Several BucketStores on
-// one root in one process are safe (each removes only temps of processes that no longer run).
+// one root in one process are safe: they share one lock, and each removes only temps of processes
+// that no longer run.
 #pragma once
 
 #include <sys/types.h>
@@ -175,8 +176,9 @@ class BucketStore {
 
   const std::string root_;
   // Shared: object puts and deletes. Exclusive: bucket create/delete, and removing emptied folders
-  // (so a put never renames into a folder being removed).
-  mutable std::shared_mutex mu_;
+  // (so a put never renames into a folder being removed). Process-wide, so stores opened on one
+  // root by different components (S3, deliveries) coordinate too.
+  static std::shared_mutex& Mutex();
   SyncObserver observer_;
 };
 

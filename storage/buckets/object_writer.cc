@@ -95,7 +95,7 @@ Result<ObjectInfo> ObjectWriter::Commit() {
 
 Status BucketStore::Publish(const std::string& bucket, const std::string& key, const std::string& temp_path) const {
   const std::string bucket_dir = BucketPath(bucket);
-  std::shared_lock lock(mu_);
+  std::shared_lock lock(Mutex());
   struct stat st;
   if (::stat(bucket_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     return Status::NotFound("bucket '" + bucket + "' does not exist");

@@ -342,5 +342,29 @@ TEST_F(BucketStoreTest, ConcurrentPutsAndDeletesInSharedFolders) {
   for (const auto& o : list->objects) EXPECT_EQ(*store_.GetObject("data", o.key), o.key);
 }
 
+TEST_F(BucketStoreTest, TwoStoresOnOneRootCoordinate) {
+  // The S3 service and the delivery streams each open a store on <data dir>/buckets: one deletes
+  // the last object of a folder (removing the folder) while the other puts into it.
+  ASSERT_TRUE(store_.CreateBucket("data").ok());
+  BucketStore other(root_);
+  std::atomic<int> failures{0};
+  std::thread deleter([&] {
+    for (int i = 0; i < 200; ++i) {
+      if (!store_.PutObject("data", "hour/a/x", "x").ok()) ++failures;
+      if (!store_.DeleteObject("data", "hour/a/x").ok()) ++failures;
+    }
+  });
+  std::thread writer([&] {
+    for (int i = 0; i < 200; ++i) {
+      if (!other.PutObject("data", "hour/a/y" + std::to_string(i), "y").ok()) ++failures;
+      if (!other.DeleteObject("data", "hour/a/y" + std::to_string(i)).ok()) ++failures;
+    }
+  });
+  deleter.join();
+  writer.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_TRUE(store_.ListObjects("data", "", "", "", 10)->objects.empty());
+}
+
 }  // namespace
 }  // namespace freshet::storage
