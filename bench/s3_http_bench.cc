@@ -31,7 +31,8 @@ struct Stack {
     http::ServerOptions options;
     options.port = 0;
     options.max_body_bytes = 64 << 20;
-    server = std::move(http::Server::Start(options, [this](const http::Request& r) { return front->Handle(r); }).value());
+    server =
+        std::move(http::Server::Start(options, [this](const http::Request& r) { return front->Handle(r); }).value());
     client = std::move(http::Client::Create("http://127.0.0.1:" + std::to_string(server->port()),
                                             http::AwsCredentials{"bench", "bench", ""}, "us-east-1")
                            .value());
@@ -74,8 +75,8 @@ struct Figures {
   double put_s = 1e9, get_s = 1e9;
 };
 
-void Run(Stack& stack, const std::string& raw_dir, const std::vector<std::string>& objects, Figures* http,
-         Figures* raw, int round) {
+void Run(Stack& stack, const std::string& raw_dir, const std::vector<std::string>& objects, Figures* http, Figures* raw,
+         int round) {
   auto t = std::chrono::steady_clock::now();
   for (size_t i = 0; i < objects.size(); ++i) {
     stack.Send("PUT", "/bench/r" + std::to_string(round) + "/o" + std::to_string(i), objects[i]);
@@ -123,14 +124,14 @@ int main(int argc, char** argv) {
     Figures http, raw;
     for (int round = 0; round < 3; ++round) Run(stack, dir.path() + "/raw", objects, &http, &raw, round + 10 * n);
     const double mb = static_cast<double>(size) * n / 1e6;
-    std::printf("%5zu KiB x %4d  PutObject over HTTP %8.1f obj/s %7.1f MB/s | raw write+fsync %8.1f obj/s %7.1f MB/s"
-                " | ratio %.2f\n",
-                size >> 10, n, n / http.put_s, mb / http.put_s, n / raw.put_s, mb / raw.put_s,
-                raw.put_s / http.put_s);
-    std::printf("%5zu KiB x %4d  GetObject over HTTP %8.1f obj/s %7.1f MB/s | raw read        %8.1f obj/s %7.1f MB/s"
-                " | ratio %.2f\n",
-                size >> 10, n, n / http.get_s, mb / http.get_s, n / raw.get_s, mb / raw.get_s,
-                raw.get_s / http.get_s);
+    std::printf(
+        "%5zu KiB x %4d  PutObject over HTTP %8.1f obj/s %7.1f MB/s | raw write+fsync %8.1f obj/s %7.1f MB/s"
+        " | ratio %.2f\n",
+        size >> 10, n, n / http.put_s, mb / http.put_s, n / raw.put_s, mb / raw.put_s, raw.put_s / http.put_s);
+    std::printf(
+        "%5zu KiB x %4d  GetObject over HTTP %8.1f obj/s %7.1f MB/s | raw read        %8.1f obj/s %7.1f MB/s"
+        " | ratio %.2f\n",
+        size >> 10, n, n / http.get_s, mb / http.get_s, n / raw.get_s, mb / raw.get_s, raw.get_s / http.get_s);
   }
   return 0;
 }

@@ -24,8 +24,10 @@ Status BucketStore::ValidateBucketName(std::string_view bucket) {
   bool ip_like = true;
   int dots = 0;
   for (char c : bucket) {
-    if (c == '.') ++dots;
-    else if (!std::isdigit(static_cast<unsigned char>(c))) ip_like = false;
+    if (c == '.')
+      ++dots;
+    else if (!std::isdigit(static_cast<unsigned char>(c)))
+      ip_like = false;
   }
   if (ip_like && dots == 3) return bad("must not be formatted as an IP address");
   return Status::OK();
@@ -40,16 +42,17 @@ Status BucketStore::ValidateKey(std::string_view key) {
     return Status::InvalidArgument("object key '" + shown + "' " + std::string(why));
   };
   if (key.empty()) return Status::InvalidArgument("object key is empty");
-  if (key.size() > 1024) return Status::InvalidArgument("object key is " + std::to_string(key.size()) +
-                                                        " bytes long; keys are at most 1024 bytes");
+  if (key.size() > 1024)
+    return Status::InvalidArgument("object key is " + std::to_string(key.size()) +
+                                   " bytes long; keys are at most 1024 bytes");
   if (key.find('\0') != std::string_view::npos) return bad("holds a NUL byte");
   if (!text::IsValidUtf8(key)) return bad("is not valid UTF-8");
   if (key.front() == '/') return bad("is absolute (begins with '/'): keys are paths inside the bucket");
   size_t start = 0;
   for (;;) {
     size_t slash = key.find('/', start);
-    std::string_view segment = key.substr(start, slash == std::string_view::npos ? std::string_view::npos
-                                                                                  : slash - start);
+    std::string_view segment =
+        key.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (segment.empty()) return bad("has an empty path segment ('//' or a trailing '/')");
     if (segment == "." || segment == "..") return bad("has a '.' or '..' segment, which would leave its folder");
     if (segment.size() > 255) return bad("has a path segment over 255 bytes");

@@ -245,8 +245,8 @@ Result<ObjectInfo> BucketStore::HeadObject(std::string_view bucket, std::string_
     }
     return ErrnoStatus("open", path, err);
   }
-  ObjectInfo info{std::string(key), static_cast<uint64_t>(st.st_size), ToMs(st.st_mtim.tv_sec, st.st_mtim.tv_nsec),
-                  "", GetAttr(fd, kContentTypeAttr).value_or("")};
+  ObjectInfo info{std::string(key), static_cast<uint64_t>(st.st_size), ToMs(st.st_mtim.tv_sec, st.st_mtim.tv_nsec), "",
+                  GetAttr(fd, kContentTypeAttr).value_or("")};
   auto etag = GetAttr(fd, kEtagAttr);
   Result<std::string> md5 = etag ? Result<std::string>(*etag) : Md5OfFile(fd, path);
   ::close(fd);

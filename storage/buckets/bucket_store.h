@@ -135,7 +135,7 @@ class BucketStore {
                                const PutOptions& options);
   // A writer for an object too large to hold at once. Errors as PutObject's (checked up front).
   Result<std::unique_ptr<ObjectWriter>> NewObjectWriter(std::string_view bucket, std::string_view key,
-                                                       PutOptions options = {});
+                                                        PutOptions options = {});
 
   // The object's bytes, or the inclusive range [first, last] of them (last clamped to the size).
   // NotFound for a missing bucket or key; InvalidArgument when first >= size.

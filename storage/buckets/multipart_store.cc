@@ -84,7 +84,8 @@ Result<std::string> MultipartStore::Create(std::string_view bucket, std::string_
 Result<UploadInfo> MultipartStore::Get(std::string_view upload_id, std::string_view bucket,
                                        std::string_view key) const {
   auto missing = [&] {
-    return Status::NotFound("upload '" + std::string(upload_id) + "' does not exist (it may have been completed or "
+    return Status::NotFound("upload '" + std::string(upload_id) +
+                            "' does not exist (it may have been completed or "
                             "aborted)");
   };
   if (!IsUploadId(upload_id)) return missing();
@@ -99,8 +100,8 @@ Result<UploadInfo> MultipartStore::Get(std::string_view upload_id, std::string_v
   return info;
 }
 
-Result<std::string> MultipartStore::PutPart(std::string_view upload_id, std::string_view bucket,
-                                            std::string_view key, int number, std::string_view bytes) {
+Result<std::string> MultipartStore::PutPart(std::string_view upload_id, std::string_view bucket, std::string_view key,
+                                            int number, std::string_view bytes) {
   if (number < 1 || number > kMaxParts) {
     return Status::InvalidArgument("part number " + std::to_string(number) + " is not from 1 to 10000");
   }
@@ -112,8 +113,8 @@ Result<std::string> MultipartStore::PutPart(std::string_view upload_id, std::str
   return HexDigest(digest, len);
 }
 
-Result<ObjectInfo> MultipartStore::Complete(std::string_view upload_id, std::string_view bucket,
-                                            std::string_view key, const std::vector<PartRef>& parts) {
+Result<ObjectInfo> MultipartStore::Complete(std::string_view upload_id, std::string_view bucket, std::string_view key,
+                                            const std::vector<PartRef>& parts) {
   FRESHET_ASSIGN_OR_RETURN(UploadInfo info, Get(upload_id, bucket, key));
   if (parts.empty()) return Status::InvalidArgument("the upload names no parts");
   std::string md5s;
@@ -141,7 +142,8 @@ Result<ObjectInfo> MultipartStore::Complete(std::string_view upload_id, std::str
       return Status::LimitExceeded("part " + std::to_string(p.number) + " is " + std::to_string(st.st_size) +
                                    " bytes; every part but the last must be at least 5 MiB");
     }
-    for (size_t j = 0; j < md5->size(); j += 2) md5s.push_back(static_cast<char>(std::stoi(md5->substr(j, 2), nullptr, 16)));
+    for (size_t j = 0; j < md5->size(); j += 2)
+      md5s.push_back(static_cast<char>(std::stoi(md5->substr(j, 2), nullptr, 16)));
     paths.push_back(path);
   }
   unsigned char digest[EVP_MAX_MD_SIZE];

@@ -26,8 +26,8 @@ struct ObjectWriter::Md5 {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(), EVP_MD_CTX_free};
 };
 
-ObjectWriter::ObjectWriter(const BucketStore* store, std::string bucket, std::string key, PutOptions options,
-                           int fd, std::string temp_path)
+ObjectWriter::ObjectWriter(const BucketStore* store, std::string bucket, std::string key, PutOptions options, int fd,
+                           std::string temp_path)
     : store_(store),
       bucket_(std::move(bucket)),
       key_(std::move(key)),
@@ -128,8 +128,8 @@ Status BucketStore::Publish(const std::string& bucket, const std::string& key, c
   if (::rename(temp_path.c_str(), path.c_str()) != 0) {
     const int err = errno;
     if (err == EISDIR || err == ENOTEMPTY || err == EEXIST) {
-      return Status::FailedPrecondition("object key '" + key + "' is a folder of other objects in bucket '" +
-                                        bucket + "'");
+      return Status::FailedPrecondition("object key '" + key + "' is a folder of other objects in bucket '" + bucket +
+                                        "'");
     }
     return ErrnoStatus("rename to", path, err);
   }
@@ -142,7 +142,7 @@ Status BucketStore::Publish(const std::string& bucket, const std::string& key, c
 }
 
 Result<std::unique_ptr<ObjectWriter>> BucketStore::NewObjectWriter(std::string_view bucket, std::string_view key,
-                                                                  PutOptions options) {
+                                                                   PutOptions options) {
   FRESHET_RETURN_IF_ERROR(ValidateBucketName(bucket));
   FRESHET_RETURN_IF_ERROR(ValidateKey(key));
   FRESHET_RETURN_IF_ERROR(CheckBucket(bucket));

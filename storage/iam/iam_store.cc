@@ -91,12 +91,18 @@ Result<IamRole> DecodeRole(std::string_view text) {
 
 std::string EncodePolicy(const IamPolicy& p) {
   Json versions = Json::array();
-  for (const auto& v : p.versions) versions.push_back({{"id", v.id}, {"document", v.document}, {"created_ms", v.created_ms}});
-  Json j = {{"name", p.name},         {"path", p.path},
-            {"id", p.id},             {"arn", p.arn},
-            {"created_ms", p.created_ms}, {"updated_ms", p.updated_ms},
-            {"description", p.description}, {"default_version", p.default_version},
-            {"versions", versions},   {"next_version", p.next_version},
+  for (const auto& v : p.versions)
+    versions.push_back({{"id", v.id}, {"document", v.document}, {"created_ms", v.created_ms}});
+  Json j = {{"name", p.name},
+            {"path", p.path},
+            {"id", p.id},
+            {"arn", p.arn},
+            {"created_ms", p.created_ms},
+            {"updated_ms", p.updated_ms},
+            {"description", p.description},
+            {"default_version", p.default_version},
+            {"versions", versions},
+            {"next_version", p.next_version},
             {"tags", TagsJson(p.tags)}};
   return j.dump();
 }
@@ -115,8 +121,8 @@ Result<IamPolicy> DecodePolicy(std::string_view text) {
     p.description = j.value("description", "");
     p.default_version = j.at("default_version").get<std::string>();
     for (const auto& v : j.at("versions")) {
-      p.versions.push_back({v.at("id").get<std::string>(), v.at("document").get<std::string>(),
-                            v.at("created_ms").get<uint64_t>()});
+      p.versions.push_back(
+          {v.at("id").get<std::string>(), v.at("document").get<std::string>(), v.at("created_ms").get<uint64_t>()});
     }
     p.next_version = j.at("next_version").get<int>();
     p.tags = TagsFrom(j.value("tags", Json::array()));
@@ -150,13 +156,17 @@ std::string IamStore::RoleArn(const IamRole& role) const {
 Status IamStore::ValidateName(std::string_view what, std::string_view name, size_t max_length) {
   if (name.empty() || name.size() > max_length) {
     return Status::InvalidArgument("1 validation error detected: Value '" + std::string(name) + "' at '" +
-                                   std::string(what) + "' failed to satisfy constraint: Member must have length "
-                                   "between 1 and " + std::to_string(max_length));
+                                   std::string(what) +
+                                   "' failed to satisfy constraint: Member must have length "
+                                   "between 1 and " +
+                                   std::to_string(max_length));
   }
   for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_+=,.@-").find(c) != std::string_view::npos)) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) ||
+          std::string_view("_+=,.@-").find(c) != std::string_view::npos)) {
       return Status::InvalidArgument("1 validation error detected: Value '" + std::string(name) + "' at '" +
-                                     std::string(what) + "' failed to satisfy constraint: Member must satisfy "
+                                     std::string(what) +
+                                     "' failed to satisfy constraint: Member must satisfy "
                                      "regular expression pattern: [\\w+=,.@-]+");
     }
   }
@@ -167,8 +177,9 @@ Status IamStore::ValidatePath(std::string_view path) {
   bool ok = !path.empty() && path.size() <= 512 && path.front() == '/' && path.back() == '/';
   for (char c : path) ok = ok && c >= 0x21 && c <= 0x7e;
   if (ok) return Status::OK();
-  return Status::InvalidArgument("The specified value for path is invalid. It must begin and end with / and contain "
-                                 "only alphanumeric characters and/or / characters.");
+  return Status::InvalidArgument(
+      "The specified value for path is invalid. It must begin and end with / and contain "
+      "only alphanumeric characters and/or / characters.");
 }
 
 Status IamStore::ValidatePolicyDocument(std::string_view document) {
@@ -307,7 +318,8 @@ Result<IamPolicy> IamStore::CreatePolicy(IamPolicy policy, std::string document,
   std::string existing;
   policy.arn = "arn:aws:iam::" + account_ + ":policy" + policy.path + policy.name;
   if (db_->Get(Cf::kMeta, Key(kPolicyTag, policy.name), &existing).ok()) {
-    return Status::AlreadyExists("A policy called " + policy.name + " already exists. Duplicate names are not allowed.");
+    return Status::AlreadyExists("A policy called " + policy.name +
+                                 " already exists. Duplicate names are not allowed.");
   }
   policy.id = NewId("ANPA");
   policy.created_ms = policy.updated_ms = now_ms;
@@ -376,8 +388,9 @@ Status IamStore::DeletePolicy(std::string_view arn) {
   if (policy.aws_managed) return Status::InvalidArgument("Cannot delete an AWS managed policy: " + std::string(arn));
   if (policy.attachment_count > 0) return Status::FailedPrecondition("Cannot delete a policy attached to entities.");
   if (policy.versions.size() > 1) {
-    return Status::FailedPrecondition("This policy has more than one version. Before you delete a policy, you must "
-                                      "delete the policy's versions. The default version is deleted with the policy.");
+    return Status::FailedPrecondition(
+        "This policy has more than one version. Before you delete a policy, you must "
+        "delete the policy's versions. The default version is deleted with the policy.");
   }
   Batch batch;
   batch.Delete(Cf::kMeta, Key(kPolicyTag, policy.name));
@@ -390,8 +403,9 @@ Result<IamPolicyVersion> IamStore::CreatePolicyVersion(std::string_view arn, std
   std::lock_guard lock(WriteMutex());
   FRESHET_ASSIGN_OR_RETURN(IamPolicy policy, LoadLocalPolicy(arn));
   if (policy.versions.size() >= kMaxPolicyVersions) {
-    return Status::LimitExceeded("A managed policy can have up to 5 versions. Before you create a new version, you "
-                                 "must delete an existing version.");
+    return Status::LimitExceeded(
+        "A managed policy can have up to 5 versions. Before you create a new version, you "
+        "must delete an existing version.");
   }
   IamPolicyVersion v{"v" + std::to_string(policy.next_version++), std::move(document), now_ms};
   policy.versions.push_back(v);

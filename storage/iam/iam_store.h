@@ -44,8 +44,8 @@ struct IamRole {
   std::string description;
   int max_session_duration = 3600;
   std::vector<IamTag> tags;
-  std::vector<std::string> attached_policy_arns;           // in attach order
-  std::map<std::string, std::string> inline_policies;      // name -> document
+  std::vector<std::string> attached_policy_arns;       // in attach order
+  std::map<std::string, std::string> inline_policies;  // name -> document
 };
 
 struct IamPolicyVersion {

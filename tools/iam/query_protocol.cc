@@ -2,7 +2,6 @@
 #include "tools/iam/query_protocol.h"
 
 #include <pugixml.hpp>
-
 #include <sstream>
 
 namespace freshet::iam {
@@ -103,8 +102,8 @@ http::Response QueryReply(std::string_view action, const Json& result, std::stri
   return Xml(doc, 200, request_id);
 }
 
-http::Response QueryError(const std::string& code, const std::string& message, int http_status,
-                          std::string_view xmlns, const std::string& request_id) {
+http::Response QueryError(const std::string& code, const std::string& message, int http_status, std::string_view xmlns,
+                          const std::string& request_id) {
   pugi::xml_document doc;
   pugi::xml_node root = doc.append_child("ErrorResponse");
   root.append_attribute("xmlns") = std::string(xmlns).c_str();

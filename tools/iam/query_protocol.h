@@ -35,7 +35,7 @@ http::Response QueryReply(std::string_view action, const Json& result, std::stri
                           const std::string& request_id);
 
 // The XML error reply.
-http::Response QueryError(const std::string& code, const std::string& message, int http_status,
-                          std::string_view xmlns, const std::string& request_id);
+http::Response QueryError(const std::string& code, const std::string& message, int http_status, std::string_view xmlns,
+                          const std::string& request_id);
 
 }  // namespace freshet::iam

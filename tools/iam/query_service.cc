@@ -67,12 +67,11 @@ http::Response QueryService::Handle(const transport::HttpCall& call) {
   const std::string action = action_it->get<std::string>();
   request->erase("Action");
   request->erase("Version");
-  const std::string target =
-      protocol::Target(sts ? protocol::Service::kSts : protocol::Service::kIam, action);
+  const std::string target = protocol::Target(sts ? protocol::Service::kSts : protocol::Service::kIam, action);
   if (!protocol::Registry::Get().Find(target)) {
     return QueryError("InvalidAction",
-                      "Could not find operation " + action + " for version " +
-                          (sts ? "2011-06-15" : "2010-05-08") + " (docs/iam.md lists what freshet serves)",
+                      "Could not find operation " + action + " for version " + (sts ? "2011-06-15" : "2010-05-08") +
+                          " (docs/iam.md lists what freshet serves)",
                       400, xmlns, call.request_id);
   }
   protocol::Reply reply = dispatcher_->Dispatch(target, *request, call.context);

@@ -8,12 +8,13 @@
 namespace freshet::protocol::iam {
 namespace {
 
-#define FRESHET_IAM_PARAM(var, member, wire)                                          \
-  std::string var;                                                                    \
+#define FRESHET_IAM_PARAM(var, member, wire) \
+  std::string var;                           \
   if (Outcome _o = RequireParam(call.request, member, wire, &var); !_o.ok()) return _o
 
 Json VersionJson(const storage::IamPolicy& p, const storage::IamPolicyVersion& v, bool with_document) {
-  Json j = {{"VersionId", v.id}, {"IsDefaultVersion", v.id == p.default_version}, {"CreateDate", IsoSeconds(v.created_ms)}};
+  Json j = {
+      {"VersionId", v.id}, {"IsDefaultVersion", v.id == p.default_version}, {"CreateDate", IsoSeconds(v.created_ms)}};
   if (with_document) j["Document"] = UrlEncodeDocument(v.document);
   return j;
 }

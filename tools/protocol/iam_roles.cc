@@ -7,8 +7,8 @@
 namespace freshet::protocol::iam {
 namespace {
 
-#define FRESHET_IAM_PARAM(var, member, wire)                                          \
-  std::string var;                                                                    \
+#define FRESHET_IAM_PARAM(var, member, wire) \
+  std::string var;                           \
   if (Outcome _o = RequireParam(call.request, member, wire, &var); !_o.ok()) return _o
 
 Outcome CreateRole(const Call& call) {

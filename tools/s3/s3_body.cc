@@ -65,10 +65,14 @@ BodyOrError Fail(std::string code, std::string message, int status = 400) {
 // Checks one x-amz-checksum-* value (base64) against the bytes; "" when fine.
 std::string ChecksumMismatch(std::string_view name, std::string_view value, std::string_view bytes) {
   std::string expected;
-  if (name == "x-amz-checksum-crc32") expected = Crc32(bytes);
-  else if (name == "x-amz-checksum-sha1") expected = Digest(EVP_sha1(), bytes);
-  else if (name == "x-amz-checksum-sha256") expected = Digest(EVP_sha256(), bytes);
-  else return "";  // crc32c, crc64nvme: no Debian library at hand; accepted unchecked
+  if (name == "x-amz-checksum-crc32")
+    expected = Crc32(bytes);
+  else if (name == "x-amz-checksum-sha1")
+    expected = Digest(EVP_sha1(), bytes);
+  else if (name == "x-amz-checksum-sha256")
+    expected = Digest(EVP_sha256(), bytes);
+  else
+    return "";  // crc32c, crc64nvme: no Debian library at hand; accepted unchecked
   std::string given;
   if (!text::DecodeBase64(value, &given) || given != expected) {
     std::string algorithm(name.substr(std::string_view("x-amz-checksum-").size()));
@@ -99,9 +103,9 @@ Result<DecodedBody> DecodeAwsChunked(std::string_view body) {
     }
     size_t size = 0;
     for (char c : size_text) {
-      int v = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
+      int v = std::isdigit(static_cast<unsigned char>(c))    ? c - '0'
               : std::isxdigit(static_cast<unsigned char>(c)) ? std::tolower(c) - 'a' + 10
-                                                              : -1;
+                                                             : -1;
       if (v < 0) return Status::InvalidArgument("aws-chunked body: bad chunk size '" + std::string(size_text) + "'");
       size = size * 16 + static_cast<size_t>(v);
     }
@@ -136,11 +140,12 @@ Result<DecodedBody> DecodeAwsChunked(std::string_view body) {
 BodyOrError ReadBody(const http::Request& request) {
   const std::string* sha = request.Header("x-amz-content-sha256");
   if (sha && IsHex64(*sha) && Lower(*sha) != Hex(Digest(EVP_sha256(), request.body))) {
-    return Fail("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    return Fail("XAmzContentSHA256Mismatch",
+                "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
   const std::string* encoding = request.Header("content-encoding");
-  const bool chunked = (sha && sha->rfind("STREAMING-", 0) == 0) ||
-                       (encoding && encoding->find("aws-chunked") != std::string::npos);
+  const bool chunked =
+      (sha && sha->rfind("STREAMING-", 0) == 0) || (encoding && encoding->find("aws-chunked") != std::string::npos);
   BodyOrError result;
   std::vector<std::pair<std::string, std::string>> checks;
   if (chunked) {
@@ -148,9 +153,10 @@ BodyOrError ReadBody(const http::Request& request) {
     if (!decoded.ok()) return Fail("IncompleteBody", decoded.status().message());
     if (const std::string* length = request.Header("x-amz-decoded-content-length")) {
       if (*length != std::to_string(decoded->bytes.size())) {
-        return Fail("IncompleteBody", "You did not provide the number of bytes specified by the "
-                                      "x-amz-decoded-content-length header (" + *length + "; the chunks hold " +
-                                          std::to_string(decoded->bytes.size()) + ")");
+        return Fail("IncompleteBody",
+                    "You did not provide the number of bytes specified by the "
+                    "x-amz-decoded-content-length header (" +
+                        *length + "; the chunks hold " + std::to_string(decoded->bytes.size()) + ")");
       }
     }
     result.bytes = std::move(decoded->bytes);
@@ -159,8 +165,8 @@ BodyOrError ReadBody(const http::Request& request) {
     result.bytes = request.body;
   }
   for (const auto& [name, value] : request.headers) {
-    if (name.rfind("x-amz-checksum-", 0) == 0 && name != "x-amz-checksum-algorithm" &&
-        name != "x-amz-checksum-type" && name != "x-amz-checksum-mode") {
+    if (name.rfind("x-amz-checksum-", 0) == 0 && name != "x-amz-checksum-algorithm" && name != "x-amz-checksum-type" &&
+        name != "x-amz-checksum-mode") {
       checks.emplace_back(name, value);
     }
   }

@@ -113,7 +113,8 @@ http::Response ListObjects(storage::BucketStore& store, const S3Request& req, bo
   if (const std::string* m = req.Query("max-keys")) {
     char* end = nullptr;
     long long n = std::strtoll(m->c_str(), &end, 10);
-    if (m->empty() || *end != '\0' || n < 0) return req.Error("InvalidArgument", "Provided max-keys not an integer or within integer range");
+    if (m->empty() || *end != '\0' || n < 0)
+      return req.Error("InvalidArgument", "Provided max-keys not an integer or within integer range");
     max_keys = std::min<size_t>(static_cast<size_t>(n), kMaxKeys);
   }
   std::string after;

@@ -78,8 +78,9 @@ http::Response CompleteMultipartUpload(storage::MultipartStore& uploads, const S
     parts.push_back(std::move(ref));
   }
   if (parts.empty()) {
-    return req.Error("MalformedXML", "The XML you provided was not well-formed or did not validate against our "
-                                     "published schema: no Part");
+    return req.Error("MalformedXML",
+                     "The XML you provided was not well-formed or did not validate against our "
+                     "published schema: no Part");
   }
   auto info = uploads.Complete(*req.Query("uploadId"), req.bucket, req.key, parts);
   if (!info.ok()) return req.Error(UploadError(info.status()));
@@ -115,8 +116,9 @@ http::Response DeleteObjects(storage::BucketStore& store, const S3Request& req) 
   std::vector<std::string> keys;
   for (pugi::xml_node o : root.children("Object")) keys.emplace_back(o.child_value("Key"));
   if (keys.empty() || keys.size() > 1000) {
-    return req.Error("MalformedXML", "The XML you provided was not well-formed or did not validate against our "
-                                     "published schema: a Delete names 1 to 1000 objects");
+    return req.Error("MalformedXML",
+                     "The XML you provided was not well-formed or did not validate against our "
+                     "published schema: a Delete names 1 to 1000 objects");
   }
   Status s = store.HeadBucket(req.bucket);
   if (!s.ok()) return req.Error(ErrorForStatus(s, "NoSuchBucket"));

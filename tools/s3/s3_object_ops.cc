@@ -62,7 +62,8 @@ bool EtagMatches(std::string_view header, const std::string& etag) {
   size_t start = 0;
   while (start < header.size()) {
     size_t comma = header.find(',', start);
-    std::string_view one = header.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    std::string_view one =
+        header.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
     while (!one.empty() && one.back() == ' ') one.remove_suffix(1);
     if (one.substr(0, 2) == "W/") one.remove_prefix(2);
@@ -127,8 +128,10 @@ http::Response GetObject(storage::BucketStore& store, const S3Request& req, bool
   std::string content_type = data.info.content_type.empty() ? kDefaultContentType : data.info.content_type;
   if (const std::string* ct = req.Query("response-content-type")) content_type = *ct;
   static constexpr std::pair<const char*, const char*> kOverrides[] = {
-      {"response-content-disposition", "Content-Disposition"}, {"response-content-encoding", "Content-Encoding"},
-      {"response-content-language", "Content-Language"},       {"response-cache-control", "Cache-Control"},
+      {"response-content-disposition", "Content-Disposition"},
+      {"response-content-encoding", "Content-Encoding"},
+      {"response-content-language", "Content-Language"},
+      {"response-cache-control", "Cache-Control"},
       {"response-expires", "Expires"}};
   for (const auto& [param, header] : kOverrides) {
     if (const std::string* v = req.Query(param)) r.headers.emplace_back(header, *v);

@@ -9,9 +9,8 @@
 // Thread-safety: pure functions.
 #pragma once
 
-#include <pugixml.hpp>
-
 #include <cstdint>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 

@@ -13,17 +13,43 @@ namespace {
 // Sub-resources S3 has and freshet does not serve: answered 501 rather than mistaken for a plain
 // GET or PUT of the bucket or object.
 const std::set<std::string, std::less<>>& UnservedSubresources() {
-  static const std::set<std::string, std::less<>> kNames = {
-      "accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering", "inventory",
-      "legal-hold", "lifecycle", "logging", "metrics", "notification", "object-lock", "ownershipControls",
-      "policy", "policyStatus", "publicAccessBlock", "replication", "requestPayment", "restore", "retention",
-      "select", "tagging", "torrent", "versioning", "versions", "website", "uploads", "uploadId"};
+  static const std::set<std::string, std::less<>> kNames = {"accelerate",
+                                                            "acl",
+                                                            "analytics",
+                                                            "attributes",
+                                                            "cors",
+                                                            "encryption",
+                                                            "intelligent-tiering",
+                                                            "inventory",
+                                                            "legal-hold",
+                                                            "lifecycle",
+                                                            "logging",
+                                                            "metrics",
+                                                            "notification",
+                                                            "object-lock",
+                                                            "ownershipControls",
+                                                            "policy",
+                                                            "policyStatus",
+                                                            "publicAccessBlock",
+                                                            "replication",
+                                                            "requestPayment",
+                                                            "restore",
+                                                            "retention",
+                                                            "select",
+                                                            "tagging",
+                                                            "torrent",
+                                                            "versioning",
+                                                            "versions",
+                                                            "website",
+                                                            "uploads",
+                                                            "uploadId"};
   return kNames;
 }
 
 // A signed request whose signature could not be read still says, in its text, what it was for.
 bool MentionsS3Scope(const http::Request& request) {
-  if (const std::string* auth = request.Header("authorization")) return auth->find("/s3/aws4_request") != std::string::npos;
+  if (const std::string* auth = request.Header("authorization"))
+    return auth->find("/s3/aws4_request") != std::string::npos;
   for (const auto& [name, value] : request.query) {
     if (name == "X-Amz-Credential") return value.find("/s3/aws4_request") != std::string::npos;
   }
@@ -33,8 +59,8 @@ bool MentionsS3Scope(const http::Request& request) {
 S3Error AuthFailure(const http::AuthError& e) {
   if (e.type == "InvalidSignatureException") {
     if (e.message.rfind("Signature expired", 0) == 0 || e.message.rfind("Signature not yet current", 0) == 0) {
-      return {"RequestTimeTooSkewed", "The difference between the request time and the current time is too large. " +
-                                          e.message, 403};
+      return {"RequestTimeTooSkewed",
+              "The difference between the request time and the current time is too large. " + e.message, 403};
     }
     return {"SignatureDoesNotMatch", e.message, 403};  // AWS's text, with the canonical request computed
   }
@@ -112,8 +138,9 @@ http::Response S3Service::Handle(const transport::HttpCall& call) {
     return nullptr;
   };
   auto not_implemented = [&](const std::string& what) {
-    return req.Error("NotImplemented", "freshet does not implement " + r.method + " with ?" + what +
-                                           " (docs/s3.md lists the operations served)", 501);
+    return req.Error(
+        "NotImplemented",
+        "freshet does not implement " + r.method + " with ?" + what + " (docs/s3.md lists the operations served)", 501);
   };
   auto method_not_allowed = [&] {
     return req.Error("MethodNotAllowed", "The specified method is not allowed against this resource.", 405);

@@ -23,13 +23,41 @@ const std::string* QueryValue(const http::Request& request, std::string_view nam
 
 // The sub-resources botocore's HmacV1 signer includes in the canonical resource.
 const std::set<std::string, std::less<>>& SignedSubresources() {
-  static const std::set<std::string, std::less<>> kNames = {
-      "accelerate", "acl", "cors", "defaultObjectAcl", "location", "logging", "partNumber", "policy",
-      "requestPayment", "torrent", "versioning", "versionId", "versions", "website", "uploads", "uploadId",
-      "response-content-type", "response-content-language", "response-expires", "response-cache-control",
-      "response-content-disposition", "response-content-encoding", "delete", "lifecycle", "tagging", "restore",
-      "storageClass", "notification", "replication", "analytics", "metrics", "inventory", "select", "select-type",
-      "object-lock"};
+  static const std::set<std::string, std::less<>> kNames = {"accelerate",
+                                                            "acl",
+                                                            "cors",
+                                                            "defaultObjectAcl",
+                                                            "location",
+                                                            "logging",
+                                                            "partNumber",
+                                                            "policy",
+                                                            "requestPayment",
+                                                            "torrent",
+                                                            "versioning",
+                                                            "versionId",
+                                                            "versions",
+                                                            "website",
+                                                            "uploads",
+                                                            "uploadId",
+                                                            "response-content-type",
+                                                            "response-content-language",
+                                                            "response-expires",
+                                                            "response-cache-control",
+                                                            "response-content-disposition",
+                                                            "response-content-encoding",
+                                                            "delete",
+                                                            "lifecycle",
+                                                            "tagging",
+                                                            "restore",
+                                                            "storageClass",
+                                                            "notification",
+                                                            "replication",
+                                                            "analytics",
+                                                            "metrics",
+                                                            "inventory",
+                                                            "select",
+                                                            "select-type",
+                                                            "object-lock"};
   return kNames;
 }
 
@@ -38,8 +66,8 @@ std::string StringToSign(const http::Request& request, const std::string& expire
     const std::string* v = request.Header(name);
     return v ? *v : std::string();
   };
-  std::string out = request.method + "\n" + header("content-md5") + "\n" + header("content-type") + "\n" + expires +
-                    "\n";
+  std::string out =
+      request.method + "\n" + header("content-md5") + "\n" + header("content-type") + "\n" + expires + "\n";
   std::map<std::string, std::string> amz;
   for (const auto& [name, value] : request.headers) {
     if (name.rfind("x-amz-", 0) != 0) continue;
@@ -82,7 +110,8 @@ std::optional<S3Error> CheckSigV2Query(const http::Request& request, const http:
   }
   char* end = nullptr;
   unsigned long long expiry = std::strtoull(expires->c_str(), &end, 10);
-  if (expires->empty() || *end != '\0') return S3Error{"AccessDenied", "Invalid date (should be seconds since epoch): " + *expires, 403};
+  if (expires->empty() || *end != '\0')
+    return S3Error{"AccessDenied", "Invalid date (should be seconds since epoch): " + *expires, 403};
   if (expiry * 1000 < now_ms) return S3Error{"AccessDenied", "Request has expired", 403};
   if (!credentials) return std::nullopt;
   auto secret = credentials->secrets.find(*key);
@@ -97,7 +126,8 @@ std::optional<S3Error> CheckSigV2Query(const http::Request& request, const http:
   if (text::EncodeBase64(std::string_view(reinterpret_cast<char*>(mac), len)) != *signature) {
     return S3Error{"SignatureDoesNotMatch",
                    "The request signature we calculated does not match the signature you provided. Check your key and "
-                   "signing method. (SigV2 string to sign: '" + to_sign + "')",
+                   "signing method. (SigV2 string to sign: '" +
+                       to_sign + "')",
                    403};
   }
   return std::nullopt;

@@ -67,8 +67,8 @@ TEST_F(BucketStoreTest, KeysThatWouldEscapeAreRefused) {
   for (const std::string& key :
        {std::string(".."), std::string("../other/x"), std::string("a/../../other/x"), std::string("/etc/passwd"),
         std::string("a/./b"), std::string("."), std::string("a//b"), std::string("a/"), nul, std::string(),
-        std::string(".freshet-tmp-1-1"), std::string("x/.freshet-tmp-1"), std::string(1025, 'k'),
-        std::string(256, 's'), std::string("\xff\xfe")}) {
+        std::string(".freshet-tmp-1-1"), std::string("x/.freshet-tmp-1"), std::string(1025, 'k'), std::string(256, 's'),
+        std::string("\xff\xfe")}) {
     EXPECT_TRUE(BucketStore::ValidateKey(key).IsInvalidArgument()) << key;
     EXPECT_TRUE(store_.PutObject("data", key, "escaped").IsInvalidArgument()) << key;
     EXPECT_FALSE(store_.GetObject("data", key).ok()) << key;
@@ -175,8 +175,8 @@ TEST_F(BucketStoreTest, ListIsInByteOrderWithPrefixAndDelimiter) {
   }
   auto all = store_.ListObjects("data", "", "", "", 1000);
   ASSERT_TRUE(all.ok());
-  EXPECT_EQ(Keys(*all), (std::vector<std::string>{"a-c", "a/b", "a/c/d", "a0", "b", "logs/2026/01/x",
-                                                  "logs/2026/02/y", "logs/readme"}));
+  EXPECT_EQ(Keys(*all), (std::vector<std::string>{"a-c", "a/b", "a/c/d", "a0", "b", "logs/2026/01/x", "logs/2026/02/y",
+                                                  "logs/readme"}));
   EXPECT_FALSE(all->truncated);
   EXPECT_EQ(all->objects[0].size, 3u);
 
@@ -310,8 +310,8 @@ TEST_F(BucketStoreTest, PutIsDurableInOrder) {
   EXPECT_EQ(fs::path(steps[0].second).parent_path().string(), b);  // the temp lives in the bucket folder
   EXPECT_EQ(fs::path(steps[0].second).filename().string().rfind(".freshet-tmp-", 0), 0u);
   std::vector<std::pair<std::string, std::string>> expected = {
-      {"mkdir", b + "/x"}, {"fsync-dir", b + "/x"}, {"fsync-dir", b},
-      {"mkdir", b + "/x/y"}, {"fsync-dir", b + "/x/y"}, {"fsync-dir", b + "/x"},
+      {"mkdir", b + "/x"},          {"fsync-dir", b + "/x"},   {"fsync-dir", b},
+      {"mkdir", b + "/x/y"},        {"fsync-dir", b + "/x/y"}, {"fsync-dir", b + "/x"},
       {"rename", b + "/x/y/z.txt"}, {"fsync-dir", b + "/x/y"}};
   EXPECT_EQ(std::vector(steps.begin() + 1, steps.end()), expected);
   steps.clear();

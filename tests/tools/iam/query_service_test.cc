@@ -117,8 +117,13 @@ TEST_F(QueryServiceTest, OnlySignedIamAndStsRequestsAreClaimed) {
   EXPECT_FALSE(svc.Claims(unsigned_call));
   transport::HttpCall s3{r, "RID", http::AuthInfo{"AKID", "20261129", "us-east-1", "s3"}, {}, false, false, {}};
   EXPECT_FALSE(svc.Claims(s3));
-  transport::HttpCall bad{r, "RID", http::AuthInfo{"AKID", "20261129", "us-east-1", "iam"},
-                          http::AuthError{"InvalidSignatureException", "mismatch", 400}, false, true, {}};
+  transport::HttpCall bad{r,
+                          "RID",
+                          http::AuthInfo{"AKID", "20261129", "us-east-1", "iam"},
+                          http::AuthError{"InvalidSignatureException", "mismatch", 400},
+                          false,
+                          true,
+                          {}};
   ASSERT_TRUE(svc.Claims(bad));
   auto reply = svc.Handle(bad);
   EXPECT_EQ(reply.status, 403);

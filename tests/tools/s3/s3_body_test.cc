@@ -39,9 +39,9 @@ TEST(AwsChunkedTest, UnsignedChunksWithTrailer) {
 }
 
 TEST(AwsChunkedTest, MalformedBodiesAreRefused) {
-  for (const std::string& body : {std::string("zz\r\nabc\r\n0\r\n\r\n"), std::string("5\r\nabc\r\n0\r\n\r\n"),
-                                  std::string("3\r\nabc"), std::string("3\r\nabcXX0\r\n\r\n"),
-                                  std::string("0\r\nno colon here\r\n\r\n"), std::string("")}) {
+  for (const std::string& body :
+       {std::string("zz\r\nabc\r\n0\r\n\r\n"), std::string("5\r\nabc\r\n0\r\n\r\n"), std::string("3\r\nabc"),
+        std::string("3\r\nabcXX0\r\n\r\n"), std::string("0\r\nno colon here\r\n\r\n"), std::string("")}) {
     EXPECT_FALSE(DecodeAwsChunked(body).ok()) << body;
   }
 }
@@ -53,8 +53,8 @@ TEST(ReadBodyTest, ChunkedBodyIsDecodedAndItsLengthAndChecksumChecked) {
                                 {"x-amz-decoded-content-length", "10"}}));
   ASSERT_TRUE(ok.ok) << ok.error.message;
   EXPECT_EQ(ok.bytes, "0123456789");
-  auto wrong_length = ReadBody(Put(body, {{"x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"},
-                                          {"x-amz-decoded-content-length", "11"}}));
+  auto wrong_length = ReadBody(Put(
+      body, {{"x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"}, {"x-amz-decoded-content-length", "11"}}));
   EXPECT_FALSE(wrong_length.ok);
   EXPECT_EQ(wrong_length.error.code, "IncompleteBody");
   const std::string bad_crc = "a\r\n0123456789\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n";

@@ -28,8 +28,8 @@ class S3ServiceTest : public ::testing::Test {
     return r;
   }
   transport::HttpCall Signed(const http::Request& r, std::string service = "s3") {
-    transport::HttpCall call{r, "REQ1", http::AuthInfo{"AKID", "20261129", "us-east-1", std::move(service)}, {},
-                             false, false, {}};
+    transport::HttpCall call{
+        r, "REQ1", http::AuthInfo{"AKID", "20261129", "us-east-1", std::move(service)}, {}, false, false, {}};
     call.context.now_ms = 1'800'000'000'000;
     return call;
   }
@@ -60,8 +60,8 @@ TEST_F(S3ServiceTest, ClaimsOnlyRequestsSignedForS3) {
   EXPECT_FALSE(service_.Claims(unsigned_call));
   // A malformed signature still names its service in its text.
   r.headers.emplace_back("authorization", "AWS4-HMAC-SHA256 Credential=AKID/20261129/us-east-1/s3/aws4_request, bad");
-  transport::HttpCall broken{r, "REQ", std::nullopt, http::AuthError{"IncompleteSignatureException", "bad", 400},
-                             false, false, {}};
+  transport::HttpCall broken{
+      r, "REQ", std::nullopt, http::AuthError{"IncompleteSignatureException", "bad", 400}, false, false, {}};
   EXPECT_TRUE(service_.Claims(broken));
   auto reply = service_.Handle(broken);
   EXPECT_EQ(reply.status, 400);
@@ -139,7 +139,8 @@ TEST_F(S3ServiceTest, PutGetHeadRangeAndConditions) {
 
 TEST_F(S3ServiceTest, ListObjectsV2XmlWithUrlEncoding) {
   ASSERT_EQ(Do(Req("PUT", "/data")).status, 200);
-  for (const char* k : {"a b/1", "a b/2", "plus+key", "top"}) ASSERT_EQ(Do(Req("PUT", std::string("/data/") + k, "x")).status, 200);
+  for (const char* k : {"a b/1", "a b/2", "plus+key", "top"})
+    ASSERT_EQ(Do(Req("PUT", std::string("/data/") + k, "x")).status, 200);
   auto reply = Do(Req("GET", "/data", "", {{"list-type", "2"}, {"delimiter", "/"}, {"encoding-type", "url"}}));
   ASSERT_EQ(reply.status, 200);
   auto doc = Xml(reply);
@@ -167,9 +168,9 @@ TEST_F(S3ServiceTest, ListObjectsV2XmlWithUrlEncoding) {
 TEST_F(S3ServiceTest, DeleteObjectsAndMultipart) {
   ASSERT_EQ(Do(Req("PUT", "/data")).status, 200);
   ASSERT_EQ(Do(Req("PUT", "/data/x", "1")).status, 200);
-  auto reply = Do(Req("POST", "/data",
-                      "<Delete><Object><Key>x</Key></Object><Object><Key>never</Key></Object></Delete>",
-                      {{"delete", ""}}));
+  auto reply =
+      Do(Req("POST", "/data", "<Delete><Object><Key>x</Key></Object><Object><Key>never</Key></Object></Delete>",
+             {{"delete", ""}}));
   ASSERT_EQ(reply.status, 200) << reply.body;
   auto doc = Xml(reply);
   int deleted = 0;
