@@ -20,6 +20,8 @@
 //                 tag 't' (table)        key := 't' name          value := JSON
 //                 tag 'h' (trim horizon) key := 'h' u32 stream_id u32 shard   value := u64 first kept seq
 //                 tag 'a' (stream attributes) key := 'a' u32 stream_id    value := JSON {mode, tags}
+//                 tag 'R' (IAM role)     key := 'R' name     value := JSON (storage/iam/iam_store.h)
+//                 tag 'P' (IAM policy)   key := 'P' name     value := JSON, with its versions
 //   log CF:     key := u32 stream_id u32 shard u64 sequence
 //               value := u64 arrival_ms u8 flags varint32 len partition_key
 //                        [16 bytes explicit hash key, if flags & 1] data...

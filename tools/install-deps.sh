@@ -24,6 +24,7 @@ packages=(
   python3-boto3           # tests: boto3, as users' producers and scripts use it, against the HTTP server
   librsvg2-dev            # freshet chart --out x.png: the chart's SVG rendered to PNG by librsvg + cairo
   chromium                # tests: the dashboard in a real headless browser (Dashboard.browser)
+  libpugixml-dev          # S3, IAM and STS speak XML: bodies parsed (DeleteObjects, multipart) and replies built
 )
 
 missing=()

@@ -1,5 +1,7 @@
 // The list of the owner's components (owner_component.h). A new component adds one line here.
 #include "tools/owner_component.h"
+#include "tools/iam/iam_component.h"
+#include "tools/s3/s3_component.h"
 
 #include "tools/dashboard/dashboard_component.h"
 
@@ -11,6 +13,9 @@ Result<std::vector<std::unique_ptr<OwnerComponent>>> MakeOwnerComponents(const O
   std::vector<std::unique_ptr<OwnerComponent>> components;
   components.push_back(dashboard::MakeDashboardComponent(env));  // the web dashboard at / (--http)
   components.push_back(MakeTtlSweeper());
+  FRESHET_ASSIGN_OR_RETURN(auto s3, s3::MakeS3Component(env));
+  components.push_back(std::move(s3));
+  components.push_back(iam::MakeIamComponent(env));
   return components;
 }
 

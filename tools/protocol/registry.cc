@@ -35,6 +35,8 @@ Registry::Registry() {
   RegisterFreshetTableOps(this);
   RegisterFreshetSqlOps(this);
   RegisterDynamoDbOps(this);
+  RegisterIamRoleOps(this);
+  RegisterIamPolicyOps(this);
 }
 
 const Registry& Registry::Get() {

@@ -1,0 +1,189 @@
+// BucketStore: S3-style buckets of objects kept as plain files, `<root>/<bucket>/<key>`, so a user
+// can `ls` and open what was delivered. No RocksDB: the file system is the store.
+//
+// Keys map to paths segment by segment ("2026/11/29/part-1" is the file 29/part-1 under 2026/11/).
+// Keys that would leave the bucket's directory or alias another key are refused (ValidateKey):
+// "..", ".", empty segments ("a//b", "a/", "/a"), NUL, over 1024 bytes, a segment over 255 bytes,
+// and the reserved segment prefix ".freshet-". Because a path cannot be a file and a folder at once,
+// an object "a" and an object "a/b" cannot both exist (S3 allows it): the second is refused with
+// FailedPrecondition.
+//
+// Durability: PutObject (and ObjectWriter::Commit) returns only once the object is durable: its
+// bytes go to a temp file in the bucket's directory (`.freshet-tmp-<pid>-<n>`), which is fsynced,
+// then every directory the key needs is created (each new one fsynced, and its parent), the temp is
+// renamed over the key, and the key's directory is fsynced. A crash leaves either the old object or
+// the new one, never a part; temp files of dead processes are removed when a store opens, and
+// are never listed. Deletes unlink and fsync the directory, then remove folders left empty.
+//
+// Metadata: the ETag (MD5 hex, or what the writer gives, e.g. a multipart ETag) and the Content-Type
+// are extended attributes of the file (user.freshet.etag, user.freshet.content_type), set on the
+// temp file before the rename; a file put there by hand has its MD5 computed when asked.
+//
+// Thread-safety: every method may be called concurrently from any thread. Several BucketStores on
+// one root in one process are safe: they share one lock, and each removes only temps of processes
+// that no longer run.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "storage/status.h"
+
+namespace freshet::storage {
+
+struct ObjectInfo {
+  std::string key;
+  uint64_t size = 0;
+  uint64_t modified_ms = 0;
+  std::string etag;          // without quotes: "9e107d9d372bb6826bd81d3542a419d6" or "<md5>-<parts>"
+  std::string content_type;  // as stored at put time; "" when none was given
+};
+
+struct ObjectList {
+  std::vector<ObjectInfo> objects;
+  std::vector<std::string> common_prefixes;
+  bool truncated = false;
+  // When truncated: the last key or common prefix returned; pass it as start_after_or_token.
+  std::string next_token;
+};
+
+// What a put may carry besides the bytes.
+struct PutOptions {
+  std::string content_type;
+  std::string etag;  // "" = the MD5 of the bytes
+};
+
+// An inclusive byte range as HTTP's Range states it: first..last, first.. (last absent), or the
+// last `suffix` bytes.
+struct ByteRange {
+  std::optional<uint64_t> first;
+  std::optional<uint64_t> last;
+  std::optional<uint64_t> suffix;
+};
+
+// An object's bytes (the whole object or the satisfied range) with its metadata.
+struct ObjectData {
+  ObjectInfo info;
+  std::string bytes;
+  uint64_t first = 0;  // offset of bytes[0] in the object
+};
+
+class BucketStore;
+
+// Writes one object in pieces (large uploads, concatenated multipart parts). Nothing is visible
+// until Commit; destroying an uncommitted writer removes its temp file.
+// Thread-safety: one thread at a time per writer; the store must outlive it.
+class ObjectWriter {
+ public:
+  ~ObjectWriter();
+  ObjectWriter(const ObjectWriter&) = delete;
+  ObjectWriter& operator=(const ObjectWriter&) = delete;
+
+  Status Append(std::string_view bytes);
+  // Appends the whole content of the file at `path`.
+  Status AppendFile(const std::string& path);
+  // Makes the object durable and visible under its key (see the header comment), returns what
+  // HeadObject would. REQUIRES: called at most once.
+  Result<ObjectInfo> Commit();
+
+ private:
+  friend class BucketStore;
+  struct Md5;
+  ObjectWriter(const BucketStore* store, std::string bucket, std::string key, PutOptions options, int fd,
+               std::string temp_path);
+  const BucketStore* store_;
+  std::string bucket_, key_;
+  PutOptions options_;
+  int fd_;
+  std::string temp_path_;
+  uint64_t size_ = 0;
+  std::unique_ptr<Md5> md5_;
+  bool done_ = false;
+};
+
+class BucketStore {
+ public:
+  // `root` is `<data dir>/buckets`; created on first CreateBucket. Removes temp files left by
+  // processes that no longer run.
+  explicit BucketStore(std::string root);
+  ~BucketStore();
+
+  const std::string& root() const { return root_; }
+
+  // AlreadyExists when it exists; InvalidArgument for a bad name.
+  Status CreateBucket(std::string_view bucket);
+  // FailedPrecondition when it holds objects; NotFound when absent.
+  Status DeleteBucket(std::string_view bucket);
+  // Buckets by name, with the creation time in ms.
+  Result<std::vector<std::pair<std::string, uint64_t>>> ListBuckets() const;
+  // OK when the bucket exists, NotFound when not.
+  Status HeadBucket(std::string_view bucket) const;
+
+  // Replaces or creates the object; durable before it returns. NotFound when the bucket is absent;
+  // InvalidArgument for a bad key; FailedPrecondition when the key conflicts with a folder/object.
+  Status PutObject(std::string_view bucket, std::string_view key, std::string_view bytes);
+  Result<ObjectInfo> PutObject(std::string_view bucket, std::string_view key, std::string_view bytes,
+                               const PutOptions& options);
+  // A writer for an object too large to hold at once. Errors as PutObject's (checked up front).
+  Result<std::unique_ptr<ObjectWriter>> NewObjectWriter(std::string_view bucket, std::string_view key,
+                                                        PutOptions options = {});
+
+  // The object's bytes, or the inclusive range [first, last] of them (last clamped to the size).
+  // NotFound for a missing bucket or key; InvalidArgument when first >= size.
+  Result<std::string> GetObject(std::string_view bucket, std::string_view key,
+                                std::optional<std::pair<uint64_t, uint64_t>> range = {}) const;
+  // Bytes and metadata from one open of the file. A range that cannot be satisfied (starts at or
+  // past the end, or a zero suffix) is OutOfRange-like: InvalidArgument with "not satisfiable".
+  Result<ObjectData> ReadObject(std::string_view bucket, std::string_view key,
+                                std::optional<ByteRange> range = {}) const;
+  Result<ObjectInfo> HeadObject(std::string_view bucket, std::string_view key) const;
+  // OK also when the key does not exist (S3's DeleteObject); NotFound only for a missing bucket.
+  Status DeleteObject(std::string_view bucket, std::string_view key);
+
+  // Keys in byte order that start with `prefix` and sort after `start_after_or_token`, at most
+  // `max_keys` entries (objects plus common prefixes). With a delimiter, keys holding it after the
+  // prefix are rolled up into common prefixes (prefix + ... + delimiter), each listed once.
+  Result<ObjectList> ListObjects(std::string_view bucket, std::string_view prefix, std::string_view delimiter,
+                                 std::string_view start_after_or_token, size_t max_keys) const;
+
+  static Status ValidateBucketName(std::string_view bucket);
+  static Status ValidateKey(std::string_view key);
+
+  // For tests: sees each durability step ("fsync-file", "mkdir", "rename", "fsync-dir", "unlink")
+  // with its path, in order. Set before concurrent use.
+  using SyncObserver = std::function<void(std::string_view step, const std::string& path)>;
+  void SetSyncObserver(SyncObserver observer) { observer_ = std::move(observer); }
+
+ private:
+  friend class ObjectWriter;
+  std::string BucketPath(std::string_view bucket) const;
+  Status CheckBucket(std::string_view bucket) const;
+  void RemoveStaleTemps() const;
+  // Creates the key's missing folders, renames the temp over the key, fsyncs what changed.
+  Status Publish(const std::string& bucket, const std::string& key, const std::string& temp_path) const;
+  void Observe(std::string_view step, const std::string& path) const {
+    if (observer_) observer_(step, path);
+  }
+
+  const std::string root_;
+  // Shared: object puts and deletes. Exclusive: bucket create/delete, and removing emptied folders
+  // (so a put never renames into a folder being removed). Process-wide, so stores opened on one
+  // root by different components (S3, deliveries) coordinate too.
+  static std::shared_mutex& Mutex();
+  SyncObserver observer_;
+};
+
+// Paths and names (bucket_names.cc).
+inline constexpr std::string_view kReservedPrefix = ".freshet-";
+inline constexpr std::string_view kTempPrefix = ".freshet-tmp-";
+
+}  // namespace freshet::storage
