@@ -22,6 +22,8 @@ packages=(
   libcbor-dev             # application/x-amz-cbor-1.1, the Kinesis Java SDK's and KPL's encoding
   awscli                  # tests: the real aws CLI against the HTTP server (brings python3-botocore)
   python3-boto3           # tests: boto3, as users' producers and scripts use it, against the HTTP server
+  libsnappy-dev           # delivery streams: Firehose's Snappy and HADOOP_SNAPPY object compression
+  libzip-dev              # delivery streams: Firehose's ZIP object compression
 )
 
 missing=()
