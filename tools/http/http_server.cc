@@ -317,6 +317,10 @@ class Server::Impl final : public httplib::Server {
 
   void Serve(const httplib::Request& req, std::string body, httplib::Response& res) {
     MarkCurrentRequestHandled();
+    // A Range header is the handler's to apply (S3's GetObject answers 206 with the range it read);
+    // httplib would otherwise cut every response body, errors included, by the request's range a
+    // second time. The request object is httplib's own non-const local, so clearing is defined.
+    const_cast<httplib::Request&>(req).ranges.clear();
     Request request = MakeRequest(req.method, req.target, LowerCaseHeaders(req.headers), std::move(body), req.remote_addr);
     Response response;
     try {
