@@ -34,6 +34,8 @@ Registry::Registry() {
   RegisterFreshetStreamOps(this);
   RegisterFreshetTableOps(this);
   RegisterDynamoDbOps(this);
+  RegisterFirehoseStreamOps(this);
+  RegisterFirehoseRecordOps(this);
 }
 
 const Registry& Registry::Get() {

@@ -98,5 +98,7 @@ void RegisterKinesisReshardOps(Registry* registry);
 void RegisterFreshetStreamOps(Registry* registry);
 void RegisterFreshetTableOps(Registry* registry);
 void RegisterDynamoDbOps(Registry* registry);  // dynamodb_*.cc: DynamoDB_20120810 (JSON 1.0)
+void RegisterFirehoseStreamOps(Registry* registry);  // firehose_streams.cc: Firehose_20150804 (JSON 1.1)
+void RegisterFirehoseRecordOps(Registry* registry);  // firehose_records.cc: puts, and freshet's flush
 
 }  // namespace freshet::protocol
