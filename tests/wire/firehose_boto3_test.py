@@ -62,15 +62,10 @@ class FirehoseBoto3Test(unittest.TestCase):
         cls.server.cleanup()
 
     def test_setup_script_in_the_users_shape(self):
-        account = "000000000000"
-        try:
-            account = self.server.boto3("sts").get_caller_identity()["Account"]
-            iam = self.server.boto3("iam")
-            role_arn = iam.create_role(RoleName="firehose-role", AssumeRolePolicyDocument=json.dumps({
-                "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "firehose.amazonaws.com"},
-                                                        "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
-        except Exception:  # noqa: BLE001 -- IAM/STS not served on this branch yet (any client error)
-            role_arn = "arn:aws:iam::%s:role/firehose-role" % account
+        account = self.server.boto3("sts").get_caller_identity()["Account"]
+        role_arn = self.server.boto3("iam").create_role(RoleName="firehose-role", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "firehose.amazonaws.com"},
+                                                    "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
         self.s3.create_bucket(Bucket="user-bucket")
         arn = self.firehose.create_delivery_stream(
             DeliveryStreamName="user-stream",

@@ -3,12 +3,30 @@
 #include <string_view>
 
 namespace freshet::protocol {
+namespace {
+
+// IAM's and STS's names (query protocol): NoSuchEntity 404, EntityAlreadyExists 409,
+// DeleteConflict 409, LimitExceeded 409, ValidationError 400, ServiceFailure 500.
+AwsError IamErrorForStatus(AwsError e) {
+  switch (*e.engine_code) {
+    case Status::Code::kInvalidArgument: e.type = "ValidationError"; break;
+    case Status::Code::kNotFound: e.type = "NoSuchEntity"; e.http_status = 404; break;
+    case Status::Code::kAlreadyExists: e.type = "EntityAlreadyExists"; e.http_status = 409; break;
+    case Status::Code::kFailedPrecondition: e.type = "DeleteConflict"; e.http_status = 409; break;
+    case Status::Code::kLimitExceeded: e.type = "LimitExceeded"; e.http_status = 409; break;
+    default: e.type = "ServiceFailure"; e.http_status = 500; break;
+  }
+  return e;
+}
+
+}  // namespace
 
 AwsError ErrorForStatus(Service service, const Status& status) {
   const bool dynamo = service == Service::kDynamoDb;
   AwsError e;
   e.message = status.message();
   e.engine_code = status.code();
+  if (service == Service::kIam || service == Service::kSts) return IamErrorForStatus(std::move(e));
   switch (status.code()) {
     case Status::Code::kInvalidArgument:
       e.type = dynamo ? "ValidationException" : "InvalidArgumentException";

@@ -36,6 +36,8 @@ Registry::Registry() {
   RegisterDynamoDbOps(this);
   RegisterFirehoseStreamOps(this);
   RegisterFirehoseRecordOps(this);
+  RegisterIamRoleOps(this);
+  RegisterIamPolicyOps(this);
 }
 
 const Registry& Registry::Get() {
