@@ -39,8 +39,9 @@ std::vector<std::string> MakeRecords(size_t n) {
   out.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     std::string r = "{\"station\":\"USC00" + std::to_string(180000 + rng() % 5000) + "\",\"date\":\"2017-0" +
-                    std::to_string(1 + rng() % 9) + "-1" + std::to_string(rng() % 10) + "\",\"prcp_mm\":" +
-                    std::to_string(rng() % 500 / 10.0) + ",\"tmax_c\":" + std::to_string(rng() % 40) + ",\"note\":\"";
+                    std::to_string(1 + rng() % 9) + "-1" + std::to_string(rng() % 10) +
+                    "\",\"prcp_mm\":" + std::to_string(rng() % 500 / 10.0) +
+                    ",\"tmax_c\":" + std::to_string(rng() % 40) + ",\"note\":\"";
     while (r.size() < kRecordBytes - 3) r.push_back(static_cast<char>('a' + rng() % 26));
     r += "\"}\n";
     out.push_back(std::move(r));
@@ -57,7 +58,8 @@ struct Stack {
     front = std::make_unique<transport::HttpFront>(dispatcher.get(), std::nullopt);
     http::ServerOptions options;
     options.port = 0;
-    server = std::move(http::Server::Start(options, [this](const http::Request& r) { return front->Handle(r); }).value());
+    server =
+        std::move(http::Server::Start(options, [this](const http::Request& r) { return front->Handle(r); }).value());
     client = std::move(http::Client::Create("http://127.0.0.1:" + std::to_string(server->port()),
                                             http::AwsCredentials{"bench", "bench", ""}, "us-east-1")
                            .value());
@@ -92,18 +94,20 @@ double PutHttp(const std::vector<std::string>& records, int batches, bool fireho
       if (firehose) {
         list.push_back({{"Data", text::EncodeBase64(data)}});
       } else {
-        list.push_back({{"PartitionKey", "station-" + std::to_string(rng() % 5000)}, {"Data", text::EncodeBase64(data)}});
+        list.push_back(
+            {{"PartitionKey", "station-" + std::to_string(rng() % 5000)}, {"Data", text::EncodeBase64(data)}});
       }
     }
     bodies.push_back(firehose ? Json{{"DeliveryStreamName", "bench"}, {"Records", list}}.dump()
                               : Json{{"StreamName", "bench"}, {"Records", list}}.dump());
   }
   if (firehose) {
-    stack.dispatcher->Dispatch("Firehose_20150804.CreateDeliveryStream",
-                               {{"DeliveryStreamName", "bench"},
-                                {"S3DestinationConfiguration",
-                                 {{"RoleARN", "arn:aws:iam::000000000000:role/r"}, {"BucketARN", "arn:aws:s3:::bench"}}}},
-                               {});
+    stack.dispatcher->Dispatch(
+        "Firehose_20150804.CreateDeliveryStream",
+        {{"DeliveryStreamName", "bench"},
+         {"S3DestinationConfiguration",
+          {{"RoleARN", "arn:aws:iam::000000000000:role/r"}, {"BucketARN", "arn:aws:s3:::bench"}}}},
+        {});
   } else {
     stack.dispatcher->Dispatch("Kinesis_20131202.CreateStream", {{"StreamName", "bench"}, {"ShardCount", 4}}, {});
   }
@@ -201,9 +205,10 @@ int main(int argc, char** argv) {
     best_fh = std::max(best_fh, f);
     best_k = std::max(best_k, k);
   }
-  std::printf("PutRecordBatch (Firehose, DirectPut): %.0f rec/s\nPutRecords (Kinesis, 4 shards):       %.0f rec/s\n"
-              "ratio %.2f (target >= 1)\n",
-              best_fh, best_k, best_fh / best_k);
+  std::printf(
+      "PutRecordBatch (Firehose, DirectPut): %.0f rec/s\nPutRecords (Kinesis, 4 shards):       %.0f rec/s\n"
+      "ratio %.2f (target >= 1)\n",
+      best_fh, best_k, best_fh / best_k);
   const size_t total = deliver_mb << 20;
   std::printf("delivery: %zu MiB of records into GZIP objects of %u MiB\n", deliver_mb, kObjectMb);
   double best_d = 0, best_raw = 0;
@@ -215,7 +220,8 @@ int main(int argc, char** argv) {
     best_d = std::max(best_d, d);
     best_raw = std::max(best_raw, r);
   }
-  std::printf("delivered into GZIP objects: %.1f MB/s\nraw gzip + write + fsync:    %.1f MB/s\nratio %.2f (target >= 0.5)\n",
-              best_d / 1e6, best_raw / 1e6, best_d / best_raw);
+  std::printf(
+      "delivered into GZIP objects: %.1f MB/s\nraw gzip + write + fsync:    %.1f MB/s\nratio %.2f (target >= 0.5)\n",
+      best_d / 1e6, best_raw / 1e6, best_d / best_raw);
   return 0;
 }

@@ -69,9 +69,11 @@ Status List(Context* ctx, const DeliveryArgs&) {
 
 Status Describe(Context* ctx, const DeliveryArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
-  FRESHET_ASSIGN_OR_RETURN(api::Json d, api->Call(Firehose("DescribeDeliveryStream"), {{"DeliveryStreamName", a.name}}));
+  FRESHET_ASSIGN_OR_RETURN(api::Json d,
+                           api->Call(Firehose("DescribeDeliveryStream"), {{"DeliveryStreamName", a.name}}));
   std::cout << d["DeliveryStreamDescription"].dump(2) << "\n";
-  FRESHET_ASSIGN_OR_RETURN(api::Json o, api->Call(api::Freshet("ListDeliveredObjects"), {{"DeliveryStreamName", a.name}}));
+  FRESHET_ASSIGN_OR_RETURN(api::Json o,
+                           api->Call(api::Freshet("ListDeliveredObjects"), {{"DeliveryStreamName", a.name}}));
   uint64_t records = 0;
   for (const auto& obj : o["Objects"]) records += obj.value("Records", uint64_t{0});
   std::cout << "delivered: " << o["Objects"].size() << " objects, " << records << " records\n";
@@ -93,9 +95,9 @@ Status Put(Context* ctx, const DeliveryArgs& a) {
   if (a.has_data == !a.file.empty()) return Status::InvalidArgument("give either --data or --file");
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
   if (a.has_data) {
-    FRESHET_RETURN_IF_ERROR(api->Call(Firehose("PutRecord"), {{"DeliveryStreamName", a.name},
-                                                              {"Record", {{"Data", Base64Encode(a.data)}}}})
-                                .status());
+    FRESHET_RETURN_IF_ERROR(
+        api->Call(Firehose("PutRecord"), {{"DeliveryStreamName", a.name}, {"Record", {{"Data", Base64Encode(a.data)}}}})
+            .status());
     std::cout << "put 1 record\n";
     return Status::OK();
   }
@@ -133,7 +135,8 @@ Status Put(Context* ctx, const DeliveryArgs& a) {
 
 Status Flush(Context* ctx, const DeliveryArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
-  FRESHET_ASSIGN_OR_RETURN(api::Json r, api->Call(api::Freshet("FlushDeliveryStream"), {{"DeliveryStreamName", a.name}}));
+  FRESHET_ASSIGN_OR_RETURN(api::Json r,
+                           api->Call(api::Freshet("FlushDeliveryStream"), {{"DeliveryStreamName", a.name}}));
   std::cout << "flushed " << a.name << ": " << r.value("ObjectsWritten", 0) << " objects written\n";
   return Status::OK();
 }
@@ -165,7 +168,9 @@ void AddDeliveryCommands(CLI::App* app, Context* ctx) {
   del->callback(run(Delete));
   auto* put = group->add_subcommand("put", "Put one record (--data) or one record per line of a file (--file)");
   put->add_option("name", args->name, "delivery stream name")->required();
-  put->add_option("--data", args->data, "the record's bytes")->each([args](const std::string&) { args->has_data = true; });
+  put->add_option("--data", args->data, "the record's bytes")->each([args](const std::string&) {
+    args->has_data = true;
+  });
   put->add_option("--file", args->file, "a file (or - for stdin): one record per line, newline kept");
   put->callback(run(Put));
   auto* flush = group->add_subcommand(

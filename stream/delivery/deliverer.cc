@@ -64,11 +64,11 @@ Status Deliverer::Scan() {
   for (uint32_t s = 0; s < shards_.size(); ++s) {
     if (!Readable(s)) continue;
     ShardState& st = shards_[s];
-    // A buffer holds at most `limit` bytes of any one shard, so reading each shard that far is
-    // enough to order the buffer's records.
-    while (st.pending_bytes < limit) {
+    // A buffer holds at most `limit` bytes of any one shard, so reading each shard a record past
+    // that is enough to order the buffer's records and to see that it is full.
+    while (st.pending_bytes <= limit) {
       FRESHET_ASSIGN_OR_RETURN(std::vector<Record> page,
-                               ReadShard(*db_, source_, s, st.scan_next, kReadPage, limit - st.pending_bytes));
+                               ReadShard(*db_, source_, s, st.scan_next, kReadPage, limit - st.pending_bytes + 1));
       if (page.empty()) break;
       if (page.front().sequence > st.scan_next) stats_.missed += page.front().sequence - st.scan_next;
       for (const Record& r : page) {
@@ -115,8 +115,8 @@ Result<std::optional<Seal>> Deliverer::Cut(uint64_t now_ms, bool flush,
   bool complete = false;
   std::map<uint32_t, ShardRange> ranges;
   while (const Pending* p = head()) {
-    if (records > 0 && ((p->arrival_ms >= deadline && p->arrival_ms > first_record.arrival_ms) ||
-                        bytes + p->size > limit)) {
+    if (records > 0 &&
+        ((p->arrival_ms >= deadline && p->arrival_ms > first_record.arrival_ms) || bytes + p->size > limit)) {
       complete = true;
       break;
     }
@@ -138,8 +138,8 @@ Result<std::optional<Seal>> Deliverer::Cut(uint64_t now_ms, bool flush,
   FirstRecord fr{source_.id, first_record.shard, first_record.sequence, first_record.arrival_ms};
   seal.key = ObjectKey(spec_, fr);
   std::string file = seal.key.substr(seal.key.rfind('/') + 1);
-  std::string_view ext = spec_.destination.file_extension ? *spec_.destination.file_extension
-                                                          : CompressionExtension(seal.compression);
+  std::string_view ext =
+      spec_.destination.file_extension ? *spec_.destination.file_extension : CompressionExtension(seal.compression);
   if (!ext.empty() && file.size() > ext.size() && file.compare(file.size() - ext.size(), ext.size(), ext) == 0) {
     file.resize(file.size() - ext.size());
   }

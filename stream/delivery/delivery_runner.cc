@@ -23,9 +23,9 @@ Result<Deliverer*> DeliveryRunner::DelivererFor(const DeliverySpec& listed) {
       if (!buffer.ok() && buffer.status().code() != Status::Code::kAlreadyExists) return buffer.status();
     }
     FRESHET_ASSIGN_OR_RETURN(spec, store_.Update(spec.name, [](DeliverySpec* s) {
-                               s->status = "ACTIVE";
-                               return Status::OK();
-                             }));
+      s->status = "ACTIVE";
+      return Status::OK();
+    }));
   }
   auto it = deliverers_.find(spec.name);
   if (it == deliverers_.end() || it->second->spec().id != spec.id || it->second->spec().version != spec.version ||

@@ -1,10 +1,9 @@
 // DeliverySpec's JSON form and the checks of names, ARNs and destinations.
 #include "stream/delivery/delivery_spec.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
 
 #include "stream/delivery/object_naming.h"
 

@@ -46,10 +46,10 @@ struct S3Destination {
   uint32_t size_mb = kDefaultSizeMb;
   uint32_t interval_seconds = kDefaultIntervalSeconds;
   Compression compression = Compression::kUncompressed;
-  bool extended = false;              // given as ExtendedS3DestinationConfiguration
+  bool extended = false;                      // given as ExtendedS3DestinationConfiguration
   std::optional<std::string> file_extension;  // Extended's FileExtension (overrides the default)
-  std::string processing_json;        // ProcessingConfiguration as given (stored, not applied)
-  std::string cloudwatch_json;        // CloudWatchLoggingOptions as given (stored)
+  std::string processing_json;                // ProcessingConfiguration as given (stored, not applied)
+  std::string cloudwatch_json;                // CloudWatchLoggingOptions as given (stored)
 
   uint64_t size_bytes() const { return uint64_t{size_mb} << 20; }
   uint64_t interval_ms() const { return uint64_t{interval_seconds} * 1000; }
@@ -66,7 +66,7 @@ struct DeliverySpec {
   std::string source_stream_arn;  // KinesisStreamARN as given
   std::string source_role_arn;
   S3Destination destination;
-  uint64_t version = 1;  // VersionId; UpdateDestination increments it
+  uint64_t version = 1;             // VersionId; UpdateDestination increments it
   std::string status = "CREATING";  // then ACTIVE once the deliverer runs it
   uint64_t created_ms = 0;
   uint64_t updated_ms = 0;

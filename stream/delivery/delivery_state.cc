@@ -20,10 +20,15 @@ std::string StatePrefix(uint32_t id) {
 Json SealToJson(const Seal& s) {
   Json ranges = Json::array();
   for (const ShardRange& r : s.ranges) ranges.push_back({r.shard, r.first, r.last});
-  return {{"ordinal", s.ordinal},   {"bucket", s.bucket}, {"key", s.key},
-          {"entry", s.entry_name},  {"compression", CompressionName(s.compression)},
-          {"first_arrival_ms", s.first_arrival_ms}, {"ranges", ranges},
-          {"records", s.records},   {"bytes", s.bytes}};
+  return {{"ordinal", s.ordinal},
+          {"bucket", s.bucket},
+          {"key", s.key},
+          {"entry", s.entry_name},
+          {"compression", CompressionName(s.compression)},
+          {"first_arrival_ms", s.first_arrival_ms},
+          {"ranges", ranges},
+          {"records", s.records},
+          {"bytes", s.bytes}};
 }
 
 Result<Seal> SealFromJson(const Json& j) {

@@ -121,8 +121,7 @@ Result<std::vector<uint64_t>> DeliveryStore::Put(const DeliverySpec& spec, const
   return out;
 }
 
-Result<std::vector<ManifestEntry>> DeliveryStore::Objects(const DeliverySpec& spec, uint64_t from,
-                                                          size_t limit) const {
+Result<std::vector<ManifestEntry>> DeliveryStore::Objects(const DeliverySpec& spec, uint64_t from, size_t limit) const {
   return LoadManifest(*db_, spec.id, from, limit);
 }
 

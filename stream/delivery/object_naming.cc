@@ -104,7 +104,9 @@ std::string FormatTimestamp(std::string_view pattern, uint64_t ms) {
     size_t run = 1;
     while (i + run < pattern.size() && pattern[i + run] == c) ++run;
     switch (c) {
-      case 'y': out += run == 2 ? Pad((tm.tm_year + 1900) % 100, 2) : Pad(tm.tm_year + 1900, static_cast<int>(run)); break;
+      case 'y':
+        out += run == 2 ? Pad((tm.tm_year + 1900) % 100, 2) : Pad(tm.tm_year + 1900, static_cast<int>(run));
+        break;
       case 'M': out += Pad(tm.tm_mon + 1, static_cast<int>(run)); break;
       case 'd': out += Pad(tm.tm_mday, static_cast<int>(run)); break;
       case 'H': out += Pad(tm.tm_hour, static_cast<int>(run)); break;

@@ -38,8 +38,9 @@ Outcome CreateDeliveryStream(const Call& call) {
     return ValidationError("DeliveryStreamType", "'" + *type + "'",
                            "Member must satisfy enum value set: [DirectPut, KinesisStreamAsSource]");
   } else if (call.request.contains("KinesisStreamSourceConfiguration")) {
-    return AwsError::Client("InvalidArgumentException",
-                            "KinesisSourceStreamConfig is only allowed for KinesisStreamAsSource delivery stream type.");
+    return AwsError::Client(
+        "InvalidArgumentException",
+        "KinesisSourceStreamConfig is only allowed for KinesisStreamAsSource delivery stream type.");
   }
   auto plain = call.request.find("S3DestinationConfiguration");
   auto extended = call.request.find("ExtendedS3DestinationConfiguration");
@@ -61,9 +62,8 @@ Outcome CreateDeliveryStream(const Call& call) {
   auto created = store.Create(spec);
   if (!created.ok()) {
     if (created.status().IsNotFound() && spec.type == DeliverySpec::Type::kKinesisSource) {
-      return AwsError::Client("InvalidArgumentException",
-                              "Stream " + spec.source_stream + " under account " + call.context.account_id +
-                                  " not found.");
+      return AwsError::Client("InvalidArgumentException", "Stream " + spec.source_stream + " under account " +
+                                                              call.context.account_id + " not found.");
     }
     return created.status();
   }
@@ -126,15 +126,16 @@ Outcome UpdateDestination(const Call& call) {
   DeliveryStore store(call.backend.log);
   auto updated = store.Update(current.name, [&](DeliverySpec* spec) {
     if (std::to_string(spec->version) != version) {
-      error = AwsError::Client("ConcurrentModificationException",
-                               "Firehose " + spec->name + " has version id " + std::to_string(spec->version) +
-                                   ", not " + version + ".");
+      error = AwsError::Client(
+          "ConcurrentModificationException",
+          "Firehose " + spec->name + " has version id " + std::to_string(spec->version) + ", not " + version + ".");
       return Status::Aborted("version mismatch");
     }
     stream::delivery::S3Destination d = spec->destination;
     if (has_plain || has_extended) {
-      error = ReadDestination(has_plain ? *plain : *extended, has_plain ? "S3DestinationUpdate" : "ExtendedS3DestinationUpdate",
-                              has_extended, true, &d);
+      error =
+          ReadDestination(has_plain ? *plain : *extended,
+                          has_plain ? "S3DestinationUpdate" : "ExtendedS3DestinationUpdate", has_extended, true, &d);
       if (error) return Status::Aborted("bad update");
       if (Status s = stream::delivery::ValidateDestination(d); !s.ok()) return s;
     }

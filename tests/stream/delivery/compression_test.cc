@@ -11,8 +11,9 @@ namespace {
 std::string Sample(size_t n) {
   std::mt19937 rng(7);
   std::string s;
-  while (s.size() < n) s += "{\"station\":\"USW000" + std::to_string(rng() % 100000) + "\",\"tmax\":" +
-                            std::to_string(rng() % 400) + "}\n";
+  while (s.size() < n)
+    s +=
+        "{\"station\":\"USW000" + std::to_string(rng() % 100000) + "\",\"tmax\":" + std::to_string(rng() % 400) + "}\n";
   s.resize(n);
   return s;
 }

@@ -57,6 +57,16 @@ TEST_F(Deliveries, SizeCutLeavesTheRecordThatWouldExceedForTheNextObject) {
   EXPECT_EQ((*manifest)[1].seal.ranges[0].first, 4u);
 }
 
+TEST_F(Deliveries, ABufferExactlyFullIsCutWhenTheNextRecordIsThere) {
+  DeliverySpec spec = MustCreate("d", 1, 900);
+  std::string quarter(256 * 1024, 'q');
+  PutAt(spec.source_stream, kT0, {quarter, quarter, quarter, quarter, "next"});
+  Deliverer deliverer(log_.get(), buckets_.get(), spec);
+  EXPECT_EQ(*deliverer.Poll(kT0, false), 1u);  // 1 MiB exactly; "next" would pass it
+  ASSERT_EQ(Keys().size(), 1u);
+  EXPECT_EQ(Object(Keys()[0]).size(), 1024u * 1024u);
+}
+
 TEST_F(Deliveries, GzipObjectsHoldTheRecordsConcatenated) {
   DeliverySpec spec = MustCreate("g", 5, 0, Compression::kGzip);
   PutAt(spec.source_stream, kT0, {"line 1\n", "line 2\n"});

@@ -60,9 +60,8 @@ class DeliveryFixture : public ::testing::Test {
     for (const std::string& x : data) records.push_back({key, x, {}});
     std::vector<PutResult> results;
     storage::Batch batch;
-    Status s = db_->Write(&batch, [&](storage::Batch* b) {
-      return log_->AppendRecords(*d, records, arrival_ms, b, &results);
-    });
+    Status s = db_->Write(&batch,
+                          [&](storage::Batch* b) { return log_->AppendRecords(*d, records, arrival_ms, b, &results); });
     EXPECT_TRUE(s.ok()) << s.ToString();
     return results;
   }

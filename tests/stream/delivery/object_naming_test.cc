@@ -22,7 +22,8 @@ DeliverySpec Spec(const std::string& prefix, Compression c = Compression::kUncom
 TEST(ObjectNaming, DefaultKeyHasHourPathNameVersionTimeAndSuffix) {
   FirstRecord first{7, 0, 42, kMay1};
   std::string key = ObjectKey(Spec(""), first);
-  std::regex shape(R"(2024/05/01/12/weather-3-2024-05-01-12-34-56-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
+  std::regex shape(
+      R"(2024/05/01/12/weather-3-2024-05-01-12-34-56-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
   EXPECT_TRUE(std::regex_match(key, shape)) << key;
   EXPECT_EQ(ObjectKey(Spec("raw/"), first), "raw/" + key);
   std::string gz = ObjectKey(Spec("raw/", Compression::kGzip), first);
@@ -50,8 +51,7 @@ TEST(ObjectNaming, CustomPrefixExpressionsReplaceTheHourPath) {
   s = Spec("r/!{firehose:random-string}/");
   key = ObjectKey(s, first);
   EXPECT_EQ(key.substr(0, 14), "r/" + PositionRandomString("weather", first) + "/");
-  EXPECT_EQ(ExpandPrefix("err/!{firehose:error-output-type}/!{timestamp:yyyy}/", "weather", first,
-                         "processing-failed"),
+  EXPECT_EQ(ExpandPrefix("err/!{firehose:error-output-type}/!{timestamp:yyyy}/", "weather", first, "processing-failed"),
             "err/processing-failed/2024/");
 }
 
