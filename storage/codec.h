@@ -22,6 +22,10 @@
 //                 tag 'a' (stream attributes) key := 'a' u32 stream_id    value := JSON {mode, tags}
 //                 tag 'R' (IAM role)     key := 'R' name     value := JSON (storage/iam/iam_store.h)
 //                 tag 'P' (IAM policy)   key := 'P' name     value := JSON, with its versions
+//                 tag 'D' (delivery stream) key := 'D' name     value := JSON (stream/delivery/delivery_spec.h)
+//                 tag 'E' (delivery state)  key := 'E' u32 delivery_id u8 kind [u64 ordinal]
+//                   kind 'p': the sealed buffer being delivered;
+//                   'o' u64 ordinal: the manifest entry of a delivered object   value := JSON
 //   log CF:     key := u32 stream_id u32 shard u64 sequence
 //               value := u64 arrival_ms u8 flags varint32 len partition_key
 //                        [16 bytes explicit hash key, if flags & 1] data...
@@ -91,6 +95,8 @@ inline constexpr char kMetaStream = 's';
 inline constexpr char kMetaTable = 't';
 inline constexpr char kMetaTrimHorizon = 'h';
 inline constexpr char kMetaStreamAttributes = 'a';  // 'a' u32 stream_id -> JSON {mode, tags}
+inline constexpr char kMetaDelivery = 'D';       // 'D' name -> JSON delivery stream description
+inline constexpr char kMetaDeliveryState = 'E';  // 'E' u32 delivery_id kind ... (see the grammar)
 std::string MetaKey(char tag, std::string_view name);
 std::string TrimHorizonKey(uint32_t stream_id, uint32_t shard);
 

@@ -75,4 +75,9 @@ struct StreamDescription {
 // Stream names: 1..128 characters of [A-Za-z0-9_.-] (as Kinesis). InvalidArgument otherwise.
 Status ValidateStreamName(std::string_view name);
 
+// Streams freshet keeps for itself (StreamLog::CreateInternal) are named with this prefix, which
+// ValidateStreamName refuses, so no user stream can take or reach such a name.
+inline constexpr std::string_view kInternalStreamPrefix = "~";
+inline bool IsInternalStreamName(std::string_view name) { return name.substr(0, 1) == kInternalStreamPrefix; }
+
 }  // namespace freshet::stream

@@ -66,6 +66,20 @@ Status ValidateRecord(const PutRecord& r) {
 Result<StreamDescription> StreamLog::Create(const std::string& name, uint32_t shard_count,
                                             uint32_t retention_hours) {
   FRESHET_RETURN_IF_ERROR(ValidateStreamName(name));
+  return CreateChecked(name, shard_count, retention_hours);
+}
+
+Result<StreamDescription> StreamLog::CreateInternal(const std::string& name, uint32_t shard_count,
+                                                    uint32_t retention_hours) {
+  if (!IsInternalStreamName(name) || name.size() > 256) {
+    return Status::InvalidArgument("internal stream name '" + name + "' must start with '" +
+                                   std::string(kInternalStreamPrefix) + "'");
+  }
+  return CreateChecked(name, shard_count, retention_hours);
+}
+
+Result<StreamDescription> StreamLog::CreateChecked(const std::string& name, uint32_t shard_count,
+                                                   uint32_t retention_hours) {
   if (shard_count < 1 || shard_count > kMaxShards) {
     return Status::InvalidArgument("shard count must be 1 to 1024 (got " + std::to_string(shard_count) + ")");
   }
@@ -101,6 +115,7 @@ Result<std::vector<StreamDescription>> StreamLog::List() const {
   FRESHET_ASSIGN_OR_RETURN(auto entries, storage::ListNamed(*db_, codec::kMetaStream));
   std::vector<StreamDescription> out;
   for (auto& [name, json] : entries) {
+    if (IsInternalStreamName(name)) continue;
     FRESHET_ASSIGN_OR_RETURN(auto d, StreamDescription::FromJson(json));
     out.push_back(std::move(d));
   }

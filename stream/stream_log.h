@@ -79,7 +79,11 @@ class StreamLog {
 
   // Errors: InvalidArgument (name, shard count 1..1024, retention 1..8760 hours), AlreadyExists.
   Result<StreamDescription> Create(const std::string& name, uint32_t shard_count, uint32_t retention_hours);
+  // A stream freshet keeps for itself (a delivery stream's buffer): named with
+  // kInternalStreamPrefix, which no user stream name can start with, and left out of List.
+  Result<StreamDescription> CreateInternal(const std::string& name, uint32_t shard_count, uint32_t retention_hours);
   Result<StreamDescription> Get(const std::string& name) const;  // NotFound if absent
+  // The user's streams (internal ones are left out).
   Result<std::vector<StreamDescription>> List() const;
   // Every shard (open and closed, by index) with its lineage and what it holds now. Two seeks
   // per shard, whatever the number of records.
@@ -149,6 +153,7 @@ class StreamLog {
   // Forgets what is cached about the stream (after a failed write, or its deletion).
   void Forget(uint32_t stream_id, const std::string& name) REQUIRES(seq_mu_);
   static Routing MakeRouting(const StreamDescription& stream);
+  Result<StreamDescription> CreateChecked(const std::string& name, uint32_t shard_count, uint32_t retention_hours);
   // Reads the description, applies `change`, closes shards at their real last sequence
   // numbers, and writes it, all inside the writer queue.
   Result<StreamDescription> ChangeDescription(const std::string& name,

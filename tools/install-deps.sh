@@ -24,6 +24,8 @@ packages=(
   python3-boto3           # tests: boto3, as users' producers and scripts use it, against the HTTP server
   librsvg2-dev            # freshet chart --out x.png: the chart's SVG rendered to PNG by librsvg + cairo
   chromium                # tests: the dashboard in a real headless browser (Dashboard.browser)
+  libsnappy-dev           # delivery streams: Firehose's Snappy and HADOOP_SNAPPY object compression
+  libzip-dev              # delivery streams: Firehose's ZIP object compression
   libpugixml-dev          # S3, IAM and STS speak XML: bodies parsed (DeleteObjects, multipart) and replies built
 )
 

@@ -1,5 +1,6 @@
 // The list of the owner's components (owner_component.h). A new component adds one line here.
 #include "tools/owner_component.h"
+#include "tools/delivery/delivery_component.h"
 #include "tools/iam/iam_component.h"
 #include "tools/s3/s3_component.h"
 
@@ -15,6 +16,8 @@ Result<std::vector<std::unique_ptr<OwnerComponent>>> MakeOwnerComponents(const O
   components.push_back(MakeTtlSweeper());
   FRESHET_ASSIGN_OR_RETURN(auto s3, s3::MakeS3Component(env));
   components.push_back(std::move(s3));
+  FRESHET_ASSIGN_OR_RETURN(auto delivery, delivery::MakeDeliveryComponent(env));
+  components.push_back(std::move(delivery));
   components.push_back(iam::MakeIamComponent(env));
   return components;
 }

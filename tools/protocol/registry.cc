@@ -35,6 +35,8 @@ Registry::Registry() {
   RegisterFreshetTableOps(this);
   RegisterFreshetSqlOps(this);
   RegisterDynamoDbOps(this);
+  RegisterFirehoseStreamOps(this);
+  RegisterFirehoseRecordOps(this);
   RegisterIamRoleOps(this);
   RegisterIamPolicyOps(this);
 }

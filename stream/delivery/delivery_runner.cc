@@ -1,0 +1,80 @@
+// Running every delivery stream of a Db (delivery_runner.h).
+#include "stream/delivery/delivery_runner.h"
+
+#include <atomic>
+
+namespace freshet::stream::delivery {
+namespace {
+std::atomic<DeliveryRunner*> g_active{nullptr};
+}  // namespace
+
+DeliveryRunner* DeliveryRunner::Active() { return g_active.load(); }
+void DeliveryRunner::SetActive(DeliveryRunner* runner) { g_active.store(runner); }
+
+DeliveryRunner::DeliveryRunner(StreamLog* log, storage::BucketStore* buckets,
+                               std::function<void(const std::string&)> notice)
+    : log_(log), buckets_(buckets), store_(log), notice_(std::move(notice)) {}
+
+Result<Deliverer*> DeliveryRunner::DelivererFor(const DeliverySpec& listed) {
+  DeliverySpec spec = listed;
+  if (spec.status != "ACTIVE") {
+    if (spec.type == DeliverySpec::Type::kDirectPut) {
+      auto buffer = log_->CreateInternal(spec.source_stream, 1, kBufferRetentionHours);
+      if (!buffer.ok() && buffer.status().code() != Status::Code::kAlreadyExists) return buffer.status();
+    }
+    FRESHET_ASSIGN_OR_RETURN(spec, store_.Update(spec.name, [](DeliverySpec* s) {
+      s->status = "ACTIVE";
+      return Status::OK();
+    }));
+  }
+  auto it = deliverers_.find(spec.name);
+  if (it == deliverers_.end() || it->second->spec().id != spec.id || it->second->spec().version != spec.version ||
+      it->second->spec().destination.bucket != spec.destination.bucket) {
+    auto d = std::make_unique<Deliverer>(log_, buckets_, spec);
+    it = deliverers_.insert_or_assign(spec.name, std::move(d)).first;
+  }
+  return it->second.get();
+}
+
+Result<size_t> DeliveryRunner::PollAll(uint64_t now_ms) {
+  std::lock_guard lock(mu_);
+  FRESHET_ASSIGN_OR_RETURN(std::vector<DeliverySpec> specs, store_.List());
+  std::map<std::string, std::unique_ptr<Deliverer>> kept;
+  size_t written = 0;
+  uint64_t deadline = 0;
+  for (const DeliverySpec& spec : specs) {
+    auto deliverer = DelivererFor(spec);
+    Result<size_t> polled = deliverer.ok() ? (*deliverer)->Poll(now_ms, false) : Result<size_t>(deliverer.status());
+    if (polled.ok()) {
+      written += *polled;
+      last_error_.erase(spec.name);
+    } else {
+      std::string message = polled.status().ToString();
+      if (notice_ && last_error_[spec.name] != message) notice_("delivery stream " + spec.name + ": " + message);
+      last_error_[spec.name] = message;
+    }
+    auto it = deliverers_.find(spec.name);
+    if (it != deliverers_.end()) {
+      uint64_t d = it->second->next_deadline_ms();
+      if (d != 0 && (deadline == 0 || d < deadline)) deadline = d;
+      kept.insert(deliverers_.extract(it));
+    }
+  }
+  deliverers_ = std::move(kept);  // deleted deliveries are dropped
+  next_deadline_ms_ = deadline;
+  return written;
+}
+
+Result<size_t> DeliveryRunner::Flush(const std::string& name, uint64_t now_ms) {
+  std::lock_guard lock(mu_);
+  FRESHET_ASSIGN_OR_RETURN(DeliverySpec spec, store_.Get(name));
+  FRESHET_ASSIGN_OR_RETURN(Deliverer * deliverer, DelivererFor(spec));
+  return deliverer->Poll(now_ms, true);
+}
+
+uint64_t DeliveryRunner::next_deadline_ms() const {
+  std::lock_guard lock(mu_);
+  return next_deadline_ms_;
+}
+
+}  // namespace freshet::stream::delivery
