@@ -34,6 +34,8 @@ Registry::Registry() {
   RegisterFreshetStreamOps(this);
   RegisterFreshetTableOps(this);
   RegisterDynamoDbOps(this);
+  lambda_ops::RegisterLambdaFunctionOps(this);
+  lambda_ops::RegisterLambdaInvokeOps(this);
 }
 
 const Registry& Registry::Get() {
