@@ -33,6 +33,8 @@ class FunctionComponent : public OwnerComponent {
     // Routes first: an unsigned request matching a route is the route's, whatever else claims it.
     env.front->AddService(routes_.get());
     env.front->AddService(api_.get());
+    lambda::FunctionRuntime* runtime = runtime_.get();
+    env.front->SetExtraSecrets([runtime](std::string_view key) { return runtime->SecretForAccessKey(key); });
   }
   std::string_view name() const override { return "functions"; }
   Status Start(const OwnerEnv& env) override {

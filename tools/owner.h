@@ -18,7 +18,7 @@ struct OwnerOptions {
   // A ~/.aws/credentials-format file: verify SigV4 signatures against it (empty: check form only).
   std::string credentials_file;
   protocol::Settings settings;
-  // Run Lambda functions (workers, the Lambda API, routes); off with `serve --no-functions`.
+  // Serve Lambda's REST API and function routes over HTTP; off with `serve --no-functions`.
   bool functions = true;
 };
 

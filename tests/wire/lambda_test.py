@@ -146,6 +146,22 @@ class CredentialedServerTest(unittest.TestCase):
         p = s.aws("lambda", "get-function", "--function-name", "echo", check=False)
         self.assertIn("ResourceNotFoundException", p.stderr)
 
+    def test_handler_calls_back_with_its_worker_key_under_credentials(self):
+        s = self.server
+        s.boto3("dynamodb").create_table(TableName="Signed", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                                         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                                         BillingMode="PAY_PER_REQUEST")
+        zip_path = os.path.join(s.tmp, "writer.zip")
+        with open(zip_path, "wb") as f:
+            f.write(zip_of({"lambda_function.py": PUT_ITEM}))
+        s.aws("lambda", "create-function", "--function-name", "signedwriter", "--zip-file", "fileb://" + zip_path,
+              "--runtime", "python3.11", "--handler", "lambda_function.lambda_handler", "--role", "r", "--timeout", "20")
+        r = s.boto3("lambda").invoke(FunctionName="signedwriter", Payload=json.dumps({"table": "Signed", "id": "s1"}))
+        payload = r["Payload"].read()
+        self.assertNotIn("FunctionError", r, payload)
+        item = s.boto3("dynamodb").get_item(TableName="Signed", Key={"id": {"S": "s1"}})["Item"]
+        self.assertEqual(item["note"]["S"], "written by a handler")
+
     def test_event_source_mapping_paths_reach_the_registry(self):
         p = self.server.aws("lambda", "list-event-source-mappings", check=False)
         # Until the event-source mappings are registered this is the registry's unknown operation.

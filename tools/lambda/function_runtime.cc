@@ -116,6 +116,11 @@ class FunctionRuntime::Impl {
   Result<InvokeResult> Invoke(const std::string& function, std::string payload, const InvokeOptions& options);
   Result<std::string> InvokeAsync(const std::string& function, std::string payload, FunctionRuntime* self);
   std::optional<WorkerInfo> WorkerForAccessKey(std::string_view key) const;
+  std::optional<std::string> SecretForAccessKey(std::string_view key) const {
+    std::lock_guard lock(mu_);
+    if (keys_.find(key) == keys_.end()) return std::nullopt;
+    return secret_;
+  }
   void Retire(const std::string& function);
   void Stop();
 
@@ -424,6 +429,10 @@ Result<std::string> FunctionRuntime::InvokeAsync(const std::string& function, st
 
 std::optional<WorkerInfo> FunctionRuntime::WorkerForAccessKey(std::string_view access_key) const {
   return impl_->WorkerForAccessKey(access_key);
+}
+
+std::optional<std::string> FunctionRuntime::SecretForAccessKey(std::string_view access_key) const {
+  return impl_->SecretForAccessKey(access_key);
 }
 
 void FunctionRuntime::Retire(const std::string& function) { impl_->Retire(function); }

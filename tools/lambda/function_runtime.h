@@ -99,6 +99,10 @@ class FunctionRuntime {
   // The function and invocation of a worker's access key; nullopt for any other key.
   std::optional<WorkerInfo> WorkerForAccessKey(std::string_view access_key) const;
 
+  // The secret access key of a live worker's access key (so `serve --credentials` verifies the
+  // calls its handler makes); nullopt for any other key.
+  std::optional<std::string> SecretForAccessKey(std::string_view access_key) const;
+
   // Ends `function`'s warm workers (after its code or configuration changed, or it was deleted);
   // invocations in flight finish first.
   void Retire(const std::string& function);
