@@ -131,7 +131,8 @@ Status Invoke(Context* ctx, const FunctionArgs& a) {
   }
   std::cout << r.value("Payload", "") << "\n";
   if (r.contains("FunctionError")) {
-    return Status::Aborted("function " + a.name + " failed (" + r["FunctionError"].get<std::string>() + ")");
+    // Exit status 1: the function failed (its error is the answer printed above).
+    return Status::Internal("function " + a.name + " failed (" + r["FunctionError"].get<std::string>() + ")");
   }
   return Status::OK();
 }

@@ -217,6 +217,20 @@ class FunctionsTest(unittest.TestCase):
         logs = s.freshet("function", "logs", "writer").stdout
         self.assertIn("REPORT RequestId", logs)
 
+    def test_one_shot_cli_with_a_relative_data_dir(self):
+        # No owner: `function invoke` runs the worker in the CLI process; paths given to the
+        # worker must not depend on its working directory (the code directory).
+        work = os.path.join(self.server.tmp, "oneshot")
+        os.makedirs(work)
+        code = self.write_code("oneshot", {"m.py": "def h(e, c):\n    return {'got': e, 'fn': c.function_name}\n"})
+        run = lambda *a: subprocess.run([wire_util.FRESHET, "--data-dir", "rel"] + list(a), cwd=work,
+                                        capture_output=True, text=True, timeout=60)
+        p = run("function", "create", "one", "--runtime", "python", "--handler", "m.h", "--code", code)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = run("function", "invoke", "one", "--payload", '{"k": 3}')
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout), {"got": {"k": 3}, "fn": "one"})
+
     def test_node_callback_handler(self):
         s = self.server
         s.freshet("function", "create", "adder", "--runtime", "nodejs20.x", "--handler", "index.handler",

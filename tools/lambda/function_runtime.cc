@@ -99,12 +99,20 @@ struct Pool {
   std::shared_ptr<LogFile> log;
 };
 
+// Workers run in their code directory, so every path they are given must be absolute.
+RuntimeOptions Absolute(RuntimeOptions options) {
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute(options.data_dir, ec);
+  if (!ec) options.data_dir = absolute.lexically_normal().string();
+  return options;
+}
+
 }  // namespace
 
 class FunctionRuntime::Impl {
  public:
   Impl(storage::Db* db, RuntimeOptions options)
-      : options_(std::move(options)), store_(db, options_.data_dir) {
+      : options_(Absolute(std::move(options))), store_(db, options_.data_dir) {
     secret_ = NewRequestId() + NewRequestId();
   }
 

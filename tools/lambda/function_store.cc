@@ -186,7 +186,15 @@ std::string LambdaTimestampNow() {
   return text;
 }
 
-FunctionStore::FunctionStore(storage::Db* db, std::string data_dir) : db_(db), data_dir_(std::move(data_dir)) {}
+namespace {
+std::string AbsolutePath(const std::string& dir) {
+  std::error_code ec;
+  auto absolute = fs::absolute(dir, ec);
+  return ec ? dir : absolute.lexically_normal().string();
+}
+}  // namespace
+
+FunctionStore::FunctionStore(storage::Db* db, std::string data_dir) : db_(db), data_dir_(AbsolutePath(data_dir)) {}
 
 std::string FunctionStore::CodeDir(const FunctionConfig& config) const {
   return data_dir_ + "/functions/" + config.name + "/" + config.code_sha256;

@@ -45,7 +45,9 @@ def _error_body(exc, request_id=None):
     body = {
         "errorMessage": str(exc),
         "errorType": type(exc).__name__,
-        "stackTrace": traceback.format_list(traceback.extract_tb(exc.__traceback__)),
+        # The handler's frames only, as Lambda shows them (not this runtime's own).
+        "stackTrace": traceback.format_list([f for f in traceback.extract_tb(exc.__traceback__)
+                                             if f.filename != __file__]),
     }
     if request_id:
         body["requestId"] = request_id
