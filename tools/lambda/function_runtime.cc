@@ -23,11 +23,8 @@
 #include "tools/lambda/bootstrap_sources.h"
 #include "tools/lambda/function_store.h"
 #include "tools/lambda/worker.h"
+#include "tools/lambda/worker_spec.h"
 #include "tools/lambda/zip_archive.h"
-
-#ifndef FRESHET_NODE_MODULES
-#define FRESHET_NODE_MODULES ""
-#endif
 
 namespace freshet::lambda {
 namespace {
@@ -176,55 +173,20 @@ Status FunctionRuntime::Impl::WriteBootstraps() {
 
 Result<std::unique_ptr<Worker>> FunctionRuntime::Impl::StartWorker(const FunctionConfig& config,
                                                                   const std::string& access_key) {
-  FRESHET_ASSIGN_OR_RETURN(RuntimeKind kind, RuntimeKindFor(config.runtime));
-  std::string endpoint;
+  WorkerIdentity identity;
+  identity.access_key = access_key;
+  identity.secret = secret_;
+  identity.region = options_.region;
+  identity.account_id = options_.account_id;
   {
     std::lock_guard lock(mu_);
     FRESHET_RETURN_IF_ERROR(WriteBootstraps());
-    endpoint = options_.endpoint_url;
+    identity.endpoint_url = options_.endpoint_url;
   }
-  std::string runtime_dir = options_.data_dir + "/functions/.runtime";
-  WorkerSpec spec;
-  spec.cwd = store_.CodeDir(config);
-  spec.function_arn = "arn:aws:lambda:" + options_.region + ":" + options_.account_id + ":function:" + config.name;
-  switch (kind) {
-    case RuntimeKind::kPython: spec.argv = {"/usr/bin/python3", "-u", runtime_dir + "/python_bootstrap.py"}; break;
-    case RuntimeKind::kNode: spec.argv = {"/usr/bin/node", runtime_dir + "/node_bootstrap.js"}; break;
-    case RuntimeKind::kProvided: spec.argv = {spec.cwd + "/bootstrap"}; break;
-  }
-  if (::access(spec.argv[0].c_str(), X_OK) != 0) {
-    return Status::FailedPrecondition("function " + config.name + ": cannot run " + spec.argv[0] +
-                                      (kind == RuntimeKind::kProvided ? " (the code has no executable bootstrap)"
-                                                                      : " (the interpreter is not installed)"));
-  }
-  // Lambda's environment, then the function's own variables (which cannot replace Lambda's).
-  std::map<std::string, std::string> env = config.environment;
-  auto set = [&](const std::string& k, const std::string& v) { env[k] = v; };
-  set("AWS_LAMBDA_FUNCTION_NAME", config.name);
-  set("AWS_LAMBDA_FUNCTION_VERSION", config.version);
-  set("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", std::to_string(config.memory_mb));
-  set("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + config.name);
-  set("AWS_LAMBDA_LOG_STREAM_NAME", "freshet/" + access_key);
-  set("AWS_REGION", options_.region);
-  set("AWS_DEFAULT_REGION", options_.region);
-  set("AWS_EXECUTION_ENV", "AWS_Lambda_" + config.runtime);
-  set("LAMBDA_TASK_ROOT", spec.cwd);
-  set("LAMBDA_RUNTIME_DIR", runtime_dir);
-  set("_HANDLER", config.handler);
-  set("AWS_ACCESS_KEY_ID", access_key);
-  set("AWS_SECRET_ACCESS_KEY", secret_);
-  set("AWS_SESSION_TOKEN", "freshet-worker-" + access_key);
-  if (!endpoint.empty()) set("AWS_ENDPOINT_URL", endpoint);
-  set("PATH", "/usr/local/bin:/usr/bin:/bin");
-  set("LANG", "C.UTF-8");
-  set("TZ", ":UTC");
-  if (kind == RuntimeKind::kNode && std::string_view(FRESHET_NODE_MODULES).size() > 0) {
-    set("NODE_PATH", FRESHET_NODE_MODULES);
-  }
-  for (const auto& [k, v] : env) spec.environment.push_back(k + "=" + v);
+  FRESHET_ASSIGN_OR_RETURN(WorkerSpec spec, BuildWorkerSpec(config, store_.CodeDir(config),
+                                                            options_.data_dir + "/functions/.runtime", identity));
   return Worker::Start(std::move(spec));
 }
-
 Result<FunctionRuntime::Impl::Lease> FunctionRuntime::Impl::Acquire(const FunctionConfig& config) {
   std::vector<std::unique_ptr<PooledWorker>> discard;  // destroyed after the lock is released
   std::unique_lock lock(mu_);

@@ -7,7 +7,10 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "tests/tools/lambda/lambda_test_util.h"
 #include "tools/lambda/function_store.h"
@@ -201,6 +204,26 @@ TEST_F(FunctionRuntimeTest, AccessKeyNamesTheInvocationInFlight) {
   // A failing hook abandons the invocation.
   options.before_event = [](const std::string&, const std::string&) { return Status::Aborted("no staging"); };
   EXPECT_EQ(runtime_->Invoke("keys", "{}", options).status().code(), Status::Code::kAborted);
+}
+
+TEST_F(FunctionRuntimeTest, ConcurrentInvocationsRunOnSeveralWorkers) {
+  Create("pool", "python3.12", "app.handler", {{"app.py", kPythonApp}}, 10);
+  std::vector<std::thread> threads;
+  std::vector<Json> answers(3);
+  for (int i = 0; i < 3; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = runtime_->Invoke("pool", Json{{"n", i}, {"sleep", 0.5}}.dump(), {});
+      if (r.ok()) answers[static_cast<size_t>(i)] = Json::parse(r.value().payload);
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<int> pids;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(answers[static_cast<size_t>(i)].is_object()) << i;
+    EXPECT_EQ(answers[static_cast<size_t>(i)]["n"], i);
+    pids.insert(answers[static_cast<size_t>(i)]["pid"].get<int>());
+  }
+  EXPECT_GT(pids.size(), 1u);  // each worker runs one invocation at a time
 }
 
 TEST_F(FunctionRuntimeTest, UnknownFunctionAndBadPayload) {
