@@ -20,6 +20,7 @@ packages=(
   clang libclang-rt-14-dev  # the fuzz stage: clang++ with libFuzzer, ASan and UBSan runtimes
   libcpp-httplib-dev      # HTTP server of `freshet serve --http` (tools/http/)
   libcbor-dev             # application/x-amz-cbor-1.1, the Kinesis Java SDK's and KPL's encoding
+  libzip-dev              # Lambda function code: zip archives unpacked and built (tools/lambda/zip_archive.cc)
   awscli                  # tests: the real aws CLI against the HTTP server (brings python3-botocore)
   python3-boto3           # tests: boto3, as users' producers and scripts use it, against the HTTP server
   librsvg2-dev            # freshet chart --out x.png: the chart's SVG rendered to PNG by librsvg + cairo
@@ -28,6 +29,19 @@ packages=(
   libzip-dev              # delivery streams: Firehose's ZIP object compression
   libpugixml-dev          # S3, IAM and STS speak XML: bodies parsed (DeleteObjects, multipart) and replies built
 )
+
+# The AWS SDK for JavaScript v3 for Node function workers (NODE_PATH), as Lambda's Node.js runtimes
+# ship it: installed with npm from tools/lambda/package-lock.json into tools/lambda/node_modules.
+install_node_sdk() {
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lambda"
+  if [ -d "$dir/node_modules/@aws-sdk/client-dynamodb" ] || ! command -v npm >/dev/null; then
+    return 0
+  fi
+  (cd "$dir" && npm ci --no-fund --no-audit >/dev/null) ||
+    echo "install-deps: npm ci in $dir failed; Node functions will run without the AWS SDK" >&2
+}
+trap install_node_sdk EXIT
 
 missing=()
 for p in "${packages[@]}"; do

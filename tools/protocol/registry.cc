@@ -39,6 +39,8 @@ Registry::Registry() {
   RegisterFirehoseRecordOps(this);
   RegisterIamRoleOps(this);
   RegisterIamPolicyOps(this);
+  lambda_ops::RegisterLambdaFunctionOps(this);
+  lambda_ops::RegisterLambdaInvokeOps(this);
 }
 
 const Registry& Registry::Get() {

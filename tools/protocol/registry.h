@@ -103,5 +103,9 @@ void RegisterFirehoseStreamOps(Registry* registry);  // firehose_streams.cc: Fir
 void RegisterFirehoseRecordOps(Registry* registry);  // firehose_records.cc: puts, and freshet's flush
 void RegisterIamRoleOps(Registry* registry);    // iam_roles.cc: IAM_20100508 roles
 void RegisterIamPolicyOps(Registry* registry);  // iam_policies.cc: IAM_20100508 policies, STS_20110615
+namespace lambda_ops {
+void RegisterLambdaFunctionOps(Registry* registry);  // lambda_functions.cc: Lambda_20150331 functions
+void RegisterLambdaInvokeOps(Registry* registry);    // lambda_invoke.cc: Invoke, function routes
+}  // namespace lambda_ops
 
 }  // namespace freshet::protocol

@@ -85,9 +85,18 @@ http::Response HttpFront::Handle(const http::Request& request) {
   const auto& info = std::get<http::AuthInfo>(auth);
   if (!info.region.empty()) context.region = info.region;
   if (credentials_) {
-    if (auto error = http::VerifySignature(request, *credentials_, std::chrono::system_clock::now())) {
+    if (auto error = Verify(request, info)) {
       return ErrorResponse(AwsError{error->type, error->message, error->http_status, {}}, encoding, request_id);
     }
+  }
+  // Lambda's operations run code on this machine: reached by target rather than through the
+  // Lambda REST paths (lambda_service.h), they too need a verified signature.
+  if (!credentials_ && target->rfind(protocol::kLambdaPrefix, 0) == 0) {
+    return ErrorResponse(AwsError{"AccessDeniedException",
+                                  "Lambda operations over HTTP need a verified signature: start `freshet serve "
+                                  "--credentials FILE`, or use the Lambda REST API (/2015-03-31/...)",
+                                  403, {}},
+                         encoding, request_id);
   }
   Json body = Json::object();
   if (!request.body.empty()) {
@@ -112,6 +121,17 @@ http::Response HttpFront::Handle(const http::Request& request) {
                 reply.ok() ? "" : reply.body.value("__type", std::string()));
 }
 
+std::optional<http::AuthError> HttpFront::Verify(const http::Request& request, const http::AuthInfo& info) const {
+  if (extra_secrets_ && credentials_->secrets.count(info.access_key_id) == 0) {
+    if (auto secret = extra_secrets_(info.access_key_id)) {
+      http::CredentialStore one;
+      one.secrets[info.access_key_id] = std::move(*secret);
+      return http::VerifySignature(request, one, std::chrono::system_clock::now());
+    }
+  }
+  return http::VerifySignature(request, *credentials_, std::chrono::system_clock::now());
+}
+
 http::Response HttpFront::HandleService(const http::Request& request, const std::string& request_id) {
   HttpCall call{request, request_id, {}, {}, false, credentials_.has_value(), {}};
   const bool signed_request = request.Header("authorization") != nullptr ||
@@ -125,7 +145,7 @@ http::Response HttpFront::HandleService(const http::Request& request, const std:
       call.auth = std::get<http::AuthInfo>(auth);
       if (!call.auth->region.empty()) call.context.region = call.auth->region;
       if (credentials_) {
-        call.auth_error = http::VerifySignature(request, *credentials_, std::chrono::system_clock::now());
+        call.auth_error = Verify(request, *call.auth);
         call.verified = !call.auth_error.has_value();
       }
     }

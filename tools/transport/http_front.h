@@ -21,6 +21,8 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <string>
 #include <optional>
 #include <vector>
 
@@ -44,13 +46,21 @@ class HttpFront {
   // outlive this. Call before serving.
   void AddService(HttpService* service) { services_.push_back(service); }
 
+  // Secrets of keys not in --credentials that are still valid (function workers' own keys, which
+  // sign the calls handlers make back to freshet): nullopt for an unknown key. Call before serving.
+  using SecretLookup = std::function<std::optional<std::string>(std::string_view access_key)>;
+  void SetExtraSecrets(SecretLookup lookup) { extra_secrets_ = std::move(lookup); }
+
  private:
   const protocol::Dispatcher* const dispatcher_;
   const std::optional<http::CredentialStore> credentials_;
   std::vector<HttpService*> services_;
+  SecretLookup extra_secrets_;
   std::atomic<uint64_t> request_count_{0};
 
   http::Response HandleService(const http::Request& request, const std::string& request_id);
+  // VerifySignature against --credentials, or the extra secret of the signing key.
+  std::optional<http::AuthError> Verify(const http::Request& request, const http::AuthInfo& info) const;
 };
 
 }  // namespace freshet::transport
