@@ -21,6 +21,8 @@
 //                 tag 'h' (trim horizon) key := 'h' u32 stream_id u32 shard   value := u64 first kept seq
 //                 tag 'a' (stream attributes) key := 'a' u32 stream_id    value := JSON {mode, tags}
 //                 tag 'e' (event-source mapping) key := 'e' uuid         value := JSON
+//                 tag 'L' (Lambda function) key := 'L' name  value := JSON (tools/lambda/function_store.h)
+//                 tag 'G' (HTTP route)   key := 'G' method ' ' path   value := JSON {function, method, path}
 //   log CF:     key := u32 stream_id u32 shard u64 sequence
 //               value := u64 arrival_ms u8 flags varint32 len partition_key
 //                        [16 bytes explicit hash key, if flags & 1] data...
@@ -86,6 +88,8 @@ inline constexpr char kMetaTable = 't';
 inline constexpr char kMetaTrimHorizon = 'h';
 inline constexpr char kMetaStreamAttributes = 'a';  // 'a' u32 stream_id -> JSON {mode, tags}
 inline constexpr char kMetaEventSourceMapping = 'e';  // 'e' uuid -> JSON (stream/functions/mapping.h)
+inline constexpr char kMetaFunction = 'L';          // 'L' name -> JSON function configuration
+inline constexpr char kMetaRoute = 'G';             // 'G' method ' ' path -> JSON route
 std::string MetaKey(char tag, std::string_view name);
 std::string TrimHorizonKey(uint32_t stream_id, uint32_t shard);
 

@@ -20,6 +20,7 @@ packages=(
   clang libclang-rt-14-dev  # the fuzz stage: clang++ with libFuzzer, ASan and UBSan runtimes
   libcpp-httplib-dev      # HTTP server of `freshet serve --http` (tools/http/)
   libcbor-dev             # application/x-amz-cbor-1.1, the Kinesis Java SDK's and KPL's encoding
+  libzip-dev              # Lambda function code: zip archives unpacked and built (tools/lambda/zip_archive.cc)
   awscli                  # tests: the real aws CLI against the HTTP server (brings python3-botocore)
   python3-boto3           # tests: boto3, as users' producers and scripts use it, against the HTTP server
 )

@@ -17,6 +17,10 @@
 #include "storage/db.h"
 #include "stream/stream_log.h"
 
+namespace freshet::lambda {
+class FunctionRuntime;
+}
+
 namespace freshet::protocol {
 
 // The engine objects one operation uses. Not owned.
@@ -24,6 +28,9 @@ struct Backend {
   storage::Db* db = nullptr;
   stream::StreamLog* log = nullptr;
   query::TableStore* tables = nullptr;
+  // Runs Lambda functions (tools/lambda/function_runtime.h): the owner's, or one started in this
+  // process on first use by a one-shot command. Null only where functions cannot run.
+  lambda::FunctionRuntime* functions = nullptr;
 };
 
 class Engine {
@@ -37,6 +44,10 @@ class Engine {
   Result<Backend> Reader();
   Result<Backend> Writer();
 
+  // Backends carry `functions` (not owned; must outlive this) instead of a runtime of their own.
+  // Call before serving requests.
+  void SetFunctions(lambda::FunctionRuntime* functions) { functions_ = functions; }
+
  private:
   const std::string dir_;
   const bool sync_ = true;
@@ -45,6 +56,9 @@ class Engine {
   std::unique_ptr<stream::StreamLog> own_log_, reader_log_;
   std::unique_ptr<query::TableStore> tables_, reader_tables_;
   stream::StreamLog* log_ = nullptr;  // the writer's log, owned or borrowed
+  lambda::FunctionRuntime* functions_ = nullptr;   // borrowed (the owner's) or own_functions_
+  std::unique_ptr<lambda::FunctionRuntime> own_functions_;
+  lambda::FunctionRuntime* Functions(storage::Db* db);  // REQUIRES: mu_ held
 };
 
 }  // namespace freshet::protocol
