@@ -3,9 +3,12 @@
 
 namespace freshet::cli {
 
+std::unique_ptr<OwnerComponent> MakeMappingComponent();  // mapping_component.cc
+
 Result<std::vector<std::unique_ptr<OwnerComponent>>> MakeOwnerComponents(const OwnerEnv& env) {
   (void)env;
   std::vector<std::unique_ptr<OwnerComponent>> components;
+  components.push_back(MakeMappingComponent());
   return components;
 }
 

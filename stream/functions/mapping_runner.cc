@@ -6,6 +6,7 @@
 
 #include "storage/staged_writes.h"
 #include "stream/consumer/cursors.h"
+#include "stream/functions/mapping_status.h"
 
 namespace freshet::stream {
 
@@ -159,6 +160,7 @@ Result<bool> MappingRunner::InvokeFront(uint32_t shard) {
       std::lock_guard lock(result_mu_);
       last_result_ = "OK";
     }
+    MappingStatus::Global().SetLastResult(mapping_.uuid, "OK");
     Advance(s);
     return true;
   }
@@ -167,6 +169,7 @@ Result<bool> MappingRunner::InvokeFront(uint32_t shard) {
     std::lock_guard lock(result_mu_);
     last_result_ = "PROBLEM: Function call failed";
   }
+  MappingStatus::Global().SetLastResult(mapping_.uuid, "PROBLEM: Function call failed");
   if (!result.ok() && options_.notice) {
     options_.notice("event source mapping " + mapping_.uuid + ": " + result.status().ToString());
   }

@@ -34,6 +34,7 @@ Registry::Registry() {
   RegisterFreshetStreamOps(this);
   RegisterFreshetTableOps(this);
   RegisterDynamoDbOps(this);
+  RegisterLambdaMappingOps(this);
 }
 
 const Registry& Registry::Get() {

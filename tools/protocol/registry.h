@@ -32,6 +32,10 @@ struct RequestContext {
   // The caller takes a response as JSON text (Reply::raw_body) when a handler writes one; else
   // the dispatcher parses such text into Reply::body.
   bool raw_ok = false;
+  // The SigV4 access key id the request was signed with ("" in process and over the owner socket).
+  // A function worker's key routes the item operations of its invocation in flight through the
+  // invocation's staged writes (exactly once; see Dispatcher::Dispatch).
+  std::string access_key;
 };
 
 // Settings of this endpoint that AWS keeps per account.
@@ -98,5 +102,6 @@ void RegisterKinesisReshardOps(Registry* registry);
 void RegisterFreshetStreamOps(Registry* registry);
 void RegisterFreshetTableOps(Registry* registry);
 void RegisterDynamoDbOps(Registry* registry);  // dynamodb_*.cc: DynamoDB_20120810 (JSON 1.0)
+void RegisterLambdaMappingOps(Registry* registry);  // lambda_mappings.cc: event-source mappings
 
 }  // namespace freshet::protocol
