@@ -170,6 +170,9 @@ void AddConsumeCommands(CLI::App* app, Context* ctx) {
   serve->add_option("--credentials", owner->credentials_file,
                     "verify SigV4 signatures against this file (~/.aws/credentials format); without it any "
                     "well-formed signature is accepted");
+  serve->add_flag("--no-functions{false}", owner->functions,
+                  "do not run Lambda functions (no workers, Lambda API or routes); needed to serve a "
+                  "non-loopback --http address without --credentials");
   serve->add_option("--shard-limit", owner->settings.account_shard_limit,
                     "open shards allowed across all streams, as AWS's account limit (default 500)")
       ->check(CLI::Range(1u, 100000u));

@@ -25,6 +25,19 @@ packages=(
   python3-boto3           # tests: boto3, as users' producers and scripts use it, against the HTTP server
 )
 
+# The AWS SDK for JavaScript v3 for Node function workers (NODE_PATH), as Lambda's Node.js runtimes
+# ship it: installed with npm from tools/lambda/package-lock.json into tools/lambda/node_modules.
+install_node_sdk() {
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lambda"
+  if [ -d "$dir/node_modules/@aws-sdk/client-dynamodb" ] || ! command -v npm >/dev/null; then
+    return 0
+  fi
+  (cd "$dir" && npm ci --no-fund --no-audit >/dev/null) ||
+    echo "install-deps: npm ci in $dir failed; Node functions will run without the AWS SDK" >&2
+}
+trap install_node_sdk EXIT
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

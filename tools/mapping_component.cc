@@ -18,6 +18,7 @@
 #include "stream/functions/mapping_status.h"
 #include "tools/cli_common.h"
 #include "tools/lambda/function_runtime.h"
+#include "tools/owner.h"
 #include "tools/owner_component.h"
 #include "tools/protocol/kinesis_codec.h"
 
@@ -61,9 +62,9 @@ class MappingComponent : public OwnerComponent {
   std::string_view name() const override { return "event-source mappings"; }
 
   Status Start(const OwnerEnv& env) override {
+    if (env.options && !env.options->functions) return Status::OK();  // serve --no-functions
     FRESHET_ASSIGN_OR_RETURN(protocol::Backend backend, env.engine->Writer());
     if (!backend.functions) return Status::OK();
-    if (!env.http_url.empty()) backend.functions->SetEndpointUrl(env.http_url);
     log_ = env.log;
     invoker_ = std::make_unique<RuntimeInvoker>(backend.functions);
     supervisor_ = std::thread([this] { Supervise(); });

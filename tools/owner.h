@@ -18,6 +18,8 @@ struct OwnerOptions {
   // A ~/.aws/credentials-format file: verify SigV4 signatures against it (empty: check form only).
   std::string credentials_file;
   protocol::Settings settings;
+  // Run Lambda functions (workers, the Lambda API, routes); off with `serve --no-functions`.
+  bool functions = true;
 };
 
 // Opens the data directory for writing, serves other freshet processes on its socket (and AWS

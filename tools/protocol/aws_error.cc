@@ -4,7 +4,22 @@
 
 namespace freshet::protocol {
 
+// Lambda's names and statuses (its REST API answers each exception with its own HTTP status).
+AwsError LambdaErrorForStatus(const Status& status) {
+  AwsError e{"ServiceException", status.message(), 500, status.code()};
+  switch (status.code()) {
+    case Status::Code::kInvalidArgument: e.type = "InvalidParameterValueException"; e.http_status = 400; break;
+    case Status::Code::kNotFound: e.type = "ResourceNotFoundException"; e.http_status = 404; break;
+    case Status::Code::kAlreadyExists:
+    case Status::Code::kFailedPrecondition: e.type = "ResourceConflictException"; e.http_status = 409; break;
+    case Status::Code::kLimitExceeded: e.type = "TooManyRequestsException"; e.http_status = 429; break;
+    default: break;
+  }
+  return e;
+}
+
 AwsError ErrorForStatus(Service service, const Status& status) {
+  if (service == Service::kLambda) return LambdaErrorForStatus(status);
   const bool dynamo = service == Service::kDynamoDb;
   AwsError e;
   e.message = status.message();

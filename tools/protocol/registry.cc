@@ -35,6 +35,8 @@ Registry::Registry() {
   RegisterFreshetTableOps(this);
   RegisterDynamoDbOps(this);
   RegisterLambdaMappingOps(this);
+  lambda_ops::RegisterLambdaFunctionOps(this);
+  lambda_ops::RegisterLambdaInvokeOps(this);
 }
 
 const Registry& Registry::Get() {

@@ -103,5 +103,9 @@ void RegisterFreshetStreamOps(Registry* registry);
 void RegisterFreshetTableOps(Registry* registry);
 void RegisterDynamoDbOps(Registry* registry);  // dynamodb_*.cc: DynamoDB_20120810 (JSON 1.0)
 void RegisterLambdaMappingOps(Registry* registry);  // lambda_mappings.cc: event-source mappings
+namespace lambda_ops {
+void RegisterLambdaFunctionOps(Registry* registry);  // lambda_functions.cc: Lambda_20150331 functions
+void RegisterLambdaInvokeOps(Registry* registry);    // lambda_invoke.cc: Invoke, function routes
+}  // namespace lambda_ops
 
 }  // namespace freshet::protocol

@@ -90,6 +90,15 @@ http::Response HttpFront::Handle(const http::Request& request) {
       return ErrorResponse(AwsError{error->type, error->message, error->http_status, {}}, encoding, request_id);
     }
   }
+  // Lambda's operations run code on this machine: reached by target rather than through the
+  // Lambda REST paths (lambda_service.h), they too need a verified signature.
+  if (!credentials_ && target->rfind(protocol::kLambdaPrefix, 0) == 0) {
+    return ErrorResponse(AwsError{"AccessDeniedException",
+                                  "Lambda operations over HTTP need a verified signature: start `freshet serve "
+                                  "--credentials FILE`, or use the Lambda REST API (/2015-03-31/...)",
+                                  403, {}},
+                         encoding, request_id);
+  }
   Json body = Json::object();
   if (!request.body.empty()) {
     if (encoding == Encoding::kCbor) {

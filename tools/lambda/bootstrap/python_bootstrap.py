@@ -69,6 +69,33 @@ class LambdaContext:
         return max(0, int(self._deadline_ms - time.time() * 1000))
 
 
+def _honour_endpoint_url():
+    """boto3 honours AWS_ENDPOINT_URL from botocore 1.31.57 on; older ones (Debian 12 ships 1.29)
+    are taught here, so a handler's boto3 clients talk to this freshet as they would on newer SDKs."""
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    if not endpoint:
+        return
+    try:
+        import botocore
+        import botocore.session
+    except ImportError:
+        return
+    version = tuple(int(p) for p in botocore.__version__.split(".")[:3] if p.isdigit())
+    if version >= (1, 31, 57):
+        return
+    original = botocore.session.Session.create_client
+
+    def create_client(self, service_name, *args, **kwargs):
+        if len(args) >= 5:
+            if args[4] is None:
+                args = args[:4] + (endpoint,) + args[5:]
+        elif kwargs.get("endpoint_url") is None:
+            kwargs["endpoint_url"] = endpoint
+        return original(self, service_name, *args, **kwargs)
+
+    botocore.session.Session.create_client = create_client
+
+
 def _load_handler():
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     if task_root not in sys.path:
@@ -83,6 +110,7 @@ def _load_handler():
 
 
 def main():
+    _honour_endpoint_url()
     try:
         handler = _load_handler()
     except Exception as exc:  # noqa: BLE001 - every import failure is the function's error
