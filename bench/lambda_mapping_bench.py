@@ -32,15 +32,12 @@ def lambda_handler(event, context):
 
 
 def lag(server, uuid):
-    p = server.freshet("--output", "json", "consumer", "status", "esm:" + uuid, check=False)
+    """Records behind over every shard of the mapping (its checkpoints are consumer esm:UUID)."""
+    p = server.freshet("consumer", "status", "esm:" + uuid, "--output", "json", check=False)
     if p.returncode != 0:
-        p = server.freshet("consumer", "status", "esm:" + uuid, "--output", "json", check=False)
-    try:
-        doc = json.loads(p.stdout)
-    except ValueError:
         return None
-    shards = doc.get("Shards", doc.get("shards", []))
-    return sum(int(s.get("RecordsBehind", s.get("behind", 0))) for s in shards) if shards else None
+    shards = json.loads(p.stdout).get("shards", [])
+    return sum(int(s["records_behind"]) for s in shards) if shards else None
 
 
 def main():

@@ -1,37 +1,29 @@
-"""Shared by the event-source mapping wire tests: a server that verifies signatures (functions can
-only be uploaded over HTTP then), zipped Python handlers, and polling helpers."""
-import io
+"""Shared by the event-source mapping wire tests: a loopback server, Python handlers created through
+the owner, and polling helpers."""
 import os
 import time
-import zipfile
 
 from wire_util import Server
 
-SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 ARN = "arn:aws:kinesis:us-east-1:000000000000:stream/"
 
 
 def start_server(data_dir=None):
-    server = Server(data_dir=data_dir)
-    creds = os.path.join(server.tmp, "credentials")
-    with open(creds, "w") as f:
-        f.write("[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = %s\n" % SECRET)
-    server.extra_args = ["--credentials", creds]
-    return server.start()
-
-
-def zip_code(source, name="lambda_function.py"):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr(name, source)
-    return buf.getvalue()
+    """A loopback server without --credentials: handlers call back into it signed with their
+    workers' own keys; functions are created through the owner with `freshet function create`."""
+    return Server(data_dir=data_dir).start()
 
 
 def create_function(server, name, source, env=None, timeout=30):
-    lam = server.boto3("lambda")
-    lam.create_function(FunctionName=name, Runtime="python3.12", Handler="lambda_function.lambda_handler",
-                        Role="arn:aws:iam::000000000000:role/lambda-role", Timeout=timeout,
-                        Code={"ZipFile": zip_code(source)}, Environment={"Variables": env or {}})
+    code = os.path.join(server.tmp, "code-" + name)
+    os.makedirs(code, exist_ok=True)
+    with open(os.path.join(code, "lambda_function.py"), "w") as f:
+        f.write(source)
+    args = ["function", "create", name, "--runtime", "python3.12", "--handler", "lambda_function.lambda_handler",
+            "--code", code, "--timeout", str(timeout)]
+    for k, v in (env or {}).items():
+        args += ["--env", "%s=%s" % (k, v)]
+    server.freshet(*args)
 
 
 def create_table(server, name):
