@@ -26,6 +26,7 @@
 //                 tag 'E' (delivery state)  key := 'E' u32 delivery_id u8 kind [u64 ordinal]
 //                   kind 'p': the sealed buffer being delivered;
 //                   'o' u64 ordinal: the manifest entry of a delivered object   value := JSON
+//                 tag 'e' (event-source mapping) key := 'e' uuid         value := JSON
 //                 tag 'L' (Lambda function) key := 'L' name  value := JSON (tools/lambda/function_store.h)
 //                 tag 'G' (HTTP route)   key := 'G' method ' ' path   value := JSON {function, method, path}
 //   log CF:     key := u32 stream_id u32 shard u64 sequence
@@ -99,6 +100,7 @@ inline constexpr char kMetaTrimHorizon = 'h';
 inline constexpr char kMetaStreamAttributes = 'a';  // 'a' u32 stream_id -> JSON {mode, tags}
 inline constexpr char kMetaDelivery = 'D';       // 'D' name -> JSON delivery stream description
 inline constexpr char kMetaDeliveryState = 'E';  // 'E' u32 delivery_id kind ... (see the grammar)
+inline constexpr char kMetaEventSourceMapping = 'e';  // 'e' uuid -> JSON (stream/functions/mapping.h)
 inline constexpr char kMetaFunction = 'L';          // 'L' name -> JSON function configuration
 inline constexpr char kMetaRoute = 'G';             // 'G' method ' ' path -> JSON route
 std::string MetaKey(char tag, std::string_view name);

@@ -1,4 +1,5 @@
 #include "storage/db.h"
+#include "storage/staged_writes.h"
 
 #include <rocksdb/db.h>
 #include <rocksdb/perf_context.h>
@@ -203,6 +204,7 @@ Db::~Db() {
 }
 
 Status Db::Get(Cf cf, std::string_view key, std::string* value) const {
+  if (StagedWrites* staged = CurrentStaging(this)) return staged->Get(cf, key, value);
   rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->handle(cf),
                                      rocksdb::Slice(key.data(), key.size()), value);
   if (s.IsNotFound()) return Status::NotFound("key not found");
@@ -237,6 +239,9 @@ Status Db::AssignSequences(Batch* batch) {
 
 Status Db::Write(Batch* batch, const PrepareFn& prepare) {
   if (read_only_) return Status::FailedPrecondition("data directory " + dir_ + " is open read-only");
+  if (!prepare) {
+    if (StagedWrites* staged = CurrentStaging(this)) return staged->Stage(*batch);
+  }
   Writer w;
   w.batch = batch;
   MutexLock lock(&write_mu_);
@@ -331,6 +336,7 @@ Status Db::WriteGroup(const std::vector<Writer*>& group) {
 }
 
 std::unique_ptr<Iterator> Db::NewIterator(Cf cf, std::string lower, std::string upper) const {
+  if (StagedWrites* staged = CurrentStaging(this)) return staged->NewIterator(cf, std::move(lower), std::move(upper));
   return NewRocksIterator(impl_->db, impl_->handle(cf), std::move(lower), std::move(upper));
 }
 

@@ -19,12 +19,14 @@ Result<std::vector<std::unique_ptr<OwnerComponent>>> MakeOwnerComponents(const O
   FRESHET_ASSIGN_OR_RETURN(auto delivery, delivery::MakeDeliveryComponent(env));
   components.push_back(std::move(delivery));
   components.push_back(iam::MakeIamComponent(env));
+std::unique_ptr<OwnerComponent> MakeMappingComponent();  // mapping_component.cc
 Result<std::unique_ptr<OwnerComponent>> MakeFunctionComponent(const OwnerEnv& env);  // function_component.cc
 
 Result<std::vector<std::unique_ptr<OwnerComponent>>> MakeOwnerComponents(const OwnerEnv& env) {
   std::vector<std::unique_ptr<OwnerComponent>> components;
   FRESHET_ASSIGN_OR_RETURN(auto functions, MakeFunctionComponent(env));
   if (functions) components.push_back(std::move(functions));
+  components.push_back(MakeMappingComponent());
   return components;
 }
 

@@ -39,6 +39,7 @@ Registry::Registry() {
   RegisterFirehoseRecordOps(this);
   RegisterIamRoleOps(this);
   RegisterIamPolicyOps(this);
+  RegisterLambdaMappingOps(this);
   lambda_ops::RegisterLambdaFunctionOps(this);
   lambda_ops::RegisterLambdaInvokeOps(this);
 }

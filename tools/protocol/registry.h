@@ -32,6 +32,10 @@ struct RequestContext {
   // The caller takes a response as JSON text (Reply::raw_body) when a handler writes one; else
   // the dispatcher parses such text into Reply::body.
   bool raw_ok = false;
+  // The SigV4 access key id the request was signed with ("" in process and over the owner socket).
+  // A function worker's key routes the item operations of its invocation in flight through the
+  // invocation's staged writes (exactly once; see Dispatcher::Dispatch).
+  std::string access_key;
 };
 
 // Settings of this endpoint that AWS keeps per account.
@@ -103,6 +107,7 @@ void RegisterFirehoseStreamOps(Registry* registry);  // firehose_streams.cc: Fir
 void RegisterFirehoseRecordOps(Registry* registry);  // firehose_records.cc: puts, and freshet's flush
 void RegisterIamRoleOps(Registry* registry);    // iam_roles.cc: IAM_20100508 roles
 void RegisterIamPolicyOps(Registry* registry);  // iam_policies.cc: IAM_20100508 policies, STS_20110615
+void RegisterLambdaMappingOps(Registry* registry);  // lambda_mappings.cc: event-source mappings
 namespace lambda_ops {
 void RegisterLambdaFunctionOps(Registry* registry);  // lambda_functions.cc: Lambda_20150331 functions
 void RegisterLambdaInvokeOps(Registry* registry);    // lambda_invoke.cc: Invoke, function routes

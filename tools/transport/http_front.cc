@@ -84,6 +84,7 @@ http::Response HttpFront::Handle(const http::Request& request) {
   }
   const auto& info = std::get<http::AuthInfo>(auth);
   if (!info.region.empty()) context.region = info.region;
+  context.access_key = info.access_key_id;
   if (credentials_) {
     if (auto error = Verify(request, info)) {
       return ErrorResponse(AwsError{error->type, error->message, error->http_status, {}}, encoding, request_id);
