@@ -30,7 +30,7 @@ constexpr int kDays = 100;  // items per station
 
 std::string Station(int s) { return "ST" + std::to_string(100000 + s); }
 std::string Date(int d) {
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "2024-%03d", d);
   return buf;
 }

@@ -20,13 +20,12 @@ packages=(
   clang libclang-rt-14-dev  # the fuzz stage: clang++ with libFuzzer, ASan and UBSan runtimes
   libcpp-httplib-dev      # HTTP server of `freshet serve --http` (tools/http/)
   libcbor-dev             # application/x-amz-cbor-1.1, the Kinesis Java SDK's and KPL's encoding
-  libzip-dev              # Lambda function code: zip archives unpacked and built (tools/lambda/zip_archive.cc)
+  libzip-dev              # zip: Lambda function code unpacked (tools/lambda/zip_archive.cc), Firehose's ZIP objects
   awscli                  # tests: the real aws CLI against the HTTP server (brings python3-botocore)
   python3-boto3           # tests: boto3, as users' producers and scripts use it, against the HTTP server
   librsvg2-dev            # freshet chart --out x.png: the chart's SVG rendered to PNG by librsvg + cairo
   chromium                # tests: the dashboard in a real headless browser (Dashboard.browser)
   libsnappy-dev           # delivery streams: Firehose's Snappy and HADOOP_SNAPPY object compression
-  libzip-dev              # delivery streams: Firehose's ZIP object compression
   libpugixml-dev          # S3, IAM and STS speak XML: bodies parsed (DeleteObjects, multipart) and replies built
 )
 

@@ -32,9 +32,8 @@ DashboardService::DashboardService(const protocol::Dispatcher* dispatcher, stora
   panels_["streams"] = [this] { return ops_.Streams(); };
   panels_["consumers"] = [this] { return ops_.Consumers(); };
   panels_["tables"] = [this] { return ops_.Tables(); };
-  // Features that are not in this build yet: an empty list (the page shows "none").
-  panels_["functions"] = [] { return Result<Json>(Json{{"items", Json::array()}}); };
-  panels_["deliveries"] = [] { return Result<Json>(Json{{"items", Json::array()}}); };
+  panels_["functions"] = [this] { return ops_.Functions(); };
+  panels_["deliveries"] = [this] { return ops_.Deliveries(); };
 }
 
 bool DashboardService::Claims(const transport::HttpCall& call) const {

@@ -7,8 +7,8 @@
 //
 //   GET /                               the page (HTML; its CSS and JS are /dashboard/app.css, app.js)
 //   GET /dashboard/api/streams          live panels, polled by the page every 2 s: JSON from a
-//   GET /dashboard/api/consumers        PanelSource each (panels.h); functions and deliveries answer
-//   GET /dashboard/api/tables           {"items": []} until a feature sets its own source (SetPanel)
+//   GET /dashboard/api/consumers        PanelSource each (panels.h; SetPanel replaces one); functions
+//   GET /dashboard/api/tables           and deliveries answer {"items": [flat objects]}
 //   GET /dashboard/api/functions
 //   GET /dashboard/api/deliveries
 //   GET /dashboard/api/weather/stations the weather view (views.h)

@@ -1,9 +1,12 @@
 // OpsPanels (see panels.h).
 #include "tools/dashboard/panels.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <map>
+#include <set>
 
 namespace freshet::dashboard {
 namespace {
@@ -153,6 +156,87 @@ Result<Json> OpsPanels::Consumers() {
                    {"shards", std::move(shards)}});
   }
   return Json{{"consumers", std::move(out)}};
+}
+
+Result<Json> OpsPanels::Functions() {
+  FRESHET_ASSIGN_OR_RETURN(Json functions, Call(protocol::Service::kLambda, "ListFunctions", Json::object()));
+  FRESHET_ASSIGN_OR_RETURN(Json mappings,
+                           Call(protocol::Service::kLambda, "ListEventSourceMappings", Json::object()));
+  Json items = Json::array();
+  std::map<std::string, Json> by_name;  // function name -> its configuration
+  for (const Json& f : functions.value("Functions", Json::array())) by_name[f.value("FunctionName", "")] = f;
+  std::set<std::string> mapped;
+  for (const Json& m : mappings.value("EventSourceMappings", Json::array())) {
+    const std::string arn = m.value("FunctionArn", "");
+    const std::string function = arn.substr(arn.rfind(':') + 1);
+    const std::string source = m.value("EventSourceArn", "");
+    mapped.insert(function);
+    uint64_t behind = 0, ms_behind = 0;
+    auto d = Call(protocol::Service::kFreshet, "DescribeConsumer", {{"ConsumerName", "esm:" + m.value("UUID", "")}});
+    if (d.ok()) {
+      for (const Json& sh : d->value("Shards", Json::array())) {
+        behind += U64(sh, "RecordsBehind");
+        ms_behind = std::max(ms_behind, U64(sh, "MillisBehind"));
+      }
+    }
+    const Json& f = by_name[function];
+    items.push_back({{"function", function},
+                     {"runtime", f.value("Runtime", "")},
+                     {"handler", f.value("Handler", "")},
+                     {"source", source.substr(source.rfind('/') + 1)},
+                     {"state", m.value("State", "")},
+                     {"records_behind", behind},
+                     {"ms_behind", ms_behind},
+                     {"last_result", m.value("LastProcessingResult", "")}});
+  }
+  for (const auto& [name, f] : by_name) {
+    if (mapped.count(name)) continue;
+    items.push_back({{"function", name},
+                     {"runtime", f.value("Runtime", "")},
+                     {"handler", f.value("Handler", "")},
+                     {"source", "-"},
+                     {"state", f.value("State", "")},
+                     {"records_behind", 0},
+                     {"ms_behind", 0},
+                     {"last_result", "-"}});
+  }
+  return Json{{"items", std::move(items)}};
+}
+
+Result<Json> OpsPanels::Deliveries() {
+  FRESHET_ASSIGN_OR_RETURN(Json listed, Call(protocol::Service::kFirehose, "ListDeliveryStreams", {{"Limit", 10000}}));
+  Json items = Json::array();
+  for (const Json& n : listed.value("DeliveryStreamNames", Json::array())) {
+    const std::string name = n.get<std::string>();
+    auto d = Call(protocol::Service::kFirehose, "DescribeDeliveryStream", {{"DeliveryStreamName", name}});
+    if (!d.ok()) {
+      if (d.status().IsNotFound()) continue;
+      return d.status();
+    }
+    const Json desc = d->value("DeliveryStreamDescription", Json::object());
+    Json dest = Json::object();
+    for (const Json& x : desc.value("Destinations", Json::array())) {
+      dest = x.value("ExtendedS3DestinationDescription", x.value("S3DestinationDescription", Json::object()));
+      break;
+    }
+    const std::string bucket = dest.value("BucketARN", "");
+    const Json hints = dest.value("BufferingHints", Json::object());
+    std::string source = "DirectPut";
+    if (desc.contains("Source")) {
+      const std::string arn = desc["Source"].value("KinesisStreamSourceDescription", Json::object()).value("KinesisStreamARN", "");
+      if (!arn.empty()) source = arn.substr(arn.rfind('/') + 1);
+    }
+    items.push_back({{"name", name},
+                     {"type", desc.value("DeliveryStreamType", "")},
+                     {"status", desc.value("DeliveryStreamStatus", "")},
+                     {"source", source},
+                     {"bucket", bucket.substr(bucket.rfind(':') + 1)},
+                     {"prefix", dest.value("Prefix", "")},
+                     {"compression", dest.value("CompressionFormat", "")},
+                     {"buffer", std::to_string(U64(hints, "SizeInMBs")) + " MB / " +
+                                    std::to_string(U64(hints, "IntervalInSeconds")) + " s"}});
+  }
+  return Json{{"items", std::move(items)}};
 }
 
 Result<Json> OpsPanels::Tables() {

@@ -44,6 +44,12 @@ class OpsPanels {
   Result<Json> Consumers();
   // {"tables": [{"name", "partition_key", "sort_key", "items", "size_bytes"}]}
   Result<Json> Tables();
+  // {"items": [{"function", "runtime", "handler", "source", "state", "records_behind", "ms_behind",
+  //   "last_result"}]}: one row per event-source mapping (lag from its cursors, consumer
+  //   "esm:<UUID>"), and one per function without a mapping.
+  Result<Json> Functions();
+  // {"items": [{"name", "type", "status", "source", "bucket", "prefix", "compression", "buffer"}]}
+  Result<Json> Deliveries();
   // Samples every stream's put counter (the background sampler calls it every few seconds so the
   // rate is known when a page opens).
   Status Sample();

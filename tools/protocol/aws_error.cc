@@ -38,7 +38,6 @@ AwsError LambdaErrorForStatus(const Status& status) {
 AwsError ErrorForStatus(Service service, const Status& status) {
   const bool dynamo = service == Service::kDynamoDb || service == Service::kDynamoDbStreams;
   if (service == Service::kLambda) return LambdaErrorForStatus(status);
-  const bool dynamo = service == Service::kDynamoDb;
   AwsError e;
   e.message = status.message();
   e.engine_code = status.code();

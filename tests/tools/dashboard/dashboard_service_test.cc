@@ -106,6 +106,24 @@ TEST_F(DashboardServiceTest, PanelsReadTheRegistry) {
   EXPECT_EQ(tables["tables"][0]["partition_key"], "k");
   EXPECT_EQ(Json::parse(Get("/dashboard/api/consumers").body)["consumers"], Json::array());
   EXPECT_EQ(Json::parse(Get("/dashboard/api/functions").body)["items"], Json::array());
+  EXPECT_EQ(Json::parse(Get("/dashboard/api/deliveries").body)["items"], Json::array());
+  auto delivery = Call("Firehose_20150804.CreateDeliveryStream",
+                       {{"DeliveryStreamName", "archive"},
+                        {"DeliveryStreamType", "KinesisStreamAsSource"},
+                        {"KinesisStreamSourceConfiguration",
+                         {{"KinesisStreamARN", "arn:aws:kinesis:us-east-1:000000000000:stream/s"},
+                          {"RoleARN", "arn:aws:iam::000000000000:role/r"}}},
+                        {"ExtendedS3DestinationConfiguration",
+                         {{"BucketARN", "arn:aws:s3:::bucket-a"},
+                          {"RoleARN", "arn:aws:iam::000000000000:role/r"},
+                          {"CompressionFormat", "GZIP"}}}});
+  ASSERT_FALSE(delivery.contains("__type")) << delivery.dump();
+  auto deliveries = Json::parse(Get("/dashboard/api/deliveries").body);
+  ASSERT_EQ(deliveries["items"].size(), 1u) << deliveries.dump();
+  EXPECT_EQ(deliveries["items"][0]["name"], "archive");
+  EXPECT_EQ(deliveries["items"][0]["source"], "s");
+  EXPECT_EQ(deliveries["items"][0]["bucket"], "bucket-a");
+  EXPECT_EQ(deliveries["items"][0]["compression"], "GZIP");
 
   // A feature plugs in its own panel.
   service_->SetPanel("functions", [] { return Result<Json>(Json{{"items", {{{"name", "f"}}}}}); });
