@@ -134,6 +134,7 @@ class MappingComponent : public OwnerComponent {
         stream::MappingRunnerOptions options;
         options.names = Names();
         options.notice = [](const std::string& line) { std::fprintf(stderr, "freshet: %s\n", line.c_str()); };
+        options.parallel_shards = 4;  // the function runtime keeps up to 4 warm workers per function
         stream::MappingRunner runner(log_, invoker_.get(), mapping, options);
         runner.Run([raw] { return raw->stop.load(); });
       });

@@ -48,10 +48,49 @@ Result<size_t> MappingRunner::Step() {
   // Re-read the description now and then (resharding adds shards and closes others).
   if (stream_.shards.empty() || Now() >= refreshed_ms_ + 1000) FRESHET_RETURN_IF_ERROR(Refresh());
   next_wake_ms_ = 0;
+  // Which shards may step is decided before any steps, so no step reads another shard's state;
+  // when a step finishes a parent shard, its children are offered a step in the same call.
+  std::vector<bool> stepped(stream_.shard_count, false);
   size_t did = 0;
+  const size_t parallel = std::max<size_t>(1, options_.parallel_shards);
+  for (;;) {
+    std::vector<uint32_t> ready;
+    size_t finished_before = 0;
+    for (uint32_t shard = 0; shard < stream_.shard_count; ++shard) {
+      if (shards_[shard].finished) ++finished_before;
+      if (!stepped[shard] && !shards_[shard].finished && ParentsFinished(shard)) ready.push_back(shard);
+    }
+    if (ready.empty()) break;
+    std::vector<Status> statuses(ready.size());
+    std::vector<char> dids(ready.size(), 0);
+    auto step = [this, &ready, &statuses, &dids](size_t i) {
+      Result<bool> r = StepShard(ready[i]);
+      if (!r.ok()) {
+        statuses[i] = r.status();
+        return;
+      }
+      dids[i] = *r ? 1 : 0;
+    };
+    for (size_t begin = 0; begin < ready.size(); begin += parallel) {
+      const size_t end = std::min(ready.size(), begin + parallel);
+      if (end - begin == 1) {
+        step(begin);
+        continue;
+      }
+      std::vector<std::thread> threads;
+      for (size_t i = begin; i < end; ++i) threads.emplace_back(step, i);
+      for (auto& t : threads) t.join();
+    }
+    for (size_t i = 0; i < ready.size(); ++i) {
+      FRESHET_RETURN_IF_ERROR(statuses[i]);
+      did += dids[i];
+    }
+    for (uint32_t shard : ready) stepped[shard] = true;
+    size_t finished_after = 0;
+    for (uint32_t shard = 0; shard < stream_.shard_count; ++shard) finished_after += shards_[shard].finished;
+    if (finished_after == finished_before) break;
+  }
   for (uint32_t shard = 0; shard < stream_.shard_count; ++shard) {
-    FRESHET_ASSIGN_OR_RETURN(bool d, StepShard(shard));
-    if (d) ++did;
     uint64_t nb = shards_[shard].not_before_ms;
     if (nb > Now() && (next_wake_ms_ == 0 || nb < next_wake_ms_)) next_wake_ms_ = nb;
   }
@@ -61,7 +100,6 @@ Result<size_t> MappingRunner::Step() {
 Result<bool> MappingRunner::StepShard(uint32_t shard) {
   ShardState& s = shards_[shard];
   if (s.finished) return false;
-  if (!ParentsFinished(shard)) return false;
   if (!s.loaded) {
     FRESHET_ASSIGN_OR_RETURN(s.cursor, LoadCursor(*log_->db(), cursor_name_, stream_.id, shard));
     s.loaded = true;

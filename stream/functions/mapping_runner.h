@@ -25,7 +25,9 @@
 // What is lost on a crash: only in-memory retry counts and read-ahead; a restart resumes at each
 // shard's committed checkpoint.
 //
-// Thread-safety: one thread drives a MappingRunner (Step / Run). Stats may be read from others.
+// Thread-safety: one thread drives a MappingRunner (Step / Run); with parallel_shards > 1, Step runs
+// the ready shards' steps on threads of its own and joins them before it returns. Stats may be read
+// from other threads.
 #pragma once
 
 #include <atomic>
@@ -53,6 +55,10 @@ struct MappingRunnerOptions {
   uint64_t backoff_max_ms = 30000;   // at most this between retries
   std::function<uint64_t()> now_ms;  // the clock (default NowMs); tests move it
   std::function<void(const std::string&)> notice;  // one-line notices; may be null
+  // Shards stepped at once: each ready shard's next batch is invoked on its own thread, up to this
+  // many together (still one batch in flight per shard, in order). 1 steps them one after another.
+  // The invoker must then take concurrent calls (the function runtime's worker pool does).
+  size_t parallel_shards = 1;
 };
 
 struct MappingStats {
@@ -102,7 +108,8 @@ class MappingRunner {
   uint64_t Now() const;
   Status Refresh();
   bool ParentsFinished(uint32_t shard) const;
-  // Does the next thing for the shard; returns whether it did something.
+  // Does the next thing for a shard whose parents are finished; returns whether it did something.
+  // Touches only that shard's state (and thread-safe members), so shards may step concurrently.
   Result<bool> StepShard(uint32_t shard);
   Status ReadNext(uint32_t shard, bool* did);
   Result<bool> GiveUpExpired(uint32_t shard);
