@@ -104,7 +104,6 @@ class Deliverer {
   const DeliverySpec spec_;
   StreamDescription source_;
   std::vector<ShardState> shards_;
-  bool seal_checked_ = false;
   uint64_t next_ordinal_ = 0;
   uint64_t next_deadline_ms_ = 0;
   DeliveryStats stats_;

@@ -88,16 +88,17 @@ Outcome PutRecordBatch(const Call& call) {
   return Json{{"FailedPutCount", 0}, {"Encrypted", false}, {"RequestResponses", std::move(responses)}};
 }
 
+// The flush by the owner's deliverer when one runs, else by one made for this call.
+Result<size_t> Flush(const Call& call, const DeliverySpec& spec) {
+  if (auto* active = stream::delivery::DeliveryRunner::Active()) return active->Flush(spec.name, call.context.now_ms);
+  storage::BucketStore buckets(call.backend.db->dir() + "/buckets");
+  stream::delivery::DeliveryRunner runner(call.backend.log, &buckets, nullptr);
+  return runner.Flush(spec.name, call.context.now_ms);
+}
+
 Outcome FlushDeliveryStream(const Call& call) {
   FRESHET_CHECKED_ASSIGN(DeliverySpec spec, LoadDelivery(call));
-  Result<size_t> written = size_t{0};
-  if (auto* active = stream::delivery::DeliveryRunner::Active()) {
-    written = active->Flush(spec.name, call.context.now_ms);  // the owner's deliverer does it
-  } else {
-    storage::BucketStore buckets(call.backend.db->dir() + "/buckets");
-    stream::delivery::DeliveryRunner runner(call.backend.log, &buckets, nullptr);
-    written = runner.Flush(spec.name, call.context.now_ms);
-  }
+  Result<size_t> written = Flush(call, spec);
   if (!written.ok()) return written.status();
   return Json{{"ObjectsWritten", *written}};
 }
