@@ -5,6 +5,8 @@
 #   3. ingest the bundled CDO export of Montgomery County, MD (2012-2018) into it
 #   4. consume it with the built-in `weather` pipeline into the `weather` table
 #   5. print one station's month with `freshet query`, and a one-line summary
+#   6. keep monthly aggregates with the built-in `weather-monthly` pipeline, print the station's
+#      first quarter with `freshet sql`, and draw its month as an SVG chart (`freshet chart`)
 # Environment: FRESHET_DEMO_DIR (default ./freshet-demo, replaced on each run),
 #   DEMO_STATION (default USC00182336, Damascus 3 SSW), DEMO_FROM / DEMO_TO (default January 2016).
 set -euo pipefail
@@ -54,3 +56,12 @@ while True:
 print(f"summary: {observations} observations, {len(stations)} stations, {len(days)} days, "
       f"pipeline took {end - start:.1f} s (data in {data_dir})")
 PY
+
+# Live aggregates (exactly once, like the table above) and a chart of the month, on the same data.
+echo
+"$freshet" consume --pipeline weather-monthly
+echo "$station, monthly aggregates (weather-monthly) for the first quarter of ${from:0:4}:"
+"$freshet" sql "SELECT month, PRCP_sum, SNOW_sum, TMAX_max, TMIN_min, round(TMAX_mean, 2) AS TMAX_mean
+                FROM weather_monthly WHERE station = '$station'
+                AND month BETWEEN '${from:0:4}-01' AND '${from:0:4}-03' ORDER BY month"
+"$freshet" chart --station "$station" --from "$from" --to "$to" --out "$data_dir/$station-$from.svg"
