@@ -123,7 +123,7 @@ void Batch::Append(const Batch& other) {
   rep.append(data, kHeader, std::string::npos);
   for (int i = 0; i < 4; ++i) rep[8 + i] = static_cast<char>((count >> (8 * i)) & 0xff);
   // A batch rebuilt from its bytes, so RocksDB re-derives which kinds of records it holds.
-  rep_->wb = PatchableWriteBatch(std::move(rep));
+  rep_ = std::make_unique<Rep>(std::move(rep));
 }
 
 size_t Batch::Count() const { return rep_->wb.Count(); }

@@ -27,6 +27,11 @@ class PatchableWriteBatch : public rocksdb::WriteBatch {
 };
 
 struct Batch::Rep {
+  Rep() = default;
+  // From a whole representation. (Not by assigning to `wb`: RocksDB's WriteBatch move assignment
+  // destroys and placement-news a plain WriteBatch, which leaves a PatchableWriteBatch that is not
+  // one, as UBSan's vptr check says.)
+  explicit Rep(std::string rep) : wb(std::move(rep)) {}
   PatchableWriteBatch wb;
 };
 

@@ -89,7 +89,8 @@ TEST_F(QueryServiceTest, RolesThroughTheQueryProtocol) {
            "Action=CreateRole&Version=2010-05-08&RoleName=r1&AssumeRolePolicyDocument=%7B%22a%22%3A1%7D&"
            "Tags.member.1.Key=team&Tags.member.1.Value=data");
   ASSERT_EQ(r.status, 200) << r.body;
-  auto role = Xml(r).child("CreateRoleResponse").child("CreateRoleResult").child("Role");
+  auto created = Xml(r);  // the document must outlive the nodes read from it
+  auto role = created.child("CreateRoleResponse").child("CreateRoleResult").child("Role");
   EXPECT_STREQ(role.child_value("Arn"), "arn:aws:iam::000000000000:role/r1");
   EXPECT_STREQ(role.child_value("AssumeRolePolicyDocument"), "%7B%22a%22%3A1%7D");  // url-encoded, as IAM
   EXPECT_STREQ(role.child("Tags").child("member").child_value("Value"), "data");
