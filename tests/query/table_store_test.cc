@@ -186,14 +186,17 @@ TEST_F(TableStoreTest, StatsOfALargeTableReadNoItemsAndAreWithinFivePercentOnceF
     EXPECT_NEAR(static_cast<double>(stats->item_count), n, 0.05 * n) << t.name;
     EXPECT_NEAR(static_cast<double>(stats->size_bytes), static_cast<double>(bytes), 0.05 * bytes) << t.name;
   }
-  // In memtables only, the estimate is RocksDB's sampling: no items read, within a factor of 2.
+  // In memtables only, the estimate is RocksDB's walk of the skip list's upper levels: no items
+  // read, and it is called large (not counted), but it only bounds the count loosely: over 60
+  // runs of this test it ranged from 0.36 to 1.0 of the 50,000 items (the memtable's own entry
+  // count caps it), so the bound asserted is the one Stats relies on, more than kExactStatsItems.
   const TableDescription fresh = MakeTable("fresh", "station:S", "date:S");
   Load(db_.get(), store_.get(), fresh, 50000);
   storage::StartKeyReadCount();
   auto stats = store_->Stats(fresh);
   EXPECT_LE(storage::KeysReadSinceStart(), 2u);
-  EXPECT_GT(stats->item_count, 25000u);
-  EXPECT_LT(stats->item_count, 100000u);
+  EXPECT_GT(stats->item_count, kExactStatsItems);
+  EXPECT_LE(stats->item_count, 50000u);
 }
 
 TEST_F(TableStoreTest, SmallTablesAreCountedExactly) {
