@@ -32,8 +32,7 @@ class BenchDir {
  public:
   explicit BenchDir(const std::string& name) {
     const char* base = std::getenv("FRESHET_BENCH_DIR");
-    path_ = std::string(base && *base ? base : "/tmp") + "/freshet-bench-" + name + "-" +
-            std::to_string(::getpid());
+    path_ = std::string(base && *base ? base : "/tmp") + "/freshet-bench-" + name + "-" + std::to_string(::getpid());
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }

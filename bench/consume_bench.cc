@@ -15,10 +15,9 @@
 //        consume_bench --cli [--records N (300000)] [--stations N (60)] [--days N (120)] [--runs N (3)]
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
-#include <unistd.h>
-
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -59,8 +58,8 @@ std::vector<Obs> MakeObservations(size_t n, size_t stations, size_t days) {
     for (size_t st = 0; st < stations && out.size() < n; ++st) {
       for (size_t e = 0; e < per_day && out.size() < n; ++e) {
         size_t i = out.size();
-        out.push_back({"USC00" + std::to_string(100000 + st * 37), date, elements[e],
-                       std::to_string(i * 7919 % 500) + ".3"});
+        out.push_back(
+            {"USC00" + std::to_string(100000 + st * 37), date, elements[e], std::to_string(i * 7919 % 500) + ".3"});
       }
     }
   }
@@ -70,8 +69,8 @@ std::vector<Obs> MakeObservations(size_t n, size_t stations, size_t days) {
 }
 
 std::string ObsJson(const Obs& o) {
-  return R"({"station":")" + o.station + R"(","date":")" + o.date + R"(","element":")" + o.element +
-         R"(","value":")" + o.value + R"(","sflag":"N","obs_time":"0700","source":"bench"})";
+  return R"({"station":")" + o.station + R"(","date":")" + o.date + R"(","element":")" + o.element + R"(","value":")" +
+         o.value + R"(","sflag":"N","obs_time":"0700","source":"bench"})";
 }
 
 std::string PeakRss() {
@@ -155,7 +154,6 @@ double RunRaw(const std::vector<Obs>& obs, size_t batch, bool sync) {
   return rate;
 }
 
-
 // Runs the freshet binary with `args`; returns false on failure. *cpu gets user+system seconds.
 bool RunFreshetCli(const std::vector<std::string>& args, double* cpu, long* max_rss_kb = nullptr) {
   std::fflush(stdout);  // or the child would write our buffered output again
@@ -208,9 +206,10 @@ int RunCli(const std::vector<Obs>& obs, int runs) {
     }
     double secs = bench::Seconds(start);
     double rate = static_cast<double>(obs.size()) / secs;
-    std::printf("run %d: freshet consume --pipeline weather: %10.0f records/s, %.2f s wall, %.2f us CPU/record, "
-                "peak RSS %ld MB\n",
-                run + 1, rate, secs, cpu * 1e6 / static_cast<double>(obs.size()), rss_kb / 1024);
+    std::printf(
+        "run %d: freshet consume --pipeline weather: %10.0f records/s, %.2f s wall, %.2f us CPU/record, "
+        "peak RSS %ld MB\n",
+        run + 1, rate, secs, cpu * 1e6 / static_cast<double>(obs.size()), rss_kb / 1024);
     if (rate > best) {
       best = rate;
       best_cpu = cpu;
@@ -227,15 +226,23 @@ int main(int argc, char** argv) {
   int runs = 0;
   bool sync = true, cli = false;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--records") && i + 1 < argc) n = std::strtoull(argv[++i], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--batch") && i + 1 < argc) batch = std::strtoull(argv[++i], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--stations") && i + 1 < argc) stations = std::strtoull(argv[++i], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--days") && i + 1 < argc) days = std::strtoull(argv[++i], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--no-sync")) sync = false;
-    else if (!std::strcmp(argv[i], "--cli")) cli = true;
+    if (!std::strcmp(argv[i], "--records") && i + 1 < argc)
+      n = std::strtoull(argv[++i], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--batch") && i + 1 < argc)
+      batch = std::strtoull(argv[++i], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--stations") && i + 1 < argc)
+      stations = std::strtoull(argv[++i], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--days") && i + 1 < argc)
+      days = std::strtoull(argv[++i], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc)
+      runs = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--no-sync"))
+      sync = false;
+    else if (!std::strcmp(argv[i], "--cli"))
+      cli = true;
     else {
-      std::fprintf(stderr, "usage: %s [--cli] [--records N] [--stations N] [--days N] [--batch N] [--runs N] [--no-sync]\n",
+      std::fprintf(stderr,
+                   "usage: %s [--cli] [--records N] [--stations N] [--days N] [--batch N] [--runs N] [--no-sync]\n",
                    argv[0]);
       return 2;
     }
@@ -249,13 +256,14 @@ int main(int argc, char** argv) {
   const size_t per_day = (n + stations * days - 1) / (stations * days);
   std::printf("machine: %s\n", bench::Machine().c_str());
   if (cli) {
-    std::printf("workload: %zu observations of %zu stations x %zu days x %zu elements, shuffled; CLI, 4 shards\n",
-                n, stations, days, per_day);
+    std::printf("workload: %zu observations of %zu stations x %zu days x %zu elements, shuffled; CLI, 4 shards\n", n,
+                stations, days, per_day);
     return RunCli(obs, runs);
   }
-  std::printf("workload: %zu observations of %zu stations x %zu days x %zu elements, shuffled; 4 shards, weather "
-              "pipeline (merge), batch %zu per shard, sync: %s\n",
-              n, stations, days, per_day, batch, sync ? "yes" : "no");
+  std::printf(
+      "workload: %zu observations of %zu stations x %zu days x %zu elements, shuffled; 4 shards, weather "
+      "pipeline (merge), batch %zu per shard, sync: %s\n",
+      n, stations, days, per_day, batch, sync ? "yes" : "no");
   double best_raw = 0, best_freshet = 0;
   uint64_t items = 0;
   for (int run = 0; run < runs; ++run) {  // alternating sides

@@ -105,8 +105,10 @@ int main(int argc, char** argv) {
     return r;
   });
   if (!bare.ok()) return Fail(bare.status());
-  auto front_client = http::Client::Create("http://127.0.0.1:" + std::to_string(server.value()->port()), std::nullopt, "us-east-1");
-  auto bare_client = http::Client::Create("http://127.0.0.1:" + std::to_string(bare.value()->port()), std::nullopt, "us-east-1");
+  auto front_client =
+      http::Client::Create("http://127.0.0.1:" + std::to_string(server.value()->port()), std::nullopt, "us-east-1");
+  auto bare_client =
+      http::Client::Create("http://127.0.0.1:" + std::to_string(bare.value()->port()), std::nullopt, "us-east-1");
   if (!front_client.ok() || !bare_client.ok()) return Fail(Status::Internal("cannot create HTTP clients"));
 
   std::printf("%s\n%d invocations each, after 50 warm-up calls\n", bench::Machine().c_str(), n);

@@ -22,11 +22,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -83,10 +83,11 @@ void WriteSynthetic(const std::string& path, long rows, bool gzip) {
       std::fwrite(line, 1, static_cast<size_t>(n), plain);
     }
   }
-  if (gzip) gzclose(gz);
-  else std::fclose(plain);
+  if (gzip)
+    gzclose(gz);
+  else
+    std::fclose(plain);
 }
-
 
 // What tools/ingest_commands.cc's StreamSink does, over StreamLog directly (no Api in between).
 class LogSink : public freshet::ingest::RecordSink {
@@ -215,9 +216,10 @@ int EndToEnd(const std::string& source_dir, int repeat, int runs) {
     double in = InProcess(file, repeat);
     double cpu = 0;
     double cli = WholeCli(file, repeat, observations, &cpu);
-    std::printf("run %d: StreamLog puts alone %9.0f obs/s | ingest in process %9.0f obs/s | whole CLI %9.0f obs/s "
-                "(%.2f us CPU/obs)\n",
-                run + 1, puts, in, cli, cpu * 1e6 / observations);
+    std::printf(
+        "run %d: StreamLog puts alone %9.0f obs/s | ingest in process %9.0f obs/s | whole CLI %9.0f obs/s "
+        "(%.2f us CPU/obs)\n",
+        run + 1, puts, in, cli, cpu * 1e6 / observations);
     best_puts = std::max(best_puts, puts);
     best_in = std::max(best_in, in);
     if (cli > best_cli) {
@@ -225,9 +227,10 @@ int EndToEnd(const std::string& source_dir, int repeat, int runs) {
       cli_cpu = cpu;
     }
   }
-  std::printf("best of %d: puts alone %.0f, in process %.0f (%.2f of puts alone), whole CLI %.0f obs/s "
-              "(%.2f us CPU/obs); target >= 400000\n",
-              runs, best_puts, best_in, best_in / best_puts, best_cli, cli_cpu * 1e6 / observations);
+  std::printf(
+      "best of %d: puts alone %.0f, in process %.0f (%.2f of puts alone), whole CLI %.0f obs/s "
+      "(%.2f us CPU/obs); target >= 400000\n",
+      runs, best_puts, best_in, best_in / best_puts, best_cli, cli_cpu * 1e6 / observations);
   return 0;
 }
 }  // namespace
@@ -238,13 +241,19 @@ int main(int argc, char** argv) {
   bool end_to_end = false;
   std::string source_dir = FRESHET_SOURCE_DIR_DEFAULT;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--end-to-end") == 0) end_to_end = true;
-    else if (i + 1 < argc && std::strcmp(argv[i], "--rows") == 0) rows = std::atol(argv[++i]);
-    else if (i + 1 < argc && std::strcmp(argv[i], "--repeat") == 0) repeat = std::atoi(argv[++i]);
-    else if (i + 1 < argc && std::strcmp(argv[i], "--runs") == 0) runs = std::atoi(argv[++i]);
-    else if (i + 1 < argc && std::strcmp(argv[i], "--source-dir") == 0) source_dir = argv[++i];
+    if (std::strcmp(argv[i], "--end-to-end") == 0)
+      end_to_end = true;
+    else if (i + 1 < argc && std::strcmp(argv[i], "--rows") == 0)
+      rows = std::atol(argv[++i]);
+    else if (i + 1 < argc && std::strcmp(argv[i], "--repeat") == 0)
+      repeat = std::atoi(argv[++i]);
+    else if (i + 1 < argc && std::strcmp(argv[i], "--runs") == 0)
+      runs = std::atoi(argv[++i]);
+    else if (i + 1 < argc && std::strcmp(argv[i], "--source-dir") == 0)
+      source_dir = argv[++i];
     else {
-      std::fprintf(stderr, "usage: ingest_bench [--rows N] [--source-dir DIR] | --end-to-end [--repeat N] [--runs N]\n");
+      std::fprintf(stderr,
+                   "usage: ingest_bench [--rows N] [--source-dir DIR] | --end-to-end [--repeat N] [--runs N]\n");
       return 2;
     }
   }

@@ -33,8 +33,8 @@ std::vector<std::string> MakeRequests(int batches) {
     for (size_t i = 0; i < kBatch; ++i) {
       std::string data(kRecordBytes, ' ');
       for (char& c : data) c = static_cast<char>('a' + rng() % 26);
-      records.push_back({{"PartitionKey", "station-" + std::to_string(rng() % 5000)},
-                         {"Data", query::EncodeBase64(data)}});
+      records.push_back(
+          {{"PartitionKey", "station-" + std::to_string(rng() % 5000)}, {"Data", query::EncodeBase64(data)}});
     }
     out.push_back(Json{{"StreamName", "bench"}, {"Records", records}}.dump());
   }
@@ -49,14 +49,13 @@ struct Stack {
     log = std::make_unique<stream::StreamLog>(db.get());
     engine = std::make_unique<protocol::Engine>(log.get());
     dispatcher = std::make_unique<protocol::Dispatcher>(engine.get(), protocol::Settings{});
-    Json created = dispatcher->Dispatch("Kinesis_20131202.CreateStream", {{"StreamName", "bench"}, {"ShardCount", 4}},
-                                        {}).body;
+    Json created =
+        dispatcher->Dispatch("Kinesis_20131202.CreateStream", {{"StreamName", "bench"}, {"ShardCount", 4}}, {}).body;
     front = std::make_unique<transport::HttpFront>(dispatcher.get(), std::nullopt);
     http::ServerOptions server_options;
     server_options.port = 0;
-    server = std::move(http::Server::Start(server_options, [this](const http::Request& r) {
-                         return front->Handle(r);
-                       }).value());
+    server = std::move(
+        http::Server::Start(server_options, [this](const http::Request& r) { return front->Handle(r); }).value());
     client = std::move(http::Client::Create("http://127.0.0.1:" + std::to_string(server->port()),
                                             http::AwsCredentials{"bench", "bench", ""}, "us-east-1")
                            .value());
@@ -108,10 +107,11 @@ double GetHttp(const std::vector<std::string>& requests, bool sync, size_t* read
   *read = 0;
   auto start = std::chrono::steady_clock::now();
   for (int shard = 0; shard < 4; ++shard) {
-    Json it = Json::parse(stack.Post("GetShardIterator", Json{{"StreamName", "bench"},
-                                                              {"ShardId", "shardId-00000000000" + std::to_string(shard)},
-                                                              {"ShardIteratorType", "TRIM_HORIZON"}}
-                                                             .dump())
+    Json it = Json::parse(stack
+                              .Post("GetShardIterator", Json{{"StreamName", "bench"},
+                                                             {"ShardId", "shardId-00000000000" + std::to_string(shard)},
+                                                             {"ShardIteratorType", "TRIM_HORIZON"}}
+                                                            .dump())
                               .body);
     std::string iterator = it["ShardIterator"];
     for (;;) {
@@ -158,8 +158,9 @@ int main(int argc, char** argv) {
     best_http = std::max(best_http, h);
     best_local = std::max(best_local, l);
   }
-  std::printf("put over HTTP (keep-alive): %.0f rec/s\nput in process:             %.0f rec/s\nratio %.2f (target >= 0.5)\n",
-              best_http, best_local, best_http / best_local);
+  std::printf(
+      "put over HTTP (keep-alive): %.0f rec/s\nput in process:             %.0f rec/s\nratio %.2f (target >= 0.5)\n",
+      best_http, best_local, best_http / best_local);
   double best_get = 0;
   size_t read = 0;
   for (int round = 0; round < 3; ++round) best_get = std::max(best_get, GetHttp(requests, sync, &read));

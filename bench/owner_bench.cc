@@ -109,7 +109,8 @@ int main(int argc, char** argv) {
     std::ofstream out(items);
     for (int d = 1; d <= 31; ++d) {
       out << R"({"station":"USW00093721","date":"2020-01-)" << (d < 10 ? "0" : "") << d
-          << R"(","PRCP":1.5,"TMAX":3.25})" << "\n";
+          << R"(","PRCP":1.5,"TMAX":3.25})"
+          << "\n";
     }
   }
   MustRun({"--data-dir", data, "table", "put", "weather", "--file", items});
@@ -122,8 +123,8 @@ int main(int argc, char** argv) {
   std::thread queries([&] {
     while (loading) {
       auto t = std::chrono::steady_clock::now();
-      Wait(Start({"--data-dir", data, "query", "--station", "USW00093721", "--from", "2020-01-01", "--to",
-                  "2020-01-31"}));
+      Wait(Start(
+          {"--data-dir", data, "query", "--station", "USW00093721", "--from", "2020-01-01", "--to", "2020-01-31"}));
       latencies_ms.push_back(freshet::bench::Seconds(t) * 1000);
     }
   });

@@ -106,15 +106,24 @@ Flags ParseFlags(int argc, char** argv) {
   f.freshet = bin ? bin : FRESHET_BIN_PATH;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i], value = argv[i + 1];
-    if (name == "--stations") f.stations = std::stoi(value);
-    else if (name == "--days") f.days = std::min(365, std::stoi(value));
-    else if (name == "--queries") f.queries = std::stoi(value);
-    else if (name == "--cli-runs") f.cli_runs = std::stoi(value);
-    else if (name == "--rounds") f.rounds = std::max(1, std::stoi(value));
-    else if (name == "--reuse") f.reuse = value == "1";
-    else if (name == "--freshet") f.freshet = value;
-    else if (name == "--keep") f.keep = value;
-    else std::fprintf(stderr, "unknown flag %s\n", name.c_str()), std::exit(2);
+    if (name == "--stations")
+      f.stations = std::stoi(value);
+    else if (name == "--days")
+      f.days = std::min(365, std::stoi(value));
+    else if (name == "--queries")
+      f.queries = std::stoi(value);
+    else if (name == "--cli-runs")
+      f.cli_runs = std::stoi(value);
+    else if (name == "--rounds")
+      f.rounds = std::max(1, std::stoi(value));
+    else if (name == "--reuse")
+      f.reuse = value == "1";
+    else if (name == "--freshet")
+      f.freshet = value;
+    else if (name == "--keep")
+      f.keep = value;
+    else
+      std::fprintf(stderr, "unknown flag %s\n", name.c_str()), std::exit(2);
   }
   return f;
 }
@@ -128,8 +137,7 @@ void Check(const Status& s, const char* what) {
 
 int Main(int argc, char** argv) {
   const Flags flags = ParseFlags(argc, argv);
-  const std::string dir = !flags.keep.empty() ? flags.keep
-                                              : "/tmp/freshet-query-bench-" + std::to_string(::getpid());
+  const std::string dir = !flags.keep.empty() ? flags.keep : "/tmp/freshet-query-bench-" + std::to_string(::getpid());
   const bool reuse = flags.reuse && !flags.keep.empty() && std::filesystem::exists(dir + "/CURRENT");
   if (!reuse) std::filesystem::remove_all(dir);
   std::printf("machine: %u cores (nproc), %s\n", std::thread::hardware_concurrency(), CpuModel().c_str());
@@ -177,8 +185,8 @@ int Main(int argc, char** argv) {
     Check(db->Flush(), "flush");
     Check(db->CompactRange(storage::Cf::kItems, all.lower, all.upper), "compact");
     const double compact_s = std::chrono::duration<double>(Clock::now() - compact_start).count();
-    std::printf("build: %.1f s load (%.0f items/s, sync=false, 10,000-item batches), %.1f s flush+compact\n",
-                load_s, static_cast<double>(items) / load_s, compact_s);
+    std::printf("build: %.1f s load (%.0f items/s, sync=false, 10,000-item batches), %.1f s flush+compact\n", load_s,
+                static_cast<double>(items) / load_s, compact_s);
   } else {
     std::printf("reusing %s (not loaded again)\n", dir.c_str());
   }
@@ -283,8 +291,8 @@ int Main(int argc, char** argv) {
       QueryRequest q = random_query(qrng);
       const std::string station = q.partition.scalar();
       const std::string from = q.condition->value.scalar(), to = q.condition->value2.scalar();
-      std::vector<std::string> args = {flags.freshet, "--data-dir", dir, "query", "--station", station,
-                                       "--from", from, "--to", to, "--output", "jsonl"};
+      std::vector<std::string> args = {flags.freshet, "--data-dir", dir,    "query", "--station", station,
+                                       "--from",      from,         "--to", to,      "--output",  "jsonl"};
       std::vector<char*> argv_c;
       for (auto& a : args) argv_c.push_back(a.data());
       argv_c.push_back(nullptr);
@@ -301,9 +309,10 @@ int Main(int argc, char** argv) {
       posix_spawn_file_actions_destroy(&actions);
       if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) std::fprintf(stderr, "freshet query failed\n");
     }
-    std::printf("whole process `freshet query --station S --from M-01 --to M-31 --output jsonl` (%d runs):\n"
-                "  p50 %.1f ms  p90 %.1f ms\n",
-                flags.cli_runs, Percentile(runs, 0.5), Percentile(runs, 0.9));
+    std::printf(
+        "whole process `freshet query --station S --from M-01 --to M-31 --output jsonl` (%d runs):\n"
+        "  p50 %.1f ms  p90 %.1f ms\n",
+        flags.cli_runs, Percentile(runs, 0.5), Percentile(runs, 0.9));
   } else if (flags.cli_runs > 0) {
     std::printf("whole process: skipped, no freshet binary at %s\n", flags.freshet.c_str());
   }

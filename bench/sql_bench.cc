@@ -74,31 +74,22 @@ void LoadNative(sql::Engine* engine, sqlite3* native) {
                 values += i ? ", ?" : "?";
               }
               Exec(native, create + ")");
-              sqlite3_prepare_v2(native, ("INSERT INTO native VALUES (" + values + ")").c_str(), -1, &insert,
-                                 nullptr);
+              sqlite3_prepare_v2(native, ("INSERT INTO native VALUES (" + values + ")").c_str(), -1, &insert, nullptr);
             },
             [&](sql::SqlRow& row) {
               for (size_t i = 0; i < columns.size(); ++i) {
                 const sql::SqlValue& v = row[i];
                 const int at = static_cast<int>(i) + 1;
                 switch (v.kind) {
-                  case sql::SqlValue::Kind::kInteger:
-                    sqlite3_bind_int64(insert, at, v.integer);
-                    break;
-                  case sql::SqlValue::Kind::kReal:
-                    sqlite3_bind_double(insert, at, v.real);
-                    break;
+                  case sql::SqlValue::Kind::kInteger: sqlite3_bind_int64(insert, at, v.integer); break;
+                  case sql::SqlValue::Kind::kReal: sqlite3_bind_double(insert, at, v.real); break;
                   case sql::SqlValue::Kind::kText:
-                    sqlite3_bind_text(insert, at, v.bytes.data(), static_cast<int>(v.bytes.size()),
-                                      SQLITE_TRANSIENT);
+                    sqlite3_bind_text(insert, at, v.bytes.data(), static_cast<int>(v.bytes.size()), SQLITE_TRANSIENT);
                     break;
                   case sql::SqlValue::Kind::kBlob:
-                    sqlite3_bind_blob(insert, at, v.bytes.data(), static_cast<int>(v.bytes.size()),
-                                      SQLITE_TRANSIENT);
+                    sqlite3_bind_blob(insert, at, v.bytes.data(), static_cast<int>(v.bytes.size()), SQLITE_TRANSIENT);
                     break;
-                  default:
-                    sqlite3_bind_null(insert, at);
-                    break;
+                  default: sqlite3_bind_null(insert, at); break;
                 }
               }
               sqlite3_step(insert);
@@ -163,8 +154,7 @@ int Main(int argc, char** argv) {
   std::vector<double> us[3];
   size_t rows[3] = {0, 0, 0};
   const char* select = std::getenv("SQL_BENCH_SELECT");
-  const std::string head =
-      std::string("SELECT ") + (select ? select : "*") + " FROM weather WHERE station = ";
+  const std::string head = std::string("SELECT ") + (select ? select : "*") + " FROM weather WHERE station = ";
   for (int q = 0; q < queries; ++q) {
     const auto& m = months->rows[rng() % months->rows.size()];
     const std::string station = m[0].bytes, from = m[1].bytes + "-01", to = m[1].bytes + "-31";
@@ -172,8 +162,7 @@ int Main(int argc, char** argv) {
       const int way = (pass + q) % 3;
       const auto start = Clock::now();
       if (way == 0) {
-        auto r =
-            (*engine)->Query(head + "'" + station + "' AND date BETWEEN '" + from + "' AND '" + to + "'");
+        auto r = (*engine)->Query(head + "'" + station + "' AND date BETWEEN '" + from + "' AND '" + to + "'");
         Check(r.status(), "station-month SQL");
         rows[0] += r->rows.size();
       } else if (way == 1) {
@@ -198,14 +187,12 @@ int Main(int argc, char** argv) {
     }
   }
   const double query_p50 = Percentile(us[2], 0.5);
-  std::printf("station-month (SELECT %s), %d queries, %zu rows each way:\n", select ? select : "*", queries,
-              rows[2]);
-  std::printf("  TableStore::Query in process    p50 %7.1f us  p90 %7.1f us\n", query_p50,
-              Percentile(us[2], 0.9));
+  std::printf("station-month (SELECT %s), %d queries, %zu rows each way:\n", select ? select : "*", queries, rows[2]);
+  std::printf("  TableStore::Query in process    p50 %7.1f us  p90 %7.1f us\n", query_p50, Percentile(us[2], 0.9));
   std::printf("  SQL, ? parameters (prepared)    p50 %7.1f us  p90 %7.1f us  %.2fx Query (target <= 2x)\n",
               Percentile(us[1], 0.5), Percentile(us[1], 0.9), Percentile(us[1], 0.5) / query_p50);
-  std::printf("  SQL text with literals (parsed) p50 %7.1f us  p90 %7.1f us  %.2fx Query\n",
-              Percentile(us[0], 0.5), Percentile(us[0], 0.9), Percentile(us[0], 0.5) / query_p50);
+  std::printf("  SQL text with literals (parsed) p50 %7.1f us  p90 %7.1f us  %.2fx Query\n", Percentile(us[0], 0.5),
+              Percentile(us[0], 0.9), Percentile(us[0], 0.5) / query_p50);
   if (rows[0] != rows[2] || rows[1] != rows[2]) {
     std::fprintf(stderr, "sql_bench: row counts differ: %zu %zu %zu\n", rows[0], rows[1], rows[2]);
     return 1;
@@ -216,8 +203,7 @@ int Main(int argc, char** argv) {
   LoadNative(engine->get(), native);
   const char* group_env = std::getenv("SQL_BENCH_GROUP");  // another statement, FROM %s
   const std::string group =
-      group_env ? group_env
-                : "SELECT station, substr(date,1,7), sum(PRCP), max(TMAX), min(TMIN) FROM %s GROUP BY 1,2";
+      group_env ? group_env : "SELECT station, substr(date,1,7), sum(PRCP), max(TMAX), min(TMIN) FROM %s GROUP BY 1,2";
   auto with = [&](const char* t) {
     std::string s = group;
     s.replace(s.find("%s"), 2, t);
@@ -250,9 +236,8 @@ int Main(int argc, char** argv) {
       "GROUP BY station, month over the whole table, median of %d: freshet sql %.1f ms; native SQLite "
       "table %.1f ms; ratio %.2fx (target <= 2x); %zu / %zu groups, checksums %s\n",
       runs, vt, nat, vt / nat, vt_rows, native_rows,
-      vt_rows == native_rows && std::abs(vt_sum - native_sum) < 1e-6 * std::max(1.0, std::abs(nat))
-          ? "equal"
-          : "DIFFER");
+      vt_rows == native_rows && std::abs(vt_sum - native_sum) < 1e-6 * std::max(1.0, std::abs(nat)) ? "equal"
+                                                                                                    : "DIFFER");
   return 0;
 }
 

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <ctime>
 #include <cstring>
+#include <ctime>
 #include <random>
 
 #include "bench/bench_util.h"
@@ -49,7 +49,7 @@ double ThreadCpuSeconds() {
 }
 
 struct Run {
-  double rate = 0;           // records per second, wall clock
+  double rate = 0;               // records per second, wall clock
   double cpu_us_per_record = 0;  // the writing thread's CPU time per record
 };
 
@@ -81,7 +81,8 @@ Run RunFreshet(const std::vector<std::vector<stream::PutRecord>>& batches, uint3
 Run RunRaw(const std::vector<std::vector<stream::PutRecord>>& batches, uint32_t shards, bool sync) {
   std::vector<std::vector<uint32_t>> shard_of(batches.size());
   for (size_t b = 0; b < batches.size(); ++b) {
-    for (const auto& r : batches[b]) shard_of[b].push_back(stream::ShardForHashKey(stream::Md5HashKey(r.partition_key), shards));
+    for (const auto& r : batches[b])
+      shard_of[b].push_back(stream::ShardForHashKey(stream::Md5HashKey(r.partition_key), shards));
   }
   bench::BenchDir dir("raw-put");
   rocksdb::Options options;
@@ -119,9 +120,12 @@ int main(int argc, char** argv) {
   uint32_t shards = 4;
   bool sync = true;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--batches") && i + 1 < argc) batches = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--shards") && i + 1 < argc) shards = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--no-sync")) sync = false;
+    if (!std::strcmp(argv[i], "--batches") && i + 1 < argc)
+      batches = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--shards") && i + 1 < argc)
+      shards = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--no-sync"))
+      sync = false;
     else {
       std::fprintf(stderr, "usage: %s [--batches N] [--shards N] [--no-sync]\n", argv[0]);
       return 2;

@@ -21,8 +21,7 @@ class CdoFetcher {
 
   // GETs `url` (rate limited), retrying 429, 5xx, transport errors and bodies that fail to parse
   // as JSON or fail `check` (which returns a one-line reason). Returns the parsed body.
-  Result<nlohmann::json> GetJson(const std::string& url,
-                                 const std::function<Status(const nlohmann::json&)>& check);
+  Result<nlohmann::json> GetJson(const std::string& url, const std::function<Status(const nlohmann::json&)>& check);
 
  private:
   // The error for a non-retryable 4xx response.

@@ -81,9 +81,9 @@ Status FetchStationNames(const CdoOptions& options, CdoFetcher* fetcher, Station
       if (known == options.location_id) return Status::OK();
     }
     for (long offset = 1;;) {
-      std::string url = options.endpoint + "/stations?datasetid=GHCND&locationid=" +
-                        HttpClient::Escape(options.location_id) + "&limit=" + std::to_string(kPageLimit) +
-                        "&offset=" + std::to_string(offset);
+      std::string url = options.endpoint +
+                        "/stations?datasetid=GHCND&locationid=" + HttpClient::Escape(options.location_id) +
+                        "&limit=" + std::to_string(kPageLimit) + "&offset=" + std::to_string(offset);
       FRESHET_ASSIGN_OR_RETURN(Json doc, fetcher->GetJson(url, CheckStationsPage));
       if (doc.empty() || doc["results"].empty()) break;
       for (const Json& station : doc["results"]) AddStation(station, cache);
@@ -120,8 +120,8 @@ Status RowToObservation(const Json& row, const StationNameCache& cache, Observat
   obs->date = row["date"].get<std::string>().substr(0, 10);
   obs->element = row["datatype"].get<std::string>();
   FRESHET_ASSIGN_OR_RETURN(obs->value, ToMetric(obs->element, row["value"].dump(), UnitSystem::kMetric));
-  std::string attributes = row.contains("attributes") && row["attributes"].is_string()
-                               ? row["attributes"].get<std::string>() : "";
+  std::string attributes =
+      row.contains("attributes") && row["attributes"].is_string() ? row["attributes"].get<std::string>() : "";
   std::string* parts[] = {&obs->mflag, &obs->qflag, &obs->sflag, &obs->obs_time};
   std::stringstream in(attributes);
   for (std::string* part : parts) {

@@ -12,11 +12,11 @@
 //   chunks of at most one year minus a day (the API refuses a year or more).
 // - At most 5 requests in any second as the server counts them (retries included): a request
 //   starts only 1.1 s after the end of the 5th-last response and 220 ms after the last start
-//   (see rate_limiter.h), so network delays cannot crowd a 6th into one of the server's seconds. A 429, a 5xx, a transport
-//   error or a 200 whose body is not the expected JSON is retried up to max_retries times with
-//   exponential backoff (base, 2x base, 4x base ... capped at 60 s) and jitter (x0.5 to x1.5). A 400
-//   stops with the API's message (`message`, or `userMessage` + `developerMessage`); a refused
-//   token (401/403, or a 400 message about the token) says so.
+//   (see rate_limiter.h), so network delays cannot crowd a 6th into one of the server's seconds. A 429, a 5xx, a
+//   transport error or a 200 whose body is not the expected JSON is retried up to max_retries times with exponential
+//   backoff (base, 2x base, 4x base ... capped at 60 s) and jitter (x0.5 to x1.5). A 400 stops with the API's message
+//   (`message`, or `userMessage` + `developerMessage`); a refused token (401/403, or a 400 message about the token)
+//   says so.
 // - Records are put (RecordBatcher) as each page arrives.
 //
 // Thread-safety: one call at a time.
@@ -55,25 +55,25 @@ class StationNameCache {
 
 struct CdoOptions {
   std::string endpoint = kDefaultCdoEndpoint;
-  std::string token;                      // REQUIRED
-  std::string location_id;                // e.g. FIPS:24031; or
-  std::vector<std::string> station_ids;   // with or without GHCND:
-  std::string start_date;                 // YYYY-MM-DD, REQUIRED
-  std::string end_date;                   // YYYY-MM-DD, inclusive, REQUIRED
-  std::vector<std::string> datatypes;     // empty = all
+  std::string token;                     // REQUIRED
+  std::string location_id;               // e.g. FIPS:24031; or
+  std::vector<std::string> station_ids;  // with or without GHCND:
+  std::string start_date;                // YYYY-MM-DD, REQUIRED
+  std::string end_date;                  // YYYY-MM-DD, inclusive, REQUIRED
+  std::vector<std::string> datatypes;    // empty = all
   int max_retries = 5;
   int retry_base_ms = 1000;
   long timeout_ms = 60000;
   int requests_per_second = 5;
-  std::ostream* log = nullptr;            // one line per retry ("retrying ... in N ms"); nullptr = none
-  std::function<bool()> should_stop;      // polled between requests; true -> Aborted
+  std::ostream* log = nullptr;        // one line per retry ("retrying ... in N ms"); nullptr = none
+  std::function<bool()> should_stop;  // polled between requests; true -> Aborted
 };
 
 struct CdoStats {
   uint64_t requests = 0;  // HTTP requests made, retries included
   uint64_t retries = 0;
-  uint64_t pages = 0;     // /data pages received
-  uint64_t records = 0;   // records put
+  uint64_t pages = 0;    // /data pages received
+  uint64_t records = 0;  // records put
 };
 
 // Fetches the observations of `options` and puts them to `sink` as pages arrive; station names

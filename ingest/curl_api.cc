@@ -34,7 +34,7 @@ CurlApi LoadCurl() {
   Resolve(lib, "curl_easy_strerror", &api.easy_strerror, e);
   Resolve(lib, "curl_easy_getinfo", &api.easy_getinfo, e);
   if (api.error.empty()) api.global_init(CURL_GLOBAL_DEFAULT);  // once: Curl() is a function-local static
-  return api;  // the library stays loaded for the life of the process
+  return api;                                                   // the library stays loaded for the life of the process
 }
 
 }  // namespace

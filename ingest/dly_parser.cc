@@ -48,7 +48,8 @@ class DlyParser : public LineParser {
     int year = ParseFixedInt(s.substr(11, 4));
     int month = ParseFixedInt(s.substr(15, 2));
     int days = DaysInMonth(year, month);
-    if (year < 0 || days == 0) return Status::InvalidArgument("bad YEAR or MONTH '" + std::string(s.substr(11, 6)) + "'");
+    if (year < 0 || days == 0)
+      return Status::InvalidArgument("bad YEAR or MONTH '" + std::string(s.substr(11, 6)) + "'");
     std::string_view element = s.substr(17, 4);
     size_t first = out->size();
     obs_.station.assign(station);

@@ -23,7 +23,7 @@ struct FileIngestOptions {
   // Called now and then (every 16,384 lines) with the records put so far and the fraction of the
   // file read (tools/ draws it as a progress line on a terminal); may be empty.
   std::function<void(uint64_t records, double fraction)> on_progress;
-  std::ostream* errors = nullptr;   // malformed-line reports; nullptr = std::cerr
+  std::ostream* errors = nullptr;     // malformed-line reports; nullptr = std::cerr
   std::function<bool()> should_stop;  // polled between batches; true -> Aborted
 };
 

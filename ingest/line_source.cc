@@ -15,9 +15,7 @@ namespace {
 // io::LineReader's byte source over zlib (gzip or plain). Called from the reader's thread.
 class GzByteSource : public io::ByteSourceBase {
  public:
-  GzByteSource(gzFile file, std::atomic<int64_t>* offset) : file_(file), offset_(offset) {
-    gzbuffer(file_, 1 << 18);
-  }
+  GzByteSource(gzFile file, std::atomic<int64_t>* offset) : file_(file), offset_(offset) { gzbuffer(file_, 1 << 18); }
   ~GzByteSource() override { gzclose(file_); }
 
   int read(char* buffer, int size) override {
@@ -26,7 +24,7 @@ class GzByteSource : public io::ByteSourceBase {
       int errnum = Z_OK;
       const char* msg = gzerror(file_, &errnum);
       if (n < 0 || (errnum != Z_OK && errnum != Z_STREAM_END)) {
-        throw std::runtime_error(errnum == Z_ERRNO ? std::strerror(errno)
+        throw std::runtime_error(errnum == Z_ERRNO       ? std::strerror(errno)
                                  : errnum == Z_BUF_ERROR ? "truncated gzip file"
                                                          : msg);
       }

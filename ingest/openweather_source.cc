@@ -39,8 +39,8 @@ std::string IsoSeconds(int64_t secs) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
 }
 
@@ -61,8 +61,7 @@ bool SleepFor(int64_t ms, const std::function<bool()>& should_stop) {
   const auto until = Clock::now() + std::chrono::milliseconds(ms);
   while (Clock::now() < until) {
     if (should_stop && should_stop()) return false;
-    std::this_thread::sleep_for(
-        std::min<Clock::duration>(std::chrono::milliseconds(50), until - Clock::now()));
+    std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(50), until - Clock::now()));
   }
   return true;
 }
@@ -71,31 +70,24 @@ bool SleepFor(int64_t ms, const std::function<bool()>& should_stop) {
 
 std::string OpenWeatherLocation::QueryString() const {
   switch (kind) {
-    case Kind::kCity:
-      return "q=" + HttpClient::Escape(city);
-    case Kind::kCoordinates:
-      return "lat=" + DoubleText(lat) + "&lon=" + DoubleText(lon);
-    case Kind::kId:
-      return "id=" + HttpClient::Escape(id);
+    case Kind::kCity: return "q=" + HttpClient::Escape(city);
+    case Kind::kCoordinates: return "lat=" + DoubleText(lat) + "&lon=" + DoubleText(lon);
+    case Kind::kId: return "id=" + HttpClient::Escape(id);
   }
   return "";
 }
 
 std::string OpenWeatherLocation::Describe() const {
   switch (kind) {
-    case Kind::kCity:
-      return "--city " + city;
-    case Kind::kCoordinates:
-      return "--lat " + DoubleText(lat) + " --lon " + DoubleText(lon);
-    case Kind::kId:
-      return "--id " + id;
+    case Kind::kCity: return "--city " + city;
+    case Kind::kCoordinates: return "--lat " + DoubleText(lat) + " --lon " + DoubleText(lon);
+    case Kind::kId: return "--id " + id;
   }
   return "";
 }
 
 Status ValidateOpenWeatherOptions(const OpenWeatherOptions& o) {
-  if (o.locations.empty())
-    return Status::InvalidArgument("give at least one location: --city, --lat/--lon or --id");
+  if (o.locations.empty()) return Status::InvalidArgument("give at least one location: --city, --lat/--lon or --id");
   if (o.appid.empty()) {
     return Status::InvalidArgument("no OpenWeather API key: pass --appid or set OPENWEATHER_API_KEY");
   }
@@ -121,8 +113,7 @@ Result<PendingRecord> OpenWeatherRecord(std::string_view body, std::string_view 
   auto id = doc.find("id");
   auto dt = doc.find("dt");
   auto main = doc.find("main");
-  if (id == doc.end() || !id->is_number_integer())
-    return Status::InvalidArgument("the answer has no city id");
+  if (id == doc.end() || !id->is_number_integer()) return Status::InvalidArgument("the answer has no city id");
   if (dt == doc.end() || !dt->is_number_integer()) return Status::InvalidArgument("the answer has no dt");
   if (main == doc.end() || !main->is_object() || !main->contains("temp") || !(*main)["temp"].is_number()) {
     return Status::InvalidArgument("the answer has no main.temp");
@@ -157,8 +148,7 @@ Result<PendingRecord> OpenWeatherRecord(std::string_view body, std::string_view 
     const Json& w = doc["weather"][0];
     CopyNumber(w, "id", &r, "weather_id");
     if (w.contains("main") && w["main"].is_string()) r["weather_main"] = w["main"];
-    if (w.contains("description") && w["description"].is_string())
-      r["weather_description"] = w["description"];
+    if (w.contains("description") && w["description"].is_string()) r["weather_description"] = w["description"];
   }
   CopyNumber(doc, "timezone", &r, "timezone");
   r["source"] = "openweather";
@@ -180,9 +170,8 @@ class Poller {
 
   // One location's record; nullopt if it was given up after retries (a warning is logged).
   Result<std::optional<PendingRecord>> Fetch(const OpenWeatherLocation& location) {
-    const std::string base = o_.base_url.empty() || o_.base_url.back() != '/'
-                                 ? o_.base_url
-                                 : o_.base_url.substr(0, o_.base_url.size() - 1);
+    const std::string base =
+        o_.base_url.empty() || o_.base_url.back() != '/' ? o_.base_url : o_.base_url.substr(0, o_.base_url.size() - 1);
     const std::string query = base + "/data/2.5/weather?" + location.QueryString() + "&units=" + o_.units;
     const std::string url = query + "&appid=" + HttpClient::Escape(o_.appid);
     Status last;
@@ -192,8 +181,7 @@ class Poller {
         if (attempt > o_.max_retries) {
           ++stats_->skipped;
           if (o_.log)
-            *o_.log << "freshet: " << last.message() << "; gave up on " << location.Describe()
-                    << " for this round\n";
+            *o_.log << "freshet: " << last.message() << "; gave up on " << location.Describe() << " for this round\n";
           return std::optional<PendingRecord>();
         }
         const double base_ms =
@@ -219,9 +207,8 @@ class Poller {
         continue;
       }
       if (response.status == 401) {
-        return Status::InvalidArgument(
-            "OpenWeather refused the API key (HTTP 401): " + ApiMessage(response.body) +
-            " (pass --appid or set OPENWEATHER_API_KEY)");
+        return Status::InvalidArgument("OpenWeather refused the API key (HTTP 401): " + ApiMessage(response.body) +
+                                       " (pass --appid or set OPENWEATHER_API_KEY)");
       }
       if (response.status == 404) {
         return Status::InvalidArgument("OpenWeather does not know the location " + location.Describe() +
@@ -272,8 +259,7 @@ Result<OpenWeatherStats> PollOpenWeather(const OpenWeatherOptions& options, Reco
     stats.records = batcher.records_put();
     ++stats.rounds;
     if (options.count != 0 && round + 1 >= options.count) break;
-    const auto elapsed =
-        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
     if (!SleepFor(std::max<int64_t>(0, options.every_ms - elapsed), options.should_stop)) break;
   }
   return stats;

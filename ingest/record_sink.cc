@@ -12,12 +12,10 @@ size_t Utf8Length(const std::string& s) {
 Status CheckRecordLimits(const PendingRecord& record) {
   size_t key_chars = Utf8Length(record.partition_key);
   if (key_chars == 0 || key_chars > kMaxPartitionKeyChars) {
-    return Status::InvalidArgument("partition key must be 1 to 256 characters (got " + std::to_string(key_chars) +
-                                   ")");
+    return Status::InvalidArgument("partition key must be 1 to 256 characters (got " + std::to_string(key_chars) + ")");
   }
   if (record.data.size() > kMaxRecordDataBytes) {
-    return Status::InvalidArgument("record is " + std::to_string(record.data.size()) +
-                                   " bytes; the limit is 1 MiB");
+    return Status::InvalidArgument("record is " + std::to_string(record.data.size()) + " bytes; the limit is 1 MiB");
   }
   return Status::OK();
 }

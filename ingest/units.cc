@@ -8,8 +8,7 @@ namespace {
 enum class Quantity { kOther, kTenthsMmDepth, kMmDepth, kTemperature };
 
 Quantity QuantityOf(std::string_view element) {
-  static constexpr std::array<std::string_view, 7> kTenthsMm = {"PRCP", "MDPR", "WESD", "WESF",
-                                                                "EVAP", "MDEV", "THIC"};
+  static constexpr std::array<std::string_view, 7> kTenthsMm = {"PRCP", "MDPR", "WESD", "WESF", "EVAP", "MDEV", "THIC"};
   static constexpr std::array<std::string_view, 3> kMm = {"SNOW", "SNWD", "MDSF"};
   static constexpr std::array<std::string_view, 6> kTemp = {"TMAX", "TMIN", "TOBS", "TAVG", "MNPN", "MXPN"};
   for (auto e : kTenthsMm)
@@ -104,8 +103,7 @@ Result<std::string> ToMetric(std::string_view element, std::string_view value, U
   }
   Decimal d = *parsed;
   switch (quantity) {
-    case Quantity::kOther:
-      break;
+    case Quantity::kOther: break;
     case Quantity::kTenthsMmDepth:
     case Quantity::kMmDepth:
       if (units == UnitSystem::kStandard) {  // inches * 25.4 = * 254 / 10

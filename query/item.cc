@@ -97,16 +97,11 @@ bool AttributeValue::operator==(const AttributeValue& other) const {
   switch (type_) {
     case Type::kS:
     case Type::kN:
-    case Type::kB:
-      return scalar_ == other.scalar_;
-    case Type::kBool:
-      return bool_ == other.bool_;
-    case Type::kNull:
-      return true;
-    case Type::kM:
-      return map() == other.map();
-    default:
-      return elements() == other.elements();
+    case Type::kB: return scalar_ == other.scalar_;
+    case Type::kBool: return bool_ == other.bool_;
+    case Type::kNull: return true;
+    case Type::kM: return map() == other.map();
+    default: return elements() == other.elements();
   }
 }
 

@@ -17,8 +17,7 @@ void PutString(std::string* dst, std::string_view s) {
 
 void EncodeValue(const AttributeValue& v, std::string* dst);
 
-void EncodeMembers(const Item& item, std::string_view skip1, std::string_view skip2,
-                   std::string* dst) {
+void EncodeMembers(const Item& item, std::string_view skip1, std::string_view skip2, std::string* dst) {
   // An empty skip name skips nothing: an attribute may be named "" (nested maps are encoded
   // with both skips empty, and used to lose such a member).
   auto skipped = [&](const std::string& name) {
@@ -36,9 +35,18 @@ void EncodeMembers(const Item& item, std::string_view skip1, std::string_view sk
 
 void EncodeValue(const AttributeValue& v, std::string* dst) {
   switch (v.type()) {
-    case Type::kS: dst->push_back('S'); PutString(dst, v.scalar()); return;
-    case Type::kN: dst->push_back('N'); PutString(dst, v.scalar()); return;
-    case Type::kB: dst->push_back('B'); PutString(dst, v.scalar()); return;
+    case Type::kS:
+      dst->push_back('S');
+      PutString(dst, v.scalar());
+      return;
+    case Type::kN:
+      dst->push_back('N');
+      PutString(dst, v.scalar());
+      return;
+    case Type::kB:
+      dst->push_back('B');
+      PutString(dst, v.scalar());
+      return;
     case Type::kBool: dst->push_back(v.boolean() ? 'T' : 'F'); return;
     case Type::kNull: dst->push_back('0'); return;
     case Type::kL:
@@ -46,7 +54,10 @@ void EncodeValue(const AttributeValue& v, std::string* dst) {
       codec::PutVarint32(dst, static_cast<uint32_t>(v.elements().size()));
       for (const auto& e : v.elements()) EncodeValue(e, dst);
       return;
-    case Type::kM: dst->push_back('M'); EncodeMembers(v.map(), {}, {}, dst); return;
+    case Type::kM:
+      dst->push_back('M');
+      EncodeMembers(v.map(), {}, {}, dst);
+      return;
     case Type::kSS:
     case Type::kNS:
     case Type::kBS:
@@ -78,7 +89,7 @@ bool GetView(std::string_view* in, std::string_view* out) {
 bool DecodeMembers(std::string_view* in, int depth, Item* item) {
   uint32_t count;
   if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
-  const bool append = item->empty();  // members are stored in name order
+  const bool append = item->empty();     // members are stored in name order
   if (append) item->Reserve(count + 2);  // + room for the key attributes
   std::string_view name, last;
   for (uint32_t i = 0; i < count; ++i) {
@@ -104,9 +115,18 @@ bool DecodeValue(std::string_view* in, int depth, AttributeValue* out) {
   std::string_view view;
   uint32_t count;
   switch (tag) {
-    case 'S': if (!GetView(in, &view)) return false; out->AssignScalar(Type::kS, view); return true;
-    case 'N': if (!GetView(in, &view)) return false; out->AssignScalar(Type::kN, view); return true;
-    case 'B': if (!GetView(in, &view)) return false; out->AssignScalar(Type::kB, view); return true;
+    case 'S':
+      if (!GetView(in, &view)) return false;
+      out->AssignScalar(Type::kS, view);
+      return true;
+    case 'N':
+      if (!GetView(in, &view)) return false;
+      out->AssignScalar(Type::kN, view);
+      return true;
+    case 'B':
+      if (!GetView(in, &view)) return false;
+      out->AssignScalar(Type::kB, view);
+      return true;
     case 'T': *out = AttributeValue::Bool(true); return true;
     case 'F': *out = AttributeValue::Bool(false); return true;
     case '0': *out = AttributeValue::Null(); return true;
@@ -137,12 +157,10 @@ bool DecodeValue(std::string_view* in, int depth, AttributeValue* out) {
                            : tag == 'n' ? AttributeValue::N(std::move(s))
                                         : AttributeValue::B(std::move(s)));
       }
-      *out = AttributeValue::Set(tag == 's' ? Type::kSS : tag == 'n' ? Type::kNS : Type::kBS,
-                                 std::move(elements));
+      *out = AttributeValue::Set(tag == 's' ? Type::kSS : tag == 'n' ? Type::kNS : Type::kBS, std::move(elements));
       return true;
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -289,8 +307,7 @@ bool DecodeItemValueProjected(std::string_view value, const std::vector<std::str
   return value.empty();
 }
 
-void EncodeItemValue(const Item& item, std::string_view skip1, std::string_view skip2,
-                     std::string* dst) {
+void EncodeItemValue(const Item& item, std::string_view skip1, std::string_view skip2, std::string* dst) {
   dst->push_back('\x01');
   EncodeMembers(item, skip1, skip2, dst);
 }

@@ -32,8 +32,7 @@ inline constexpr int kMaxDepth = 32;
 
 // Appends the encoding of every attribute of `item` except those named `skip1` and `skip2`
 // (empty names skip nothing).
-void EncodeItemValue(const Item& item, std::string_view skip1, std::string_view skip2,
-                     std::string* dst);
+void EncodeItemValue(const Item& item, std::string_view skip1, std::string_view skip2, std::string* dst);
 
 // Adds the attributes encoded in `value` to *item (with Item::Set, so existing attributes with
 // other names stay). Returns false if `value` is malformed; *item is then unspecified.

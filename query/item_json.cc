@@ -38,10 +38,8 @@ class PlainBuilder final : public nlohmann::json_sax<json> {
     stack_.pop_back();
     return Add(AttributeValue::L(std::move(f.list)));
   }
-  bool parse_error(std::size_t position, const std::string& last_token,
-                   const nlohmann::detail::exception&) override {
-    return Fail("invalid JSON at byte " + std::to_string(position) + " near '" +
-                last_token.substr(0, 20) + "'");
+  bool parse_error(std::size_t position, const std::string& last_token, const nlohmann::detail::exception&) override {
+    return Fail("invalid JSON at byte " + std::to_string(position) + " near '" + last_token.substr(0, 20) + "'");
   }
 
   const std::string& error() const { return error_; }
@@ -126,8 +124,7 @@ Result<AttributeValue> FromTyped(const AttributeValue& descriptor, const std::st
   switch (type) {
     case Type::kS:
     case Type::kN:
-    case Type::kB:
-      return ScalarFromTyped(type, v, path);
+    case Type::kB: return ScalarFromTyped(type, v, path);
     case Type::kBool:
       if (v.type() != Type::kBool) return Bad(path, "BOOL value must be true or false");
       return v;

@@ -66,9 +66,12 @@ void AppendTyped(const AttributeValue& v, std::string* out) {
       for (size_t i = 0; i < v.elements().size(); ++i) {
         if (i) out->push_back(',');
         const AttributeValue& e = v.elements()[i];
-        if (v.type() == Type::kL) AppendTyped(e, out);
-        else if (v.type() == Type::kBS) AppendJsonString(EncodeBase64(e.scalar()), out);
-        else AppendJsonString(e.scalar(), out);
+        if (v.type() == Type::kL)
+          AppendTyped(e, out);
+        else if (v.type() == Type::kBS)
+          AppendJsonString(EncodeBase64(e.scalar()), out);
+        else
+          AppendJsonString(e.scalar(), out);
       }
       out->push_back(']');
       break;

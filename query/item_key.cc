@@ -57,8 +57,7 @@ std::string TableKeyPrefix(uint32_t table_id) {
   return prefix;
 }
 
-Status AppendKeyComponent(const KeyAttribute& attr, const AttributeValue& value, size_t max_bytes,
-                          std::string* dst) {
+Status AppendKeyComponent(const KeyAttribute& attr, const AttributeValue& value, size_t max_bytes, std::string* dst) {
   if (value.type() != ValueTypeOf(attr.type)) {
     return Status::InvalidArgument("key attribute '" + attr.name + "' must be of type " +
                                    std::string(KeyTypeName(attr.type)) + ", not " +
@@ -71,8 +70,8 @@ Status AppendKeyComponent(const KeyAttribute& attr, const AttributeValue& value,
     return Status::OK();
   }
   if (s.empty() || s.size() > max_bytes) {
-    return Status::InvalidArgument("key attribute '" + attr.name + "' must be 1.." +
-                                   std::to_string(max_bytes) + " bytes, not " + std::to_string(s.size()));
+    return Status::InvalidArgument("key attribute '" + attr.name + "' must be 1.." + std::to_string(max_bytes) +
+                                   " bytes, not " + std::to_string(s.size()));
   }
   codec::PutOrderedBytes(dst, s);
   return Status::OK();
@@ -95,8 +94,7 @@ Status AppendItemKey(const TableDescription& table, const Item& item, std::strin
 bool DecodeItemKey(const TableDescription& table, std::string_view key, Item* item) {
   uint32_t id;
   std::string text;
-  if (!codec::GetFixed32(&key, &id) || id != table.id ||
-      !DecodeComponent(table.partition_key.type, &key, &text)) {
+  if (!codec::GetFixed32(&key, &id) || id != table.id || !DecodeComponent(table.partition_key.type, &key, &text)) {
     return false;
   }
   SetKeyAttribute(item, table.partition_key.name, MakeValue(table.partition_key.type, std::move(text)));
@@ -108,8 +106,7 @@ bool DecodeItemKey(const TableDescription& table, std::string_view key, Item* it
   return key.empty();
 }
 
-bool ItemKeyDecoder::DecodeValues(std::string_view key, const AttributeValue** partition,
-                                  const AttributeValue** sort) {
+bool ItemKeyDecoder::DecodeValues(std::string_view key, const AttributeValue** partition, const AttributeValue** sort) {
   uint32_t id;
   if (!codec::GetFixed32(&key, &id) || id != table_.id) return false;
   if (!partition_encoded_.empty() && key.substr(0, partition_encoded_.size()) == partition_encoded_) {
@@ -160,8 +157,7 @@ bool ItemKeyDecoder::Decode(std::string_view key, const std::vector<std::string>
 
 Result<AttributeValue> ParseKeyText(KeyType type, std::string_view text, std::string_view what) {
   switch (type) {
-    case KeyType::kS:
-      return AttributeValue::S(std::string(text));
+    case KeyType::kS: return AttributeValue::S(std::string(text));
     case KeyType::kN: {
       auto canonical = codec::CanonicalNumber(text);
       if (!canonical.ok()) return canonical.status().WithContext(what);

@@ -31,8 +31,7 @@ std::string TableKeyPrefix(uint32_t table_id);
 // Appends the key component for `value` as attribute `attr`. Errors: InvalidArgument naming
 // the attribute if `value` is not of attr.type, is empty, is longer than `max_bytes`, or (N) is
 // not a valid number.
-Status AppendKeyComponent(const KeyAttribute& attr, const AttributeValue& value, size_t max_bytes,
-                          std::string* dst);
+Status AppendKeyComponent(const KeyAttribute& attr, const AttributeValue& value, size_t max_bytes, std::string* dst);
 
 // Appends the whole key of `item` (which must carry the table's key attributes) to *dst.
 // Errors: InvalidArgument naming the missing or mistyped key attribute; nothing is appended.

@@ -57,8 +57,8 @@ std::string CsvField(std::string_view field) {
   return out;
 }
 
-void WriteJson(std::ostream& out, const std::vector<Item>& items,
-               const std::optional<std::string>& next_token, bool typed) {
+void WriteJson(std::ostream& out, const std::vector<Item>& items, const std::optional<std::string>& next_token,
+               bool typed) {
   std::string text = "{\"items\":[";
   for (size_t i = 0; i < items.size(); ++i) {
     if (i) text.push_back(',');

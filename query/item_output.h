@@ -33,8 +33,8 @@ std::string CellText(const AttributeValue& value);
 // `field` quoted for CSV if it holds a comma, quote, CR or LF.
 std::string CsvField(std::string_view field);
 
-void WriteJson(std::ostream& out, const std::vector<Item>& items,
-               const std::optional<std::string>& next_token, bool typed);
+void WriteJson(std::ostream& out, const std::vector<Item>& items, const std::optional<std::string>& next_token,
+               bool typed);
 void WriteJsonl(std::ostream& out, const std::vector<Item>& items, bool typed);
 void WriteCsv(std::ostream& out, const std::vector<std::string>& columns, const std::vector<Item>& items);
 // Rows of cells for an aligned table (missing attributes are empty cells).

@@ -26,8 +26,8 @@ Result<KeyRange> QueryRangeUnder(std::string prefix, const KeyAttribute& partiti
     if (sk.type == KeyType::kN) return Status::InvalidArgument("begins_with needs an S or B sort key");
     const auto want = sk.type == KeyType::kS ? AttributeValue::Type::kS : AttributeValue::Type::kB;
     if (condition->value.type() != want) {
-      return Status::InvalidArgument("begins_with: the operand must be of type " +
-                                     std::string(KeyTypeName(sk.type)) + ", like sort key '" + sk.name + "'");
+      return Status::InvalidArgument("begins_with: the operand must be of type " + std::string(KeyTypeName(sk.type)) +
+                                     ", like sort key '" + sk.name + "'");
     }
     std::string lower = prefix;
     codec::PutOrderedBytesPrefix(&lower, condition->value.scalar());

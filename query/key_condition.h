@@ -31,9 +31,7 @@ struct SortKeyCondition {
 struct KeyRange {
   std::string lower;
   std::string upper;
-  bool Contains(std::string_view key) const {
-    return key >= lower && (upper.empty() || key < upper);
-  }
+  bool Contains(std::string_view key) const { return key >= lower && (upper.empty() || key < upper); }
 };
 
 // The range of items of `table` whose partition key is `partition` and whose sort key meets

@@ -1,7 +1,6 @@
 #include "query/table_description.h"
 
 #include <cctype>
-
 #include <nlohmann/json.hpp>
 
 namespace freshet::query {
@@ -10,10 +9,14 @@ namespace {
 using nlohmann::json;
 
 bool KeyTypeFromName(std::string_view name, KeyType* type) {
-  if (name == "S") *type = KeyType::kS;
-  else if (name == "N") *type = KeyType::kN;
-  else if (name == "B") *type = KeyType::kB;
-  else return false;
+  if (name == "S")
+    *type = KeyType::kS;
+  else if (name == "N")
+    *type = KeyType::kN;
+  else if (name == "B")
+    *type = KeyType::kB;
+  else
+    return false;
   return true;
 }
 
@@ -30,7 +33,8 @@ Status AttributeType(const json& defs, const std::string& attr, KeyType* type) {
       if (d.at("AttributeName").get<std::string>() != attr) continue;
       const std::string t = d.at("AttributeType").get<std::string>();
       if (!KeyTypeFromName(t, type)) {
-        return Status::InvalidArgument("CreateTable spec: AttributeType of '" + attr + "' must be S, N or B, not '" + t + "'");
+        return Status::InvalidArgument("CreateTable spec: AttributeType of '" + attr + "' must be S, N or B, not '" +
+                                       t + "'");
       }
       return Status::OK();
     }
@@ -99,7 +103,8 @@ Result<TableDescription> ParseCreateTableJson(const json& doc) {
   for (const json& k : doc.at("KeySchema")) {
     const std::string role = k.at("KeyType").get<std::string>();
     std::string* slot = role == "HASH" ? &hash : role == "RANGE" ? &range : nullptr;
-    if (!slot) return Status::InvalidArgument("CreateTable spec: KeySchema KeyType must be HASH or RANGE, not '" + role + "'");
+    if (!slot)
+      return Status::InvalidArgument("CreateTable spec: KeySchema KeyType must be HASH or RANGE, not '" + role + "'");
     if (!slot->empty()) return Status::InvalidArgument("CreateTable spec: KeySchema has more than one " + role);
     *slot = k.at("AttributeName").get<std::string>();
   }
@@ -110,7 +115,8 @@ Result<TableDescription> ParseCreateTableJson(const json& doc) {
         if (d.at("AttributeName").get<std::string>() != attr) continue;
         const std::string t = d.at("AttributeType").get<std::string>();
         if (!KeyTypeFromName(t, type)) {
-          return Status::InvalidArgument("CreateTable spec: AttributeType of '" + attr + "' must be S, N or B, not '" + t + "'");
+          return Status::InvalidArgument("CreateTable spec: AttributeType of '" + attr + "' must be S, N or B, not '" +
+                                         t + "'");
         }
         return Status::OK();
       }
@@ -139,7 +145,8 @@ Result<TableDescription> ParseCreateTableJson(const json& doc) {
       desc.indexes.push_back(std::move(index));
     }
   }
-  if (auto it = doc.find("StreamSpecification"); it != doc.end() && it->is_object() && it->value("StreamEnabled", false)) {
+  if (auto it = doc.find("StreamSpecification");
+      it != doc.end() && it->is_object() && it->value("StreamEnabled", false)) {
     desc.stream.enabled = true;
     const std::string view = it->value("StreamViewType", std::string("NEW_AND_OLD_IMAGES"));
     if (!StreamViewFromName(view, &desc.stream.view)) {
@@ -153,8 +160,7 @@ Result<TableDescription> ParseCreateTableJson(const json& doc) {
 Result<KeyAttribute> ParseKeyFlag(std::string_view flag, std::string_view what) {
   const size_t colon = flag.rfind(':');
   KeyAttribute key;
-  if (colon == std::string_view::npos || colon == 0 ||
-      !KeyTypeFromName(flag.substr(colon + 1), &key.type)) {
+  if (colon == std::string_view::npos || colon == 0 || !KeyTypeFromName(flag.substr(colon + 1), &key.type)) {
     return Status::InvalidArgument(std::string(what) + " must be NAME:TYPE with TYPE S, N or B, not '" +
                                    std::string(flag) + "'");
   }
@@ -239,15 +245,13 @@ Result<TableDescription> ParseCreateTable(std::string_view text) {
   }
 }
 
-Result<TableDescription> TableFromFlags(std::string_view name, std::string_view partition,
-                                        std::string_view sort) {
+Result<TableDescription> TableFromFlags(std::string_view name, std::string_view partition, std::string_view sort) {
   FRESHET_RETURN_IF_ERROR(ValidateTableName(name));
   TableDescription desc;
   desc.name = std::string(name);
   FRESHET_ASSIGN_OR_RETURN(desc.partition_key, ParseKeyFlag(partition, "--partition-key"));
   json defs = json::array(), schema = json::array();
-  defs.push_back({{"AttributeName", desc.partition_key.name},
-                  {"AttributeType", KeyTypeName(desc.partition_key.type)}});
+  defs.push_back({{"AttributeName", desc.partition_key.name}, {"AttributeType", KeyTypeName(desc.partition_key.type)}});
   schema.push_back({{"AttributeName", desc.partition_key.name}, {"KeyType", "HASH"}});
   if (!sort.empty()) {
     FRESHET_ASSIGN_OR_RETURN(KeyAttribute sk, ParseKeyFlag(sort, "--sort-key"));
@@ -280,7 +284,8 @@ std::string DescriptionToJson(const TableDescription& d) {
   if (d.next_index != 1) j["next_index"] = d.next_index;
   if (!d.ttl_attribute.empty()) j["ttl_attribute"] = d.ttl_attribute;
   if (d.stream.enabled || d.stream.label_ms != 0) {
-    j["stream"] = {{"enabled", d.stream.enabled}, {"view", StreamViewName(d.stream.view)}, {"label_ms", d.stream.label_ms}};
+    j["stream"] = {
+        {"enabled", d.stream.enabled}, {"view", StreamViewName(d.stream.view)}, {"label_ms", d.stream.label_ms}};
   }
   return j.dump();
 }

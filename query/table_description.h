@@ -61,8 +61,8 @@ struct TableDescription {
   uint64_t created_ms = 0;
   std::string spec_json;  // the CreateTable document as given (or built from flags)
   std::vector<IndexDescription> indexes;
-  uint32_t next_index = 1;        // the number the next index gets
-  std::string ttl_attribute;      // empty: TTL disabled
+  uint32_t next_index = 1;    // the number the next index gets
+  std::string ttl_attribute;  // empty: TTL disabled
   StreamSettings stream;
   // Not stored: the process-wide catalog generation when this description was read (see
   // TableStore::Get), so a writer can tell whether its copy may be stale.
@@ -87,8 +87,7 @@ Result<TableDescription> ParseCreateTable(std::string_view json);
 Result<IndexDescription> ParseIndex(std::string_view index, std::string_view attribute_definitions, bool global);
 
 // Builds a description from flags: `partition` and `sort` are "NAME:TYPE" (sort may be empty).
-Result<TableDescription> TableFromFlags(std::string_view name, std::string_view partition,
-                                        std::string_view sort);
+Result<TableDescription> TableFromFlags(std::string_view name, std::string_view partition, std::string_view sort);
 
 // The stored form, and back. FromJson returns Corruption if `json` is not a description.
 std::string DescriptionToJson(const TableDescription& desc);

@@ -53,8 +53,8 @@ Result<StoredPage> ReadPage(const storage::Db& db, const TableDescription& table
 }
 
 // Builds the Items of a page.
-Result<Page> ReadItems(const storage::Db& db, const TableDescription& table, KeyRange range, bool reverse,
-                       size_t limit, const std::string& start_after, const std::vector<std::string>& attributes) {
+Result<Page> ReadItems(const storage::Db& db, const TableDescription& table, KeyRange range, bool reverse, size_t limit,
+                       const std::string& start_after, const std::vector<std::string>& attributes) {
   Page page;
   page.items.reserve(limit != 0 ? std::min<size_t>(limit, 1024) : 32);
   ItemKeyDecoder keys(table);

@@ -55,8 +55,7 @@ Status ValidateValue(const AttributeValue& v, std::string_view path, int depth) 
       }
       return Status::OK();
     }
-    default:
-      return Status::OK();
+    default: return Status::OK();
   }
 }
 
@@ -82,9 +81,9 @@ void TableStore::CatalogChanged() { g_catalog_generation.fetch_add(1, std::memor
 Result<TableDescription> TableStore::Create(const TableDescription& spec) {
   FRESHET_RETURN_IF_ERROR(ValidateTableName(spec.name));
   TableDescription desc = spec;
-  desc.created_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count());
+  desc.created_ms = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
   if (desc.stream.enabled) desc.stream.label_ms = desc.created_ms;
   auto id = storage::CreateNamed(db_, codec::kMetaTable, desc.name, [&](uint32_t new_id) {
     desc.id = new_id;
@@ -245,9 +244,9 @@ Status TableStore::AddDerived(const TableDescription& table, const Item* old, co
     }
   }
   if (table.stream.enabled) {
-    const uint64_t now_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                      std::chrono::system_clock::now().time_since_epoch())
-                                                      .count());
+    const uint64_t now_ms = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
     AddChangeRecord(table, old, item, ttl, now_ms, batch);
   }
   return Status::OK();
@@ -283,8 +282,7 @@ Status TableStore::AddDelete(const TableDescription& stale, const Item& key, sto
 }
 
 Status TableStore::AddUpdate(const TableDescription& table, const Item& key, const Item& set,
-                             const std::vector<std::string>& remove, storage::Batch* batch,
-                             Item* merged) const {
+                             const std::vector<std::string>& remove, storage::Batch* batch, Item* merged) const {
   for (const auto& [name, value] : set) FRESHET_RETURN_IF_ERROR(CheckNoKeyAttributes(table, name, "set"));
   for (const auto& name : remove) FRESHET_RETURN_IF_ERROR(CheckNoKeyAttributes(table, name, "remove"));
   FRESHET_ASSIGN_OR_RETURN(std::optional<Item> current, GetItem(table, key));

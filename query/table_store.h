@@ -59,7 +59,7 @@ struct TableStats {
 };
 
 struct QueryRequest {
-  AttributeValue partition;                  // the partition key value
+  AttributeValue partition;                   // the partition key value
   std::optional<SortKeyCondition> condition;  // optional sort-key condition
   size_t limit = 0;                           // 0: no limit (a page still stops at 1 MB)
   bool reverse = false;                       // descending sort-key order
@@ -146,8 +146,7 @@ class TableStore {
   // not null) receives the result. Creates the item if absent (upsert). Errors:
   // InvalidArgument if `set` or `remove` names a key attribute or the result is invalid.
   Status AddUpdate(const TableDescription& table, const Item& key, const Item& set,
-                   const std::vector<std::string>& remove, storage::Batch* batch,
-                   Item* merged = nullptr) const;
+                   const std::vector<std::string>& remove, storage::Batch* batch, Item* merged = nullptr) const;
 
   // The item with the key in `key`, or nullopt if there is none.
   Result<std::optional<Item>> GetItem(const TableDescription& table, const Item& key) const;

@@ -60,8 +60,8 @@ Result<std::string> NormalizeStation(std::string_view id) {
 
 Status ValidateDate(std::string_view date, std::string_view flag) {
   auto bad = [&] {
-    return Status::InvalidArgument(std::string(flag) + " must be a date written YYYY-MM-DD, not '" +
-                                   std::string(date) + "'");
+    return Status::InvalidArgument(std::string(flag) + " must be a date written YYYY-MM-DD, not '" + std::string(date) +
+                                   "'");
   };
   if (date.size() != 10 || date[4] != '-' || date[7] != '-') return bad();
   int y = 0, m = 0, d = 0;

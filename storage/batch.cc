@@ -41,7 +41,7 @@ class CfIdHandle : public rocksdb::ColumnFamilyHandle {
 
 rocksdb::ColumnFamilyHandle* Handle(Cf cf) {
   static CfIdHandle* const handles[kNumCfs] = {new CfIdHandle(Cf::kMeta), new CfIdHandle(Cf::kLog),
-                                                new CfIdHandle(Cf::kItems), new CfIdHandle(Cf::kCursors)};
+                                               new CfIdHandle(Cf::kItems), new CfIdHandle(Cf::kCursors)};
   return handles[static_cast<int>(cf)];
 }
 

@@ -83,7 +83,7 @@ class Batch {
  private:
   friend class Db;
   friend class StagedWrites;  // replays a batch into its index (staged_writes.cc)
-  struct Rep;  // storage/batch_rep.h
+  struct Rep;                 // storage/batch_rep.h
   std::unique_ptr<Rep> rep_;
   std::vector<SequencedPut> sequenced_;
 };

@@ -6,8 +6,8 @@
 namespace freshet::codec {
 
 void PutFixed32(std::string* dst, uint32_t v) {
-  char buf[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16),
-                 static_cast<char>(v >> 8), static_cast<char>(v)};
+  char buf[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                 static_cast<char>(v)};
   dst->append(buf, 4);
 }
 
@@ -25,9 +25,7 @@ uint32_t DecodeFixed32(const char* p) {
   return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | u[3];
 }
 
-uint64_t DecodeFixed64(const char* p) {
-  return (uint64_t{DecodeFixed32(p)} << 32) | DecodeFixed32(p + 4);
-}
+uint64_t DecodeFixed64(const char* p) { return (uint64_t{DecodeFixed32(p)} << 32) | DecodeFixed32(p + 4); }
 
 bool GetFixed32(std::string_view* in, uint32_t* value) {
   if (in->size() < 4) return false;

@@ -97,12 +97,12 @@ inline constexpr char kMetaNextId = 'n';
 inline constexpr char kMetaStream = 's';
 inline constexpr char kMetaTable = 't';
 inline constexpr char kMetaTrimHorizon = 'h';
-inline constexpr char kMetaStreamAttributes = 'a';  // 'a' u32 stream_id -> JSON {mode, tags}
-inline constexpr char kMetaDelivery = 'D';       // 'D' name -> JSON delivery stream description
-inline constexpr char kMetaDeliveryState = 'E';  // 'E' u32 delivery_id kind ... (see the grammar)
+inline constexpr char kMetaStreamAttributes = 'a';    // 'a' u32 stream_id -> JSON {mode, tags}
+inline constexpr char kMetaDelivery = 'D';            // 'D' name -> JSON delivery stream description
+inline constexpr char kMetaDeliveryState = 'E';       // 'E' u32 delivery_id kind ... (see the grammar)
 inline constexpr char kMetaEventSourceMapping = 'e';  // 'e' uuid -> JSON (stream/functions/mapping.h)
-inline constexpr char kMetaFunction = 'L';          // 'L' name -> JSON function configuration
-inline constexpr char kMetaRoute = 'G';             // 'G' method ' ' path -> JSON route
+inline constexpr char kMetaFunction = 'L';            // 'L' name -> JSON function configuration
+inline constexpr char kMetaRoute = 'G';               // 'G' method ' ' path -> JSON route
 std::string MetaKey(char tag, std::string_view name);
 std::string TrimHorizonKey(uint32_t stream_id, uint32_t shard);
 

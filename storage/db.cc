@@ -1,10 +1,8 @@
 #include "storage/db.h"
-#include "storage/staged_writes.h"
 
 #include <rocksdb/db.h>
 #include <rocksdb/perf_context.h>
 #include <rocksdb/write_batch.h>
-
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -21,11 +19,12 @@
 #include "storage/db_internals.h"
 #include "storage/db_options.h"
 #include "storage/rocks_status.h"
+#include "storage/staged_writes.h"
 
 namespace freshet::storage {
 
-std::unique_ptr<Iterator> NewRocksIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-                                           std::string lower, std::string upper);
+std::unique_ptr<Iterator> NewRocksIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string lower,
+                                           std::string upper);
 
 namespace fs = std::filesystem;
 
@@ -61,9 +60,7 @@ struct Db::Writer {
 
 namespace {
 
-bool IsLockError(const rocksdb::Status& s) {
-  return s.IsIOError() && s.ToString().find("lock") != std::string::npos;
-}
+bool IsLockError(const rocksdb::Status& s) { return s.IsIOError() && s.ToString().find("lock") != std::string::npos; }
 
 // RocksDB's Status for a damaged WAL record says only "checksum mismatch"; the file is named
 // only in the warning it logs ("<file>: dropping N bytes; <reason>"). This logger keeps the
@@ -152,8 +149,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& dir, const OpenOptions& 
     db_options.create_if_missing = false;
     db_options.create_missing_column_families = false;
     s = rocksdb::DB::OpenAsSecondary(rocksdb::Options(db_options, rocksdb::ColumnFamilyOptions()), dir,
-                                     impl->secondary_dir, MakeCfDescriptors(), &impl->handles,
-                                     &impl->db);
+                                     impl->secondary_dir, MakeCfDescriptors(), &impl->handles, &impl->db);
     if (s.ok()) s = impl->db->TryCatchUpWithPrimary();
   } else {
     std::error_code ec;
@@ -205,8 +201,8 @@ Db::~Db() {
 
 Status Db::Get(Cf cf, std::string_view key, std::string* value) const {
   if (StagedWrites* staged = CurrentStaging(this)) return staged->Get(cf, key, value);
-  rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->handle(cf),
-                                     rocksdb::Slice(key.data(), key.size()), value);
+  rocksdb::Status s =
+      impl_->db->Get(rocksdb::ReadOptions(), impl_->handle(cf), rocksdb::Slice(key.data(), key.size()), value);
   if (s.IsNotFound()) return Status::NotFound("key not found");
   return FromRocks(s, "read from " + dir_);
 }

@@ -33,9 +33,7 @@ class RocksIterator final : public Iterator {
   void SeekToFirst() override { it_->SeekToFirst(); }
   void SeekToLast() override { it_->SeekToLast(); }
   void Seek(std::string_view target) override { it_->Seek(rocksdb::Slice(target.data(), target.size())); }
-  void SeekForPrev(std::string_view target) override {
-    it_->SeekForPrev(rocksdb::Slice(target.data(), target.size()));
-  }
+  void SeekForPrev(std::string_view target) override { it_->SeekForPrev(rocksdb::Slice(target.data(), target.size())); }
   void Next() override { it_->Next(); }
   void Prev() override { it_->Prev(); }
   std::string_view key() const override { return ToView(it_->key()); }
@@ -51,8 +49,8 @@ class RocksIterator final : public Iterator {
 
 }  // namespace
 
-std::unique_ptr<Iterator> NewRocksIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-                                           std::string lower, std::string upper) {
+std::unique_ptr<Iterator> NewRocksIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string lower,
+                                           std::string upper) {
   return std::make_unique<RocksIterator>(db, cf, std::move(lower), std::move(upper));
 }
 

@@ -27,9 +27,7 @@ class SnapshotIterator final : public Iterator {
   void SeekToFirst() override { it_->SeekToFirst(); }
   void SeekToLast() override { it_->SeekToLast(); }
   void Seek(std::string_view target) override { it_->Seek(rocksdb::Slice(target.data(), target.size())); }
-  void SeekForPrev(std::string_view target) override {
-    it_->SeekForPrev(rocksdb::Slice(target.data(), target.size()));
-  }
+  void SeekForPrev(std::string_view target) override { it_->SeekForPrev(rocksdb::Slice(target.data(), target.size())); }
   void Next() override { it_->Next(); }
   void Prev() override { it_->Prev(); }
   std::string_view key() const override { return ToView(it_->key()); }
@@ -57,15 +55,15 @@ Snapshot::~Snapshot() {
 Status Snapshot::Get(Cf cf, std::string_view key, std::string* value) const {
   rocksdb::ReadOptions ro;
   ro.snapshot = Rocks(snapshot_);
-  rocksdb::Status s = DbInternals::Rocks(*db_)->Get(ro, DbInternals::Handle(*db_, cf),
-                                                    rocksdb::Slice(key.data(), key.size()), value);
+  rocksdb::Status s =
+      DbInternals::Rocks(*db_)->Get(ro, DbInternals::Handle(*db_, cf), rocksdb::Slice(key.data(), key.size()), value);
   if (s.IsNotFound()) return Status::NotFound("key not found");
   return FromRocks(s, "read at a snapshot of " + db_->dir());
 }
 
 std::unique_ptr<Iterator> Snapshot::NewIterator(Cf cf, std::string lower, std::string upper) const {
-  return std::make_unique<SnapshotIterator>(DbInternals::Rocks(*db_), DbInternals::Handle(*db_, cf),
-                                            Rocks(snapshot_), std::move(lower), std::move(upper));
+  return std::make_unique<SnapshotIterator>(DbInternals::Rocks(*db_), DbInternals::Handle(*db_, cf), Rocks(snapshot_),
+                                            std::move(lower), std::move(upper));
 }
 
 }  // namespace freshet::storage

@@ -85,7 +85,10 @@ class StagedIterator final : public Iterator {
  public:
   StagedIterator(std::shared_lock<std::shared_mutex> lock, rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
                  rocksdb::WriteBatchWithIndex* index, std::string lower, std::string upper)
-      : lock_(std::move(lock)), lower_(std::move(lower)), upper_(std::move(upper)), lower_slice_(lower_),
+      : lock_(std::move(lock)),
+        lower_(std::move(lower)),
+        upper_(std::move(upper)),
+        lower_slice_(lower_),
         upper_slice_(upper_) {
     if (!lower_.empty()) ro_.iterate_lower_bound = &lower_slice_;
     if (!upper_.empty()) ro_.iterate_upper_bound = &upper_slice_;
@@ -158,9 +161,9 @@ Status StagedWrites::Stage(const Batch& batch) {
 
 Status StagedWrites::Get(Cf cf, std::string_view key, std::string* value) const {
   std::shared_lock lock(mu_);
-  rocksdb::Status s = impl_->index.GetFromBatchAndDB(DbInternals::Rocks(*db_), rocksdb::ReadOptions(),
-                                                     DbInternals::Handle(*db_, cf), rocksdb::Slice(key.data(), key.size()),
-                                                     value);
+  rocksdb::Status s =
+      impl_->index.GetFromBatchAndDB(DbInternals::Rocks(*db_), rocksdb::ReadOptions(), DbInternals::Handle(*db_, cf),
+                                     rocksdb::Slice(key.data(), key.size()), value);
   if (s.IsNotFound()) return Status::NotFound("key not found");
   return FromRocks(s, "read staged from " + db_->dir());
 }

@@ -22,15 +22,15 @@ class [[nodiscard]] Status {
   // Codes are stable: the CLI maps them to exit codes (see ExitCodeFor in tools/).
   enum class Code : uint8_t {
     kOk = 0,
-    kInvalidArgument,    // the caller's input is wrong (bad flag, bad JSON, over a limit)
-    kNotFound,           // a named stream, table, item or consumer does not exist
-    kAlreadyExists,      // create of something that exists
-    kFailedPrecondition, // the state does not allow it (e.g. directory held by a writer)
-    kCorruption,         // stored data is not what freshet wrote
-    kIOError,            // the file system failed (fsync, ENOSPC, ...)
-    kAborted,            // interrupted (signal) before completion
-    kInternal,           // a bug
-    kLimitExceeded,      // a quota of the stored state would be exceeded (e.g. open shards)
+    kInvalidArgument,     // the caller's input is wrong (bad flag, bad JSON, over a limit)
+    kNotFound,            // a named stream, table, item or consumer does not exist
+    kAlreadyExists,       // create of something that exists
+    kFailedPrecondition,  // the state does not allow it (e.g. directory held by a writer)
+    kCorruption,          // stored data is not what freshet wrote
+    kIOError,             // the file system failed (fsync, ENOSPC, ...)
+    kAborted,             // interrupted (signal) before completion
+    kInternal,            // a bug
+    kLimitExceeded,       // a quota of the stored state would be exceeded (e.g. open shards)
   };
 
   Status() noexcept = default;
@@ -63,8 +63,7 @@ class [[nodiscard]] Status {
     Code code;
     std::string message;
   };
-  Status(Code code, std::string msg)
-      : state_(std::make_shared<const State>(State{code, std::move(msg)})) {}
+  Status(Code code, std::string msg) : state_(std::make_shared<const State>(State{code, std::move(msg)})) {}
   std::shared_ptr<const State> state_;
 };
 
@@ -75,7 +74,7 @@ std::string_view CodeName(Status::Code code);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : rep_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : rep_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : rep_(std::move(status)) {}  // NOLINT: REQUIRES !status.ok()
 
   bool ok() const { return std::holds_alternative<T>(rep_); }
@@ -96,17 +95,16 @@ class [[nodiscard]] Result {
 }  // namespace freshet
 
 // Propagates a non-OK Status to the caller.
-#define FRESHET_RETURN_IF_ERROR(expr)        \
-  do {                                       \
-    ::freshet::Status _st = (expr);          \
-    if (!_st.ok()) return _st;               \
+#define FRESHET_RETURN_IF_ERROR(expr) \
+  do {                                \
+    ::freshet::Status _st = (expr);   \
+    if (!_st.ok()) return _st;        \
   } while (0)
 
 #define FRESHET_CONCAT_INNER(a, b) a##b
 #define FRESHET_CONCAT(a, b) FRESHET_CONCAT_INNER(a, b)
 // Declares `lhs` from a Result's value, or returns its Status.
-#define FRESHET_ASSIGN_OR_RETURN(lhs, expr) \
-  FRESHET_ASSIGN_OR_RETURN_IMPL(FRESHET_CONCAT(_res_, __LINE__), lhs, expr)
+#define FRESHET_ASSIGN_OR_RETURN(lhs, expr) FRESHET_ASSIGN_OR_RETURN_IMPL(FRESHET_CONCAT(_res_, __LINE__), lhs, expr)
 #define FRESHET_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                  \
   if (!tmp.ok()) return tmp.status();                 \

@@ -5,8 +5,6 @@
 #include <array>
 #include <cstdint>
 
-#include <cstdint>
-
 namespace freshet::text {
 
 bool IsValidUtf8(std::string_view s) {

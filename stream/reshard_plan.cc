@@ -57,9 +57,8 @@ Status ApplySplit(StreamDescription* d, uint32_t shard, HashKey key, uint64_t no
   if (key <= r.start || key > r.end) {
     return Status::InvalidArgument("NewStartingHashKey " + FormatHashKey(key) + " used in SplitShard() on shard " +
                                    ShardId(shard) + " in stream " + d->name +
-                                   " is not both greater than the shard's StartingHashKey " +
-                                   FormatHashKey(r.start) + " and at most its EndingHashKey " +
-                                   FormatHashKey(r.end) + ".");
+                                   " is not both greater than the shard's StartingHashKey " + FormatHashKey(r.start) +
+                                   " and at most its EndingHashKey " + FormatHashKey(r.end) + ".");
   }
   if (d->open_shard_count() + 1 > kMaxShards) {
     return Status::LimitExceeded("splitting " + ShardId(shard) + " would give stream " + d->name + " " +
@@ -75,11 +74,11 @@ Status ApplyMerge(StreamDescription* d, uint32_t shard, uint32_t adjacent, uint6
   FRESHET_RETURN_IF_ERROR(CheckShard(*d, adjacent));
   const HashRange& a = d->shards[shard].range;
   const HashRange& b = d->shards[adjacent].range;
-  bool touching = shard != adjacent && ((a.end < b.start && a.end + 1 == b.start) ||
-                                        (b.end < a.start && b.end + 1 == a.start));
+  bool touching =
+      shard != adjacent && ((a.end < b.start && a.end + 1 == b.start) || (b.end < a.start && b.end + 1 == a.start));
   if (!touching) {
-    return Status::InvalidArgument("Shards " + ShardId(shard) + " and " + ShardId(adjacent) + " in stream " +
-                                   d->name + " are not an adjacent pair of shards eligible for merging");
+    return Status::InvalidArgument("Shards " + ShardId(shard) + " and " + ShardId(adjacent) + " in stream " + d->name +
+                                   " are not an adjacent pair of shards eligible for merging");
   }
   Merge(d, shard, adjacent, now_ms);
   return Status::OK();
@@ -92,11 +91,11 @@ Status ApplyUpdateShardCount(StreamDescription* d, uint32_t target, uint64_t now
                                  " is outside 1 to " + std::to_string(kMaxShards));
   }
   if (uint64_t{target} * 2 < open || target > uint64_t{open} * 2) {
-    return Status::InvalidArgument("UpdateShardCount of stream " + d->name + " from " + std::to_string(open) +
-                                   " to " + std::to_string(target) +
+    return Status::InvalidArgument("UpdateShardCount of stream " + d->name + " from " + std::to_string(open) + " to " +
+                                   std::to_string(target) +
                                    " open shards: the target must be at least half and at most double the "
-                                   "current count (" + std::to_string((open + 1) / 2) + " to " +
-                                   std::to_string(open * 2) + ")");
+                                   "current count (" +
+                                   std::to_string((open + 1) / 2) + " to " + std::to_string(open * 2) + ")");
   }
   // 1. Split wherever a target boundary falls inside an open shard.
   for (uint32_t k = 1; k < target; ++k) {

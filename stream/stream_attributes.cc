@@ -1,7 +1,6 @@
 #include "stream/stream_attributes.h"
 
 #include <mutex>
-
 #include <nlohmann/json.hpp>
 
 #include "storage/codec.h"

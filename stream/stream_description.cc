@@ -1,8 +1,7 @@
 #include "stream/stream_description.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace freshet::stream {
 
@@ -30,7 +29,8 @@ std::vector<uint32_t> StreamDescription::OpenShards() const {
   for (const auto& s : shards) {
     if (s.open()) out.push_back(s.index);
   }
-  std::sort(out.begin(), out.end(), [&](uint32_t a, uint32_t b) { return shards[a].range.start < shards[b].range.start; });
+  std::sort(out.begin(), out.end(),
+            [&](uint32_t a, uint32_t b) { return shards[a].range.start < shards[b].range.start; });
   return out;
 }
 
@@ -143,8 +143,8 @@ Status ValidateStreamName(std::string_view name) {
     return Status::InvalidArgument("stream name must be 1 to 128 characters");
   }
   for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-              c == '-' || c == '.';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
     if (!ok) {
       return Status::InvalidArgument("stream name '" + std::string(name) +
                                      "' may only contain letters, digits, '_', '-' and '.'");

@@ -13,9 +13,9 @@ using storage::Batch;
 using storage::Cf;
 
 uint64_t NowMs() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
 }
 
 namespace {
@@ -38,8 +38,7 @@ namespace {
 Status CheckLimits(const PutRecord& r) {
   size_t key_chars = Utf8Length(r.partition_key);
   if (key_chars == 0 || key_chars > kMaxPartitionKeyChars) {
-    return Status::InvalidArgument("partition key must be 1 to 256 characters (got " + std::to_string(key_chars) +
-                                   ")");
+    return Status::InvalidArgument("partition key must be 1 to 256 characters (got " + std::to_string(key_chars) + ")");
   }
   if (r.data.size() > kMaxDataBytes) {
     return Status::InvalidArgument("record data is " + std::to_string(r.data.size()) +
@@ -63,8 +62,7 @@ Status ValidateRecord(const PutRecord& r) {
   return Status::OK();
 }
 
-Result<StreamDescription> StreamLog::Create(const std::string& name, uint32_t shard_count,
-                                            uint32_t retention_hours) {
+Result<StreamDescription> StreamLog::Create(const std::string& name, uint32_t shard_count, uint32_t retention_hours) {
   FRESHET_RETURN_IF_ERROR(ValidateStreamName(name));
   return CreateChecked(name, shard_count, retention_hours);
 }
@@ -84,8 +82,7 @@ Result<StreamDescription> StreamLog::CreateChecked(const std::string& name, uint
     return Status::InvalidArgument("shard count must be 1 to 1024 (got " + std::to_string(shard_count) + ")");
   }
   if (retention_hours < 1 || retention_hours > kMaxRetentionHours) {
-    return Status::InvalidArgument("retention must be 1 to 8760 hours (got " + std::to_string(retention_hours) +
-                                   ")");
+    return Status::InvalidArgument("retention must be 1 to 8760 hours (got " + std::to_string(retention_hours) + ")");
   }
   StreamDescription d;
   d.name = name;
@@ -172,13 +169,13 @@ Status StreamLog::Delete(const std::string& name) {
 
 Status StreamLog::SetRetention(const std::string& name, uint32_t retention_hours) {
   if (retention_hours < 1 || retention_hours > kMaxRetentionHours) {
-    return Status::InvalidArgument("retention must be 1 to 8760 hours (got " + std::to_string(retention_hours) +
-                                   ")");
+    return Status::InvalidArgument("retention must be 1 to 8760 hours (got " + std::to_string(retention_hours) + ")");
   }
-  return ChangeDescription(name, [&](StreamDescription* d, uint64_t) {
-           d->retention_hours = retention_hours;
-           return Status::OK();
-         })
+  return ChangeDescription(name,
+                           [&](StreamDescription* d, uint64_t) {
+                             d->retention_hours = retention_hours;
+                             return Status::OK();
+                           })
       .status();
 }
 
@@ -274,12 +271,10 @@ Status StreamLog::AppendRecords(const StreamDescription& stream, const std::vect
   return Number(stream, encoded, arrival_ms, batch, results);
 }
 
-Result<std::vector<PutResult>> StreamLog::Put(const StreamDescription& stream,
-                                              const std::vector<PutRecord>& records) {
+Result<std::vector<PutResult>> StreamLog::Put(const StreamDescription& stream, const std::vector<PutRecord>& records) {
   if (records.empty()) return std::vector<PutResult>{};
   if (records.size() > kMaxBatchRecords) {
-    return Status::InvalidArgument("a batch holds at most 500 records (got " + std::to_string(records.size()) +
-                                   ")");
+    return Status::InvalidArgument("a batch holds at most 500 records (got " + std::to_string(records.size()) + ")");
   }
   size_t bytes = 0;
   for (size_t i = 0; i < records.size(); ++i) {

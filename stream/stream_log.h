@@ -42,7 +42,6 @@
 
 namespace freshet::stream {
 
-
 struct PutRecord {
   std::string partition_key;
   std::string data;
@@ -110,8 +109,8 @@ class StreamLog {
   // dead letters): routes and numbers `records` and appends them to `batch`. Records are not
   // checked against the limits. REQUIRES: called from inside a Db::PrepareFn of the Write that
   // commits `batch`.
-  Status AppendRecords(const StreamDescription& stream, const std::vector<PutRecord>& records,
-                       uint64_t arrival_ms, storage::Batch* batch, std::vector<PutResult>* results);
+  Status AppendRecords(const StreamDescription& stream, const std::vector<PutRecord>& records, uint64_t arrival_ms,
+                       storage::Batch* batch, std::vector<PutResult>* results);
 
   // Removes every record that arrived more than the retention period before `now_ms`, really
   // (DeleteRange, then compaction of that range), and records the new trim horizons.

@@ -33,8 +33,7 @@ bool ParseIso8601(std::string_view text, uint64_t* ms) {
   size_t pos = 10;
   int millis = 0;
   if (pos < s.size() && (s[pos] == 'T' || s[pos] == ' ')) {
-    if (std::sscanf(s.c_str() + pos + 1, "%2d:%2d:%2d%n", &h, &mi, &sec, &consumed) != 3 || consumed != 8)
-      return false;
+    if (std::sscanf(s.c_str() + pos + 1, "%2d:%2d:%2d%n", &h, &mi, &sec, &consumed) != 3 || consumed != 8) return false;
     pos += 9;
     if (pos < s.size() && s[pos] == '.') {
       size_t start = ++pos;
@@ -126,8 +125,8 @@ Result<uint64_t> ReaderTip(const storage::Db& db, const StreamDescription& strea
 }
 
 // The first record at or after `sequence`: its sequence and arrival, or false at the end.
-Result<bool> FirstAtOrAfter(storage::Iterator* it, const StreamDescription& stream, uint32_t shard,
-                            uint64_t sequence, uint64_t* found, uint64_t* arrival_ms) {
+Result<bool> FirstAtOrAfter(storage::Iterator* it, const StreamDescription& stream, uint32_t shard, uint64_t sequence,
+                            uint64_t* found, uint64_t* arrival_ms) {
   it->Seek(codec::LogKey{stream.id, shard, sequence}.Encode());
   if (!it->Valid()) {
     FRESHET_RETURN_IF_ERROR(it->status());

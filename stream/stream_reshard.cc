@@ -62,15 +62,13 @@ Result<StreamDescription> StreamLog::ChangeDescription(
 
 Result<StreamDescription> StreamLog::SplitShard(const std::string& name, uint32_t shard,
                                                 HashKey new_starting_hash_key) {
-  return ChangeDescription(name, [&](StreamDescription* d, uint64_t now_ms) {
-    return ApplySplit(d, shard, new_starting_hash_key, now_ms);
-  });
+  return ChangeDescription(
+      name, [&](StreamDescription* d, uint64_t now_ms) { return ApplySplit(d, shard, new_starting_hash_key, now_ms); });
 }
 
 Result<StreamDescription> StreamLog::MergeShards(const std::string& name, uint32_t shard, uint32_t adjacent_shard) {
-  return ChangeDescription(name, [&](StreamDescription* d, uint64_t now_ms) {
-    return ApplyMerge(d, shard, adjacent_shard, now_ms);
-  });
+  return ChangeDescription(
+      name, [&](StreamDescription* d, uint64_t now_ms) { return ApplyMerge(d, shard, adjacent_shard, now_ms); });
 }
 
 Result<StreamDescription> StreamLog::UpdateShardCount(const std::string& name, uint32_t target_open_shards) {

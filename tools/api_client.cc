@@ -52,7 +52,8 @@ bool IsUnknownOperation(const Status& s) { return s.message().rfind("UnknownOper
 }  // namespace
 
 Result<StreamSummary> StreamClient::Create(const std::string& name, uint32_t shards, uint32_t retention_hours) {
-  FRESHET_RETURN_IF_ERROR(api_->Call(api::Kinesis("CreateStream"), {{"StreamName", name}, {"ShardCount", shards}}).status());
+  FRESHET_RETURN_IF_ERROR(
+      api_->Call(api::Kinesis("CreateStream"), {{"StreamName", name}, {"ShardCount", shards}}).status());
   if (retention_hours != stream::kDefaultRetentionHours) FRESHET_RETURN_IF_ERROR(SetRetention(name, retention_hours));
   return Get(name);
 }
@@ -118,7 +119,8 @@ Result<std::vector<PutAck>> StreamClient::Put(const std::string& name, const std
     if (r.explicit_hash_key) rj["ExplicitHashKey"] = *r.explicit_hash_key;
     list.push_back(std::move(rj));
   }
-  FRESHET_ASSIGN_OR_RETURN(Json response, api_->Call(api::Kinesis("PutRecords"), {{"StreamName", name}, {"Records", std::move(list)}}));
+  FRESHET_ASSIGN_OR_RETURN(
+      Json response, api_->Call(api::Kinesis("PutRecords"), {{"StreamName", name}, {"Records", std::move(list)}}));
   if (response.value("FailedRecordCount", 0) != 0) {
     // freshet puts a batch atomically; another Kinesis endpoint may fail single records.
     for (const Json& r : response["Records"]) {
@@ -159,7 +161,8 @@ Result<std::string> StreamClient::Iterator(const std::string& name, const std::s
 }
 
 Result<ReadPage> StreamClient::Read(const std::string& iterator, size_t limit) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Kinesis("GetRecords"), {{"ShardIterator", iterator}, {"Limit", limit}}));
+  FRESHET_ASSIGN_OR_RETURN(Json r,
+                           api_->Call(api::Kinesis("GetRecords"), {{"ShardIterator", iterator}, {"Limit", limit}}));
   ReadPage page;
   for (const Json& rj : r["Records"]) {
     ReadRecord rec;
@@ -188,8 +191,8 @@ Result<query::TableDescription> TableClient::Create(const std::string& spec_json
 
 Result<query::TableDescription> TableClient::CreateFromFlags(const std::string& name, const std::string& pk,
                                                              const std::string& sk) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(api::Freshet("CreateTable"),
-                                              {{"TableName", name}, {"PartitionKey", pk}, {"SortKey", sk}}));
+  FRESHET_ASSIGN_OR_RETURN(
+      Json r, api_->Call(api::Freshet("CreateTable"), {{"TableName", name}, {"PartitionKey", pk}, {"SortKey", sk}}));
   return query::DescriptionFromJson(r["Table"].dump());
 }
 
@@ -213,7 +216,9 @@ Result<query::TableStats> TableClient::Stats(const std::string& name) {
   return query::TableStats{r["ItemCount"].get<uint64_t>(), r["SizeBytes"].get<uint64_t>()};
 }
 
-Status TableClient::Delete(const std::string& name) { return api_->Call(api::Freshet("DeleteTable"), {{"TableName", name}}).status(); }
+Status TableClient::Delete(const std::string& name) {
+  return api_->Call(api::Freshet("DeleteTable"), {{"TableName", name}}).status();
+}
 
 // The item and read operations use DynamoDB's API (DynamoDB_20120810), so they work against
 // a freshet in process, its owner, or a DynamoDB endpoint. Page tokens stay freshet's (hex of the
@@ -240,9 +245,9 @@ Status TableClient::PutItems(const std::string& table, const std::vector<query::
 }
 
 Result<bool> TableClient::DeleteItem(const std::string& table, const query::Item& key) {
-  FRESHET_ASSIGN_OR_RETURN(Json r, api_->Call(Dynamo("DeleteItem"), {{"TableName", table},
-                                                                     {"Key", TypedItem(key)},
-                                                                     {"ReturnValues", "ALL_OLD"}}));
+  FRESHET_ASSIGN_OR_RETURN(
+      Json r,
+      api_->Call(Dynamo("DeleteItem"), {{"TableName", table}, {"Key", TypedItem(key)}, {"ReturnValues", "ALL_OLD"}}));
   return r.contains("Attributes");
 }
 

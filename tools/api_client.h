@@ -9,9 +9,9 @@
 
 #include "query/table_description.h"
 #include "query/table_store.h"
-#include "tools/transport/api.h"
 #include "stream/stream_log.h"
 #include "stream/stream_reader.h"
+#include "tools/transport/api.h"
 
 namespace freshet::cli {
 

@@ -42,7 +42,8 @@ Result<api::Api*> Context::Api() {
       api_ = std::make_unique<api::Api>(std::move(owner.value()));
       has_owner_ = true;
     } else if (owner.status().IsNotFound()) {
-      api_ = std::make_unique<api::Api>(std::make_unique<transport::LocalEndpoint>(DataDir(), !no_sync, protocol::Settings{}, follow_reads));
+      api_ = std::make_unique<api::Api>(
+          std::make_unique<transport::LocalEndpoint>(DataDir(), !no_sync, protocol::Settings{}, follow_reads));
     } else {
       return owner.status();
     }

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <memory>
 #include <string>
 
@@ -22,7 +21,7 @@ struct Context {
   // Set by commands that keep reading while another process writes (stream read --follow), before
   // Api(): in-process reads then follow the writer instead of reading a view as of their start.
   bool follow_reads = false;
-  Status result;              // set by the command that ran; main turns it into an exit code
+  Status result;  // set by the command that ran; main turns it into an exit code
 
   // --data-dir, else $FRESHET_DATA_DIR, else ./freshet-data.
   std::string DataDir() const;

@@ -1,7 +1,6 @@
 // `freshet consume`, `freshet consumer list|status|reset` and `freshet pipeline list|show`.
 #include <chrono>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "stream/consumer/consumer.h"
@@ -72,7 +71,8 @@ Status List(Context* ctx, const ConsumeArgs& a) {
   api::Json consumers = listed.ok() ? (*listed)["Consumers"] : api::Json::array();
   if (a.output == "json") {
     nlohmann::json j = nlohmann::json::array();
-    for (auto& c : consumers) j.push_back({{"name", c["ConsumerName"]}, {"stream", c["StreamName"]}, {"shards", c["Shards"]}});
+    for (auto& c : consumers)
+      j.push_back({{"name", c["ConsumerName"]}, {"stream", c["StreamName"]}, {"shards", c["Shards"]}});
     std::cout << j.dump() << "\n";
     return Status::OK();
   }
@@ -113,7 +113,8 @@ Status StatusCmd(Context* ctx, const ConsumeArgs& a) {
 
 Status Reset(Context* ctx, const ConsumeArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
-  FRESHET_ASSIGN_OR_RETURN(api::Json r, api->Call(api::Freshet("ResetConsumer"), {{"ConsumerName", a.name}, {"To", a.to}}));
+  FRESHET_ASSIGN_OR_RETURN(api::Json r,
+                           api->Call(api::Freshet("ResetConsumer"), {{"ConsumerName", a.name}, {"To", a.to}}));
   std::cout << "consumer " << a.name << " reset to " << a.to << " on stream " << r["StreamName"].get<std::string>()
             << "\n";
   return Status::OK();
@@ -171,10 +172,10 @@ void AddConsumeCommands(CLI::App* app, Context* ctx) {
   reset->callback(run(Reset));
 
   auto serve_pipelines = std::make_shared<std::vector<std::string>>();
-  auto* serve = app->add_subcommand(
-      "serve",
-      "Own the data directory: run consumers in follow mode and serve every other freshet command\n"
-      "(put, read, query, ...) over the Unix socket <data dir>/freshet.sock until SIGINT/SIGTERM");
+  auto* serve =
+      app->add_subcommand("serve",
+                          "Own the data directory: run consumers in follow mode and serve every other freshet command\n"
+                          "(put, read, query, ...) over the Unix socket <data dir>/freshet.sock until SIGINT/SIGTERM");
   serve->add_option("--pipeline", *serve_pipelines, "a pipeline to run (JSON file or built-in name); repeatable");
   serve->add_option("--batch", args->batch, "records per shard per atomic consumer step (default 1000)")
       ->check(CLI::Range(size_t{1}, size_t{10000}));
@@ -190,8 +191,9 @@ void AddConsumeCommands(CLI::App* app, Context* ctx) {
   serve->add_flag("--no-functions{false}", owner->functions,
                   "keep Lambda's REST API and function routes off the HTTP port (needed to serve a "
                   "non-loopback --http address without --credentials)");
-  serve->add_option("--shard-limit", owner->settings.account_shard_limit,
-                    "open shards allowed across all streams, as AWS's account limit (default 500)")
+  serve
+      ->add_option("--shard-limit", owner->settings.account_shard_limit,
+                   "open shards allowed across all streams, as AWS's account limit (default 500)")
       ->check(CLI::Range(1u, 100000u));
   serve->callback([ctx, args, serve_pipelines, owner, http] {
     if (http->count() > 0 && (!owner->http || owner->http->empty())) owner->http = "127.0.0.1:4566";

@@ -20,8 +20,8 @@ namespace {
 std::string Lambda(std::string_view op) { return protocol::Target(protocol::Service::kLambda, op); }
 
 struct FunctionArgs {
-  std::string name, runtime = "python", handler, code, role = "arn:aws:iam::000000000000:role/freshet",
-                    description, payload, method = "GET", path;
+  std::string name, runtime = "python", handler, code, role = "arn:aws:iam::000000000000:role/freshet", description,
+                    payload, method = "GET", path;
   int timeout = 3, memory = 128;
   std::vector<std::string> env;
   bool follow = false, tail = false;
@@ -66,7 +66,8 @@ void PrintConfig(const api::Json& c) {
             << "  code: " << c.value("CodeSize", 0) << " bytes, sha256 " << c.value("CodeSha256", "") << "\n"
             << "  last modified: " << c.value("LastModified", "") << "\n";
   if (auto env = c.find("Environment"); env != c.end() && env->contains("Variables")) {
-    for (const auto& [k, v] : (*env)["Variables"].items()) std::cout << "  env " << k << "=" << v.get<std::string>() << "\n";
+    for (const auto& [k, v] : (*env)["Variables"].items())
+      std::cout << "  env " << k << "=" << v.get<std::string>() << "\n";
   }
 }
 
@@ -74,10 +75,14 @@ Status Create(Context* ctx, const FunctionArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(std::string zip, CodeZip(a.code));
   FRESHET_ASSIGN_OR_RETURN(api::Json vars, EnvironmentOf(a.env));
   std::string runtime = RuntimeName(a.runtime);
-  api::Json request = {{"FunctionName", a.name},     {"Runtime", runtime},
-                       {"Handler", a.handler},       {"Role", a.role},
-                       {"Timeout", a.timeout},       {"MemorySize", a.memory},
-                       {"Description", a.description}, {"Environment", {{"Variables", vars}}},
+  api::Json request = {{"FunctionName", a.name},
+                       {"Runtime", runtime},
+                       {"Handler", a.handler},
+                       {"Role", a.role},
+                       {"Timeout", a.timeout},
+                       {"MemorySize", a.memory},
+                       {"Description", a.description},
+                       {"Environment", {{"Variables", vars}}},
                        {"Code", {{"ZipFile", text::EncodeBase64(zip)}}}};
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
   FRESHET_ASSIGN_OR_RETURN(api::Json c, api->Call(Lambda("CreateFunction"), request));
@@ -166,7 +171,8 @@ Status Routes(Context* ctx, const FunctionArgs&) {
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
   FRESHET_ASSIGN_OR_RETURN(api::Json r, api->Call(api::Freshet("ListFunctionRoutes"), api::Json::object()));
   for (const auto& route : r["Routes"]) {
-    std::cout << route.value("Method", "") << "\t" << route.value("Path", "") << "\t" << route.value("FunctionName", "") << "\n";
+    std::cout << route.value("Method", "") << "\t" << route.value("Path", "") << "\t" << route.value("FunctionName", "")
+              << "\n";
   }
   return Status::OK();
 }
@@ -215,8 +221,9 @@ void AddFunctionCommands(CLI::App* app, Context* ctx) {
   logs->add_option("name", args->name, "function name")->required();
   logs->add_flag("--follow,-f", args->follow, "keep printing as the log grows");
   logs->callback(run(Logs));
-  auto* route = group->add_subcommand("route", "Serve METHOD PATH on serve's HTTP port with the function "
-                                               "(API Gateway proxy event; unsigned requests)");
+  auto* route = group->add_subcommand("route",
+                                      "Serve METHOD PATH on serve's HTTP port with the function "
+                                      "(API Gateway proxy event; unsigned requests)");
   route->add_option("name", args->name, "function name")->required();
   route->add_option("--method", args->method, "GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS or ANY (default GET)");
   route->add_option("--path", args->path, "path template, e.g. /customers or /customers/{id}")->required();

@@ -18,7 +18,6 @@
 namespace freshet::cli {
 namespace {
 
-
 // Puts each batch from ingest/ into one stream.
 class StreamSink : public ingest::RecordSink {
  public:
@@ -187,8 +186,9 @@ void AddIngestCommands(CLI::App* app, Context* ctx) {
 
   auto fa = std::make_shared<FileArgs>();
   auto* file = group->add_subcommand(
-      "file", "Put the records of files (plain or gzip) into an existing stream; malformed lines are reported "
-              "as FILE:LINE, skipped, and make the command exit 2");
+      "file",
+      "Put the records of files (plain or gzip) into an existing stream; malformed lines are reported "
+      "as FILE:LINE, skipped, and make the command exit 2");
   file->add_option("--stream", fa->stream, "stream name (must exist)")->required();
   file->add_option("paths", fa->paths, "files to read")->required();
   file->add_option("--format", fa->format, "auto|cdo-csv|access-csv|ghcn-csv|dly|jsonl|csv (default auto)");
@@ -206,7 +206,8 @@ void AddIngestCommands(CLI::App* app, Context* ctx) {
   noaa->add_option("--end", na->end, "last day, YYYY-MM-DD (inclusive)")->required();
   noaa->add_option("--datatypes", na->datatypes, "comma-separated elements, e.g. PRCP,SNOW,TMIN,TMAX (default all)");
   noaa->add_option("--token", na->token, "CDO token (default $NOAA_TOKEN)");
-  noaa->add_option("--cdo-endpoint", na->endpoint, "CDO API base URL (default " + std::string(ingest::kDefaultCdoEndpoint) + ")");
+  noaa->add_option("--cdo-endpoint", na->endpoint,
+                   "CDO API base URL (default " + std::string(ingest::kDefaultCdoEndpoint) + ")");
   noaa->callback([ctx, na] { ctx->result = Guard([&] { return IngestNoaa(ctx, *na); }); });
 }
 

@@ -19,8 +19,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   app.set_version_flag("--version", "freshet " FRESHET_VERSION);
   Context ctx;
-  app.add_option("--data-dir", ctx.data_dir_flag,
-                 "data directory (default: $FRESHET_DATA_DIR, else ./freshet-data)");
+  app.add_option("--data-dir", ctx.data_dir_flag, "data directory (default: $FRESHET_DATA_DIR, else ./freshet-data)");
   app.add_option("--endpoint", ctx.endpoint_flag,
                  "send every operation to this AWS-protocol HTTP endpoint (another freshet serve --http, or a "
                  "Kinesis-compatible service) instead of the data directory (default: $FRESHET_ENDPOINT); "

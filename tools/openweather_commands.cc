@@ -74,8 +74,7 @@ Status IngestOpenWeather(Context* ctx, const OpenWeatherArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(o.every_ms, ParseDurationMs(a.every));
   o.count = a.count;
   if (a.lats.size() != a.lons.size()) return Status::InvalidArgument("give --lat and --lon in pairs");
-  for (const auto& c : a.cities)
-    o.locations.push_back({ingest::OpenWeatherLocation::Kind::kCity, c, 0, 0, ""});
+  for (const auto& c : a.cities) o.locations.push_back({ingest::OpenWeatherLocation::Kind::kCity, c, 0, 0, ""});
   for (size_t i = 0; i < a.lats.size(); ++i) {
     o.locations.push_back({ingest::OpenWeatherLocation::Kind::kCoordinates, "", a.lats[i], a.lons[i], ""});
   }
@@ -90,16 +89,16 @@ Status IngestOpenWeather(Context* ctx, const OpenWeatherArgs& a) {
   StreamClient log(api);
   Result<StreamSummary> d = log.Get(a.stream);
   if (!d.ok() && d.status().IsNotFound()) {
-    return Status::NotFound("stream '" + a.stream +
-                            "' does not exist; create it first: freshet stream create " + a.stream);
+    return Status::NotFound("stream '" + a.stream + "' does not exist; create it first: freshet stream create " +
+                            a.stream);
   }
   FRESHET_RETURN_IF_ERROR(d.status());
   InstallStopHandlers();
   OpenWeatherSink sink(&log, a.stream);
   FRESHET_ASSIGN_OR_RETURN(ingest::OpenWeatherStats stats, ingest::PollOpenWeather(o, &sink));
   std::cout << stats.records << " readings put to '" << a.stream << "' (" << stats.rounds << " rounds, "
-            << stats.requests << " requests, " << stats.retries << " retries, " << stats.duplicates
-            << " already put, " << stats.skipped << " given up)\n";
+            << stats.requests << " requests, " << stats.retries << " retries, " << stats.duplicates << " already put, "
+            << stats.skipped << " given up)\n";
   return Status::OK();
 }
 
@@ -107,8 +106,7 @@ void AddOpenWeatherCommand(CLI::App* app, Context* ctx) {
   CLI::App* group = app->get_subcommand("ingest");
   auto a = std::make_shared<OpenWeatherArgs>();
   auto* cmd = group->add_subcommand(
-      "openweather",
-      "Poll OpenWeather's current weather for some locations into an existing stream (docs/ingest.md)");
+      "openweather", "Poll OpenWeather's current weather for some locations into an existing stream (docs/ingest.md)");
   cmd->add_option("--stream", a->stream, "stream name (must exist)")->required();
   cmd->add_option("--city", a->cities, "city name, e.g. London or London,GB (repeatable)");
   cmd->add_option("--lat", a->lats, "latitude (repeatable, paired with --lon)");

@@ -71,9 +71,8 @@ Status RunOwner(Context* ctx, std::vector<stream::PipelineSpec> pipelines, const
   std::unique_ptr<http::Server> http_server;
   if (owner.http) {
     http_options.worker_threads = 64;  // SDKs keep pools of idle keep-alive connections
-    FRESHET_ASSIGN_OR_RETURN(http_server, http::Server::Start(http_options, [&front](const http::Request& r) {
-      return front.Handle(r);
-    }));
+    FRESHET_ASSIGN_OR_RETURN(
+        http_server, http::Server::Start(http_options, [&front](const http::Request& r) { return front.Handle(r); }));
   }
   if (http_server) {
     const std::string host = http_options.address == "0.0.0.0" || http_options.address == "::"
@@ -97,7 +96,9 @@ Status RunOwner(Context* ctx, std::vector<stream::PipelineSpec> pipelines, const
   std::cerr << "freshet: serving " << ctx->DataDir() << " (pid " << getpid() << ") on "
             << transport::SocketPath(ctx->DataDir());
   if (http_server) {
-    std::cerr << " and http://" << (http_options.address.find(':') != std::string::npos ? "[" + http_options.address + "]" : http_options.address)
+    std::cerr << " and http://"
+              << (http_options.address.find(':') != std::string::npos ? "[" + http_options.address + "]"
+                                                                      : http_options.address)
               << ":" << http_server->port() << (credentials ? " (verifying signatures)" : "");
   }
   for (auto& c : consumers) std::cerr << ", consumer " << c->spec().consumer;

@@ -1,10 +1,9 @@
 // Running as the owner of a data directory: `freshet serve` and `freshet consume --follow`.
 #pragma once
 
-#include <vector>
-
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "stream/consumer/consumer.h"
 #include "tools/cli_common.h"

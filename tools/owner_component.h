@@ -4,9 +4,9 @@
 // Life cycle, driven by RunOwner (owner.cc): every component is made by MakeOwnerComponents once the
 // data directory is open for writing, and may add HttpServices to the front then (before the HTTP
 // server starts); Start is called once the HTTP server listens (OwnerEnv::http_url is then known);
-// Stop is called (also on a component whose Start failed) on SIGINT / SIGTERM after the HTTP server and the owner socket stop taking
-// requests, and must return only when the component's threads are joined and what they were
-// doing is committed or abandoned whole. Components are stopped in the reverse order of starting.
+// Stop is called (also on a component whose Start failed) on SIGINT / SIGTERM after the HTTP server and the owner
+// socket stop taking requests, and must return only when the component's threads are joined and what they were doing is
+// committed or abandoned whole. Components are stopped in the reverse order of starting.
 //
 // Thread-safety: Start and Stop are called from the owner's main thread.
 #pragma once

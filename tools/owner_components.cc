@@ -1,15 +1,14 @@
 // The list of the owner's components (owner_component.h). A new component adds one line here.
-#include "tools/owner_component.h"
-
 #include "tools/dashboard/dashboard_component.h"
 #include "tools/delivery/delivery_component.h"
 #include "tools/iam/iam_component.h"
+#include "tools/owner_component.h"
 #include "tools/s3/s3_component.h"
 
 namespace freshet::cli {
 
-std::unique_ptr<OwnerComponent> MakeTtlSweeper();                                     // ttl_sweeper.cc
-std::unique_ptr<OwnerComponent> MakeMappingComponent();                               // mapping_component.cc
+std::unique_ptr<OwnerComponent> MakeTtlSweeper();                                    // ttl_sweeper.cc
+std::unique_ptr<OwnerComponent> MakeMappingComponent();                              // mapping_component.cc
 Result<std::unique_ptr<OwnerComponent>> MakeFunctionComponent(const OwnerEnv& env);  // function_component.cc
 
 Result<std::vector<std::unique_ptr<OwnerComponent>>> MakeOwnerComponents(const OwnerEnv& env) {

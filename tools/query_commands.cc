@@ -35,8 +35,7 @@ struct QueryArgs {
 // it is part of the document, so stdout holds only results.
 void PrintPage(const query::Page& page, const TableDescription& table, const std::vector<std::string>& attributes,
                OutputFormat format, bool typed) {
-  const std::vector<std::string> columns =
-      attributes.empty() ? query::ColumnsOf(page.items, &table) : attributes;
+  const std::vector<std::string> columns = attributes.empty() ? query::ColumnsOf(page.items, &table) : attributes;
   switch (format) {
     case OutputFormat::kJson: query::WriteJson(std::cout, page.items, page.next_token, typed); return;
     case OutputFormat::kJsonl: query::WriteJsonl(std::cout, page.items, typed); break;
@@ -50,9 +49,9 @@ void PrintPage(const query::Page& page, const TableDescription& table, const std
 Result<std::optional<query::SortKeyCondition>> ConditionFrom(const TableDescription& t, const QueryArgs& a) {
   using Op = query::SortKeyCondition::Op;
   std::vector<std::pair<Op, const std::string*>> given;
-  const std::pair<Op, const std::string*> flags[] = {{Op::kEq, &a.sk_eq}, {Op::kLt, &a.sk_lt}, {Op::kLe, &a.sk_le},
-                                                     {Op::kGt, &a.sk_gt}, {Op::kGe, &a.sk_ge},
-                                                     {Op::kBeginsWith, &a.sk_begins_with}};
+  const std::pair<Op, const std::string*> flags[] = {{Op::kEq, &a.sk_eq}, {Op::kLt, &a.sk_lt},
+                                                     {Op::kLe, &a.sk_le}, {Op::kGt, &a.sk_gt},
+                                                     {Op::kGe, &a.sk_ge}, {Op::kBeginsWith, &a.sk_begins_with}};
   for (const auto& f : flags) {
     if (!f.second->empty()) given.push_back(f);
   }
@@ -118,7 +117,8 @@ Status WeatherQuery(Context* ctx, const WeatherArgs& a) {
   TableClient store(api);
   FRESHET_ASSIGN_OR_RETURN(TableDescription t, store.Get(a.table));
   if (t.partition_key.type != query::KeyType::kS || !t.sort_key || t.sort_key->type != query::KeyType::kS) {
-    return Status::InvalidArgument("table '" + t.name + "' does not have the weather key shape "
+    return Status::InvalidArgument("table '" + t.name +
+                                   "' does not have the weather key shape "
                                    "(partition key station S, sort key date S)");
   }
   query::QueryRequest r;

@@ -83,8 +83,7 @@ Status RunSql(Context* ctx, const SqlArgs& a) {
     text << in.rdbuf();
     sql = text.str();
   }
-  if (sql.empty())
-    return Status::InvalidArgument("give a SQL statement, e.g. freshet sql \"SELECT 1\", or --file");
+  if (sql.empty()) return Status::InvalidArgument("give a SQL statement, e.g. freshet sql \"SELECT 1\", or --file");
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
   if (ctx->has_owner() || !ctx->Endpoint().empty()) return RunThroughApi(api, sql, a.sample, format);
   storage::OpenOptions options;
@@ -114,9 +113,8 @@ void AddSqlCommands(CLI::App* app, Context* ctx) {
   cmd->add_option("--file", a->file, "read the statement from this file");
   cmd->add_option("--output", a->output, "table, json, jsonl or csv")
       ->check(CLI::IsMember({"table", "json", "jsonl", "csv"}));
-  cmd->add_option(
-      "--sample", a->sample,
-      "at most this many items read per table to find its columns (default 20000; 100 per partition key)");
+  cmd->add_option("--sample", a->sample,
+                  "at most this many items read per table to find its columns (default 20000; 100 per partition key)");
   cmd->callback([ctx, a] { ctx->result = Guard([&] { return RunSql(ctx, *a); }); });
 }
 

@@ -1,11 +1,12 @@
 // `freshet stream create|list|describe|delete|trim`: managing streams.
+#include "tools/stream_commands.h"
+
 #include <iostream>
 
 #include "stream/shard_router.h"
 #include "stream/stream_log.h"
 #include "tools/api_client.h"
 #include "tools/cli_common.h"
-#include "tools/stream_commands.h"
 #include "tools/output.h"
 #include "tools/stream_format.h"
 
@@ -22,8 +23,8 @@ struct StreamArgs {
 Status Create(Context* ctx, const StreamArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
   FRESHET_ASSIGN_OR_RETURN(auto d, StreamClient(api).Create(a.name, a.shards, a.retention_hours));
-  std::cout << "created stream " << d.name << " with " << d.open_shards << " shard"
-            << (d.open_shards == 1 ? "" : "s") << ", retention " << d.retention_hours << " h\n";
+  std::cout << "created stream " << d.name << " with " << d.open_shards << " shard" << (d.open_shards == 1 ? "" : "s")
+            << ", retention " << d.retention_hours << " h\n";
   return Status::OK();
 }
 
@@ -130,8 +131,7 @@ void AddStreamCommands(CLI::App* app, Context* ctx) {
   create->add_option("name", args->name, "stream name (letters, digits, _ - .)")->required();
   create->add_option("--shards", args->shards, "number of shards, 1-1024 (default 1)")
       ->check(CLI::Range(1u, stream::kMaxShards));
-  create->add_option("--retention-hours", args->retention_hours,
-                     "how long records are kept, 1-8760 hours (default 24)")
+  create->add_option("--retention-hours", args->retention_hours, "how long records are kept, 1-8760 hours (default 24)")
       ->check(CLI::Range(1u, stream::kMaxRetentionHours));
   create->callback(run(Create));
 

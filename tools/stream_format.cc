@@ -24,9 +24,7 @@ nlohmann::json RecordJson(const ReadRecord& r) {
 }
 
 nlohmann::json AckJson(const PutAck& ack, const std::string& partition_key) {
-  return {{"shard_id", ack.shard_id},
-          {"sequence_number", ack.sequence},
-          {"partition_key", partition_key}};
+  return {{"shard_id", ack.shard_id}, {"sequence_number", ack.sequence}, {"partition_key", partition_key}};
 }
 
 std::string FormatIsoMs(uint64_t ms) {
@@ -34,8 +32,8 @@ std::string FormatIsoMs(uint64_t ms) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
   return buf;
 }
 

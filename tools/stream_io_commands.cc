@@ -113,8 +113,9 @@ Status PutFile(Context* ctx, const PutArgs& a, StreamClient* log, const std::str
   FRESHET_RETURN_IF_ERROR(flush());
   progress.Finish();
   if (a.output == "summary" || a.output == "text") {
-    (a.output == "summary" ? std::cout : std::cerr) << "put " << put << " records to stream " << stream_name << " in " << batches << " batches"
-              << (ctx->no_sync ? " (not synced: --no-sync)" : "") << "\n";
+    (a.output == "summary" ? std::cout : std::cerr)
+        << "put " << put << " records to stream " << stream_name << " in " << batches << " batches"
+        << (ctx->no_sync ? " (not synced: --no-sync)" : "") << "\n";
   }
   return Status::OK();
 }
@@ -216,14 +217,15 @@ Status Read(Context* ctx, const ReadArgs& a) {
 
 void AddStreamIoCommands(CLI::App* group, Context* ctx) {
   auto put_args = std::make_shared<PutArgs>();
-  auto* put = group->add_subcommand(
-      "put",
-      "Put one record (--partition-key, --data) or JSON lines (--file, --partition-key-field).\n"
-      "Each batch is one atomic write, acknowledged once durable (fsynced unless --no-sync).");
+  auto* put =
+      group->add_subcommand("put",
+                            "Put one record (--partition-key, --data) or JSON lines (--file, --partition-key-field).\n"
+                            "Each batch is one atomic write, acknowledged once durable (fsynced unless --no-sync).");
   put->add_option("name", put_args->name, "stream name")->required();
   put->add_option("--partition-key", put_args->partition_key, "partition key of the record (1-256 characters)");
-  put->add_option("--data", put_args->data, "the record's data (at most 1 MiB)")
-      ->each([put_args](const std::string&) { put_args->has_data = true; });
+  put->add_option("--data", put_args->data, "the record's data (at most 1 MiB)")->each([put_args](const std::string&) {
+    put_args->has_data = true;
+  });
   put->add_option("--explicit-hash-key", put_args->explicit_hash_key,
                   "route by this decimal hash key in [0, 2^128) instead of the MD5 of the partition key");
   put->add_option("--file", put_args->file, "JSON lines file, or - for stdin; one record per line");

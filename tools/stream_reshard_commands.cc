@@ -30,15 +30,16 @@ Status Split(Context* ctx, const ReshardArgs& a) {
     FRESHET_ASSIGN_OR_RETURN(api::Json r, api->Call(api::Kinesis("ListShards"), {{"StreamName", a.name}}));
     for (const api::Json& s : r["Shards"]) {
       if (s["ShardId"] != shard) continue;
-      FRESHET_ASSIGN_OR_RETURN(stream::HashKey start, stream::ParseHashKey(s["HashKeyRange"]["StartingHashKey"].get<std::string>()));
-      FRESHET_ASSIGN_OR_RETURN(stream::HashKey end, stream::ParseHashKey(s["HashKeyRange"]["EndingHashKey"].get<std::string>()));
+      FRESHET_ASSIGN_OR_RETURN(stream::HashKey start,
+                               stream::ParseHashKey(s["HashKeyRange"]["StartingHashKey"].get<std::string>()));
+      FRESHET_ASSIGN_OR_RETURN(stream::HashKey end,
+                               stream::ParseHashKey(s["HashKeyRange"]["EndingHashKey"].get<std::string>()));
       key = stream::FormatHashKey(start + (end - start) / 2 + 1);
     }
     if (key.empty()) return Status::NotFound("stream " + a.name + " has no shard " + shard);
   }
-  FRESHET_RETURN_IF_ERROR(api->Call(api::Kinesis("SplitShard"), {{"StreamName", a.name},
-                                                                 {"ShardToSplit", shard},
-                                                                 {"NewStartingHashKey", key}})
+  FRESHET_RETURN_IF_ERROR(api->Call(api::Kinesis("SplitShard"),
+                                    {{"StreamName", a.name}, {"ShardToSplit", shard}, {"NewStartingHashKey", key}})
                               .status());
   std::cout << "split " << shard << " of stream " << a.name << " at hash key " << key << "\n";
   return Status::OK();
@@ -56,9 +57,10 @@ Status Merge(Context* ctx, const ReshardArgs& a) {
 
 Status Scale(Context* ctx, const ReshardArgs& a) {
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
-  FRESHET_ASSIGN_OR_RETURN(api::Json r, api->Call(api::Kinesis("UpdateShardCount"), {{"StreamName", a.name},
-                                                                                     {"TargetShardCount", a.shards},
-                                                                                     {"ScalingType", "UNIFORM_SCALING"}}));
+  FRESHET_ASSIGN_OR_RETURN(
+      api::Json r,
+      api->Call(api::Kinesis("UpdateShardCount"),
+                {{"StreamName", a.name}, {"TargetShardCount", a.shards}, {"ScalingType", "UNIFORM_SCALING"}}));
   std::cout << "stream " << a.name << ": " << r.value("CurrentShardCount", 0) << " -> "
             << r.value("TargetShardCount", 0) << " open shards\n";
   return Status::OK();
@@ -85,7 +87,9 @@ void AddReshardCommands(CLI::App* app, Context* ctx) {
   auto* scale = group->add_subcommand(
       "scale", "Reshard to N open shards with even ranges (UpdateShardCount, UNIFORM_SCALING; half to double)");
   scale->add_option("name", args->name, "stream name")->required();
-  scale->add_option("--shards", args->shards, "target number of open shards")->required()->check(CLI::Range(1u, 100000u));
+  scale->add_option("--shards", args->shards, "target number of open shards")
+      ->required()
+      ->check(CLI::Range(1u, 100000u));
   scale->callback(run(Scale));
 }
 

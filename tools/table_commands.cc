@@ -3,9 +3,8 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "query/item_json.h"
 #include "query/table_store.h"
@@ -123,14 +122,13 @@ Status Describe(Context* ctx, const TableArgs& a) {
     std::cout << j.dump() << "\n";
     return Status::OK();
   }
-  std::vector<std::vector<std::string>> rows = {
-      {"name", d.name},
-      {"partition key", KeyText(d.partition_key)},
-      {"sort key", d.sort_key ? KeyText(*d.sort_key) : "(none)"},
-      {"item count", std::to_string(stats.item_count)},
-      {"size bytes", std::to_string(stats.size_bytes)},
-      {"created", FormatIsoMs(d.created_ms)},
-      {"spec", d.spec_json}};
+  std::vector<std::vector<std::string>> rows = {{"name", d.name},
+                                                {"partition key", KeyText(d.partition_key)},
+                                                {"sort key", d.sort_key ? KeyText(*d.sort_key) : "(none)"},
+                                                {"item count", std::to_string(stats.item_count)},
+                                                {"size bytes", std::to_string(stats.size_bytes)},
+                                                {"created", FormatIsoMs(d.created_ms)},
+                                                {"spec", d.spec_json}};
   PrintTable(std::cout, {"FIELD", "VALUE"}, rows);
   return Status::OK();
 }
@@ -145,7 +143,8 @@ Status Delete(Context* ctx, const TableArgs& a) {
 // --item writes one item; --file writes every line of a JSON-lines file in one atomic batch,
 // or nothing if any line is invalid.
 Status Put(Context* ctx, const TableArgs& a) {
-  if (a.item_json.empty() == a.item_file.empty()) return Status::InvalidArgument("give exactly one of --item and --file");
+  if (a.item_json.empty() == a.item_file.empty())
+    return Status::InvalidArgument("give exactly one of --item and --file");
   FRESHET_ASSIGN_OR_RETURN(api::Api * api, ctx->Api());
   TableClient store(api);
   FRESHET_ASSIGN_OR_RETURN(TableDescription d, store.Get(a.name));
@@ -225,7 +224,8 @@ void AddTableCommands(CLI::App* app, Context* ctx) {
   };
   auto* create = table->add_subcommand("create", "create a table from a CreateTable JSON file or from flags");
   create->add_option("name", args->name, "table name (3..255 of A-Z a-z 0-9 _ - .)");
-  create->add_option("--spec", args->spec_file, "DynamoDB CreateTable JSON (as for aws dynamodb create-table --cli-input-json), or - for stdin");
+  create->add_option("--spec", args->spec_file,
+                     "DynamoDB CreateTable JSON (as for aws dynamodb create-table --cli-input-json), or - for stdin");
   create->add_option("--partition-key", args->partition_key, "partition key as NAME:TYPE, TYPE one of S, N, B");
   create->add_option("--sort-key", args->sort_key, "sort key as NAME:TYPE");
   bind(create, Create);

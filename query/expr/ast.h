@@ -55,17 +55,17 @@ struct Operand {
 // A condition (ConditionExpression, FilterExpression, Expected, QueryFilter / ScanFilter).
 struct Condition {
   enum class Kind : uint8_t {
-    kCompare,       // operands[0] op operands[1]
-    kBetween,       // operands[0] BETWEEN operands[1] AND operands[2]
-    kIn,            // operands[0] IN (operands[1..])
-    kAnd,           // children[0] AND children[1] ...
-    kOr,            // children[0] OR children[1] ...
-    kNot,           // NOT children[0]
-    kExists,        // attribute_exists(operands[0].path)
-    kNotExists,     // attribute_not_exists(operands[0].path)
-    kAttributeType, // attribute_type(operands[0].path, operands[1])
-    kBeginsWith,    // begins_with(operands[0], operands[1])
-    kContains,      // contains(operands[0], operands[1])
+    kCompare,        // operands[0] op operands[1]
+    kBetween,        // operands[0] BETWEEN operands[1] AND operands[2]
+    kIn,             // operands[0] IN (operands[1..])
+    kAnd,            // children[0] AND children[1] ...
+    kOr,             // children[0] OR children[1] ...
+    kNot,            // NOT children[0]
+    kExists,         // attribute_exists(operands[0].path)
+    kNotExists,      // attribute_not_exists(operands[0].path)
+    kAttributeType,  // attribute_type(operands[0].path, operands[1])
+    kBeginsWith,     // begins_with(operands[0], operands[1])
+    kContains,       // contains(operands[0], operands[1])
   };
   enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
   Kind kind = Kind::kAnd;  // an empty kAnd is true

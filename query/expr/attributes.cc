@@ -66,8 +66,8 @@ std::string Unused(const Map& defined, const std::set<std::string, std::less<>>&
 Status ExpressionAttributes::CheckAllUsed() const {
   std::string names = Unused(names_, used_names_);
   if (!names.empty()) {
-    return Status::InvalidArgument("Value provided in ExpressionAttributeNames unused in expressions: keys: {" +
-                                   names + "}");
+    return Status::InvalidArgument("Value provided in ExpressionAttributeNames unused in expressions: keys: {" + names +
+                                   "}");
   }
   std::string values = Unused(values_, used_values_);
   if (!values.empty()) {

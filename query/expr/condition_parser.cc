@@ -103,8 +103,9 @@ Result<Condition> Parser::ParsePrimary() {
 
 void Parser::CheckComparable(const Operand& operand, std::string_view op) {
   if (operand.kind != Operand::Kind::kValue || IsScalarComparable(operand.value)) return;
-  Defer(ErrorKind::kOperandType, "Incorrect operand type for operator or function; operator or function: " +
-                                     std::string(op) + ", operand type: " + std::string(TypeName(operand.value.type())));
+  Defer(ErrorKind::kOperandType,
+        "Incorrect operand type for operator or function; operator or function: " + std::string(op) +
+            ", operand type: " + std::string(TypeName(operand.value.type())));
 }
 
 void Parser::CheckDistinct(const std::vector<Operand>& operands, std::string_view op) {
@@ -160,7 +161,8 @@ Result<Condition> Parser::ParseComparisonTail(Operand left, bool left_is_call) {
       } else if (CompareScalars(lo.value, hi.value) > 0) {
         Defer(ErrorKind::kOperandType,
               "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound "
-              "operand: " + Rendered(lo.value) + ", upper bound operand: " + Rendered(hi.value));
+              "operand: " +
+                  Rendered(lo.value) + ", upper bound operand: " + Rendered(hi.value));
       }
     }
     return c;

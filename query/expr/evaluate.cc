@@ -40,7 +40,8 @@ Result<Value> OperandValue(const Operand& op, const Item* item) {
     case Operand::Kind::kPath: v.ptr = ResolvePath(item, op.path); return v;
     case Operand::Kind::kValue: v.ptr = &op.value; return v;
     case Operand::Kind::kSize: {
-      if (op.args.size() != 1 || (op.args[0].kind != Operand::Kind::kPath && op.args[0].kind != Operand::Kind::kValue)) {
+      if (op.args.size() != 1 ||
+          (op.args[0].kind != Operand::Kind::kPath && op.args[0].kind != Operand::Kind::kValue)) {
         return Status::InvalidArgument("size() takes one document path or value");
       }
       const AttributeValue* target =
@@ -50,8 +51,7 @@ Result<Value> OperandValue(const Operand& op, const Item* item) {
       }
       return v;
     }
-    default:
-      return Status::InvalidArgument("a condition operand must be a path, a value or size()");
+    default: return Status::InvalidArgument("a condition operand must be a path, a value or size()");
   }
 }
 
@@ -207,9 +207,7 @@ Result<bool> Evaluate(const Condition& c, const Item* item) {
     values.push_back(std::move(v));
   }
   switch (c.kind) {
-    case K::kCompare:
-      FRESHET_RETURN_IF_ERROR(Arity(c, 2));
-      return Compare(c.op, values[0].get(), values[1].get());
+    case K::kCompare: FRESHET_RETURN_IF_ERROR(Arity(c, 2)); return Compare(c.op, values[0].get(), values[1].get());
     case K::kBetween: {
       FRESHET_RETURN_IF_ERROR(Arity(c, 3));
       const AttributeValue *a = values[0].get(), *lo = values[1].get(), *hi = values[2].get();

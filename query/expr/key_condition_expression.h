@@ -28,8 +28,8 @@
 namespace freshet::query::expr {
 
 struct KeyConditionParts {
-  AttributeValue partition;                // the partition key's value
-  std::optional<SortKeyCondition> sort;   // the sort-key condition, if any
+  AttributeValue partition;              // the partition key's value
+  std::optional<SortKeyCondition> sort;  // the sort-key condition, if any
 };
 
 // Parses `text` for a table (or index) keyed by `partition_key` and `sort_key`.

@@ -21,9 +21,7 @@ Status WrongType(std::string_view op, const AttributeValue& v) {
                  " AttributeValue type");
 }
 
-bool IsScalar(const AttributeValue& v) {
-  return v.type() == Type::kS || v.type() == Type::kN || v.type() == Type::kB;
-}
+bool IsScalar(const AttributeValue& v) { return v.type() == Type::kS || v.type() == Type::kN || v.type() == Type::kB; }
 
 Operand PathOperand(const std::string& attribute) {
   Operand o;
@@ -158,7 +156,8 @@ Result<Condition> ConditionFromExpected(const std::vector<LegacyExpected>& expec
       parts.push_back(std::move(c));
       continue;
     }
-    if (e.values_given) return Invalid("AttributeValueList can only be used with a ComparisonOperator for Attribute: " + a);
+    if (e.values_given)
+      return Invalid("AttributeValueList can only be used with a ComparisonOperator for Attribute: " + a);
     if (e.exists && !*e.exists) {
       if (e.value) return Invalid("Value cannot be used when Exists is false for Attribute: " + a);
       parts.push_back(Function(Condition::Kind::kNotExists, a, {}));

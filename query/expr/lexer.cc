@@ -37,8 +37,8 @@ std::vector<Token> Tokenize(std::string_view text) {
     if (c == '#' || c == ':') {
       ++i;
       while (i < n && IsWordChar(text[i])) ++i;
-      add(i - start > 1 ? (c == '#' ? Token::Kind::kNameRef : Token::Kind::kValueRef) : Token::Kind::kInvalid,
-          start, i);
+      add(i - start > 1 ? (c == '#' ? Token::Kind::kNameRef : Token::Kind::kValueRef) : Token::Kind::kInvalid, start,
+          i);
       continue;
     }
     Token::Kind kind = Token::Kind::kInvalid;

@@ -12,13 +12,25 @@ namespace freshet::query::expr {
 
 struct Token {
   enum class Kind : uint8_t {
-    kName,       // [A-Za-z_][A-Za-z0-9_]* (attribute names, keywords, function names)
-    kNameRef,    // #[A-Za-z0-9_]+
-    kValueRef,   // :[A-Za-z0-9_]+
-    kNumber,     // [0-9]+ (list indexes)
-    kLParen, kRParen, kLBracket, kRBracket, kComma, kDot,
-    kEq, kNe, kLt, kLe, kGt, kGe, kPlus, kMinus,
-    kInvalid,    // a character no token starts with (reported as a syntax error)
+    kName,      // [A-Za-z_][A-Za-z0-9_]* (attribute names, keywords, function names)
+    kNameRef,   // #[A-Za-z0-9_]+
+    kValueRef,  // :[A-Za-z0-9_]+
+    kNumber,    // [0-9]+ (list indexes)
+    kLParen,
+    kRParen,
+    kLBracket,
+    kRBracket,
+    kComma,
+    kDot,
+    kEq,
+    kNe,
+    kLt,
+    kLe,
+    kGt,
+    kGe,
+    kPlus,
+    kMinus,
+    kInvalid,  // a character no token starts with (reported as a syntax error)
     kEnd,
   };
   Kind kind = Kind::kEnd;

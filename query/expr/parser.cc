@@ -198,8 +198,8 @@ Result<Operand> Parser::ParseOperand(bool in_update) {
     if (v) {
       op.value = *v;
     } else {
-      Defer(ErrorKind::kUndefined, "An expression attribute value used in expression is not defined; attribute value: " +
-                                       std::string(t.text));
+      Defer(ErrorKind::kUndefined,
+            "An expression attribute value used in expression is not defined; attribute value: " + std::string(t.text));
     }
     op.kind = Operand::Kind::kValue;
     Next();

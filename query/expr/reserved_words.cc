@@ -13,6 +13,7 @@ namespace freshet::query::expr {
 namespace {
 
 // Sorted, upper case: searched with std::binary_search.
+// clang-format off
 constexpr std::string_view kReservedWords[] = {
     "ABORT", "ABSOLUTE", "ACTION", "ADD", "AFTER", "AGENT", "AGGREGATE", "ALL", "ALLOCATE", "ALTER", "ANALYZE", "AND",
     "ANY", "ARCHIVE", "ARE", "ARRAY", "AS", "ASC", "ASCII", "ASENSITIVE", "ASSERTION", "ASYMMETRIC", "AT", "ATOMIC",
@@ -68,6 +69,7 @@ constexpr std::string_view kReservedWords[] = {
     "VARIANCE", "VARINT", "VARYING", "VIEW", "VIEWS", "VIRTUAL", "VOID", "WAIT", "WHEN", "WHENEVER", "WHERE", "WHILE",
     "WINDOW", "WITH", "WITHIN", "WITHOUT", "WORK", "WRAPPED", "WRITE", "YEAR", "ZONE",
 };
+// clang-format on
 
 }  // namespace
 

@@ -18,7 +18,8 @@ namespace {
 using Type = AttributeValue::Type;
 
 Status IncorrectType() {
-  return Status::InvalidArgument("Invalid UpdateExpression: An operand in the update expression has an incorrect data type");
+  return Status::InvalidArgument(
+      "Invalid UpdateExpression: An operand in the update expression has an incorrect data type");
 }
 Status InvalidPath() {
   return Status::InvalidArgument("The document path provided in the update expression is invalid for update");
@@ -116,7 +117,9 @@ Result<AttributeValue> EvaluateSetValue(const Operand& op, const Item& original)
     case Operand::Kind::kValue: return op.value;
     case Operand::Kind::kPath: {
       const AttributeValue* v = ResolvePath(&original, op.path);
-      if (!v) return Status::InvalidArgument("The provided expression refers to an attribute that does not exist in the item");
+      if (!v)
+        return Status::InvalidArgument(
+            "The provided expression refers to an attribute that does not exist in the item");
       return *v;
     }
     case Operand::Kind::kIfNotExists: {
@@ -172,7 +175,8 @@ Status Add(const AttributeValue& value, const AttributeValue* old, LeafAction* a
   }
   if (!IsSetType(value.type())) return IncorrectType();
   for (const AttributeValue& e : value.elements()) {
-    bool present = std::any_of(elements.begin(), elements.end(), [&](const AttributeValue& x) { return ValuesEqual(x, e); });
+    bool present =
+        std::any_of(elements.begin(), elements.end(), [&](const AttributeValue& x) { return ValuesEqual(x, e); });
     if (!present) elements.push_back(e);
   }
   *out = AttributeValue::Set(value.type(), std::move(elements));
@@ -227,22 +231,25 @@ Status ApplyUpdate(const Update& update, Item* item) {
     switch (a.kind) {
       case UpdateAction::Kind::kSet: {
         AttributeValue& v = set_values[next_set++];
-        FRESHET_RETURN_IF_ERROR(ApplyAt(item, a.path, false, [&](const AttributeValue*, LeafAction* action, AttributeValue* out) {
-          *action = LeafAction::kReplace;
-          *out = std::move(v);
-          return Status::OK();
-        }));
+        FRESHET_RETURN_IF_ERROR(
+            ApplyAt(item, a.path, false, [&](const AttributeValue*, LeafAction* action, AttributeValue* out) {
+              *action = LeafAction::kReplace;
+              *out = std::move(v);
+              return Status::OK();
+            }));
         break;
       }
       case UpdateAction::Kind::kAdd:
-        FRESHET_RETURN_IF_ERROR(ApplyAt(item, a.path, false, [&](const AttributeValue* old, LeafAction* action, AttributeValue* out) {
-          return Add(a.value.value, old, action, out);
-        }));
+        FRESHET_RETURN_IF_ERROR(
+            ApplyAt(item, a.path, false, [&](const AttributeValue* old, LeafAction* action, AttributeValue* out) {
+              return Add(a.value.value, old, action, out);
+            }));
         break;
       case UpdateAction::Kind::kDelete:
-        FRESHET_RETURN_IF_ERROR(ApplyAt(item, a.path, false, [&](const AttributeValue* old, LeafAction* action, AttributeValue* out) {
-          return Delete(a.value.value, old, action, out);
-        }));
+        FRESHET_RETURN_IF_ERROR(
+            ApplyAt(item, a.path, false, [&](const AttributeValue* old, LeafAction* action, AttributeValue* out) {
+              return Delete(a.value.value, old, action, out);
+            }));
         break;
       case UpdateAction::Kind::kRemove: removes.push_back(&a.path); break;
     }

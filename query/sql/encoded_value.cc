@@ -24,12 +24,10 @@ bool SkipEncodedValue(std::string_view* in, int depth) {
   switch (tag) {
     case 'S':
     case 'N':
-    case 'B':
-      return GetLengthPrefixed(in, &bytes);
+    case 'B': return GetLengthPrefixed(in, &bytes);
     case 'T':
     case 'F':
-    case '0':
-      return true;
+    case '0': return true;
     case 'L':
       if (!codec::GetVarint32(in, &count)) return false;
       for (uint32_t i = 0; i < count; ++i) {
@@ -50,8 +48,7 @@ bool SkipEncodedValue(std::string_view* in, int depth) {
         if (!GetLengthPrefixed(in, &bytes)) return false;
       }
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -88,15 +85,9 @@ bool AppendEncodedJson(std::string_view* in, std::string* out, int depth) {
       if (!GetLengthPrefixed(in, &bytes)) return false;
       AppendJsonString(EncodeBase64(bytes), out);
       return true;
-    case 'T':
-      out->append("true");
-      return true;
-    case 'F':
-      out->append("false");
-      return true;
-    case '0':
-      out->append("null");
-      return true;
+    case 'T': out->append("true"); return true;
+    case 'F': out->append("false"); return true;
+    case '0': out->append("null"); return true;
     case 'L':
     case 'M':
       if (!codec::GetVarint32(in, &count)) return false;
@@ -130,8 +121,7 @@ bool AppendEncodedJson(std::string_view* in, std::string* out, int depth) {
       }
       out->push_back(']');
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 

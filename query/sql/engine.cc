@@ -21,8 +21,8 @@ namespace {
 // read in key order: at most `per_partition` items of each partition key (then a seek to the
 // next partition key), `sample` items in all. So a table whose first partitions lack an
 // attribute (rain gauges before thermometers) still gets that attribute's column.
-Result<TableColumns> DiscoverColumns(const storage::Snapshot& snapshot, const TableDescription& table,
-                                     size_t sample, size_t per_partition) {
+Result<TableColumns> DiscoverColumns(const storage::Snapshot& snapshot, const TableDescription& table, size_t sample,
+                                     size_t per_partition) {
   TableColumns columns;
   columns.table = table;
   std::set<std::string, std::less<>> names;
@@ -44,8 +44,8 @@ Result<TableColumns> DiscoverColumns(const storage::Snapshot& snapshot, const Ta
       continue;
     }
     std::string prefix = TableKeyPrefix(table.id);
-    FRESHET_RETURN_IF_ERROR(AppendKeyComponent(table.partition_key, *item.Find(table.partition_key.name),
-                                               kMaxPartitionKeyBytes, &prefix));
+    FRESHET_RETURN_IF_ERROR(
+        AppendKeyComponent(table.partition_key, *item.Find(table.partition_key.name), kMaxPartitionKeyBytes, &prefix));
     const std::string next = codec::PrefixSuccessor(prefix);
     if (next.empty()) break;
     it->Seek(next);
@@ -104,8 +104,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(storage::Db* db, const EngineOption
   FRESHET_ASSIGN_OR_RETURN(std::vector<TableDescription> list, tables.List());
   storage::Snapshot snapshot(db);
   for (const TableDescription& t : list) {
-    FRESHET_ASSIGN_OR_RETURN(TableColumns columns, DiscoverColumns(snapshot, t, options.sample_items,
-                                                                   options.sample_per_partition));
+    FRESHET_ASSIGN_OR_RETURN(TableColumns columns,
+                             DiscoverColumns(snapshot, t, options.sample_items, options.sample_per_partition));
     FRESHET_RETURN_IF_ERROR(RegisterTableModule(engine->conn_, engine->state_.get(), std::move(columns)));
     engine->names_.push_back(t.name);
   }
@@ -164,8 +164,7 @@ Result<sqlite3_stmt*> Engine::Prepare(std::string_view sql) {
     rc = sqlite3_prepare_v2(conn_, rest.data(), static_cast<int>(rest.size()), &next, &next_tail);
     sqlite3_finalize(next);
     if (rc != SQLITE_OK) return ErrorFor(rc, rest);
-    if (next)
-      return Status::InvalidArgument("freshet sql runs one statement at a time; found more after the first");
+    if (next) return Status::InvalidArgument("freshet sql runs one statement at a time; found more after the first");
   }
   if (!sqlite3_stmt_readonly(stmt)) {
     return Status::InvalidArgument("freshet sql is read-only: the statement would write: " +
@@ -185,23 +184,16 @@ Status Engine::Run(std::string_view sql, const std::vector<SqlValue>& params,
   StatementScope scope{state_.get(), nullptr, nullptr};
   FRESHET_ASSIGN_OR_RETURN(scope.stmt, Prepare(sql));
   if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(scope.stmt)) {
-    return Status::InvalidArgument("the statement has " +
-                                   std::to_string(sqlite3_bind_parameter_count(scope.stmt)) +
+    return Status::InvalidArgument("the statement has " + std::to_string(sqlite3_bind_parameter_count(scope.stmt)) +
                                    " parameter(s); " + std::to_string(params.size()) + " given");
   }
   for (size_t i = 0; i < params.size(); ++i) {
     const SqlValue& p = params[i];
     const int at = static_cast<int>(i) + 1;
     switch (p.kind) {
-      case SqlValue::Kind::kNull:
-        sqlite3_bind_null(scope.stmt, at);
-        break;
-      case SqlValue::Kind::kInteger:
-        sqlite3_bind_int64(scope.stmt, at, p.integer);
-        break;
-      case SqlValue::Kind::kReal:
-        sqlite3_bind_double(scope.stmt, at, p.real);
-        break;
+      case SqlValue::Kind::kNull: sqlite3_bind_null(scope.stmt, at); break;
+      case SqlValue::Kind::kInteger: sqlite3_bind_int64(scope.stmt, at, p.integer); break;
+      case SqlValue::Kind::kReal: sqlite3_bind_double(scope.stmt, at, p.real); break;
       case SqlValue::Kind::kText:
         sqlite3_bind_text(scope.stmt, at, p.bytes.data(), static_cast<int>(p.bytes.size()), SQLITE_TRANSIENT);
         break;
@@ -244,9 +236,7 @@ Status Engine::Run(std::string_view sql, const std::vector<SqlValue>& params,
                          static_cast<size_t>(sqlite3_column_bytes(scope.stmt, i)));
           break;
         }
-        default:
-          v.kind = SqlValue::Kind::kNull;
-          break;
+        default: v.kind = SqlValue::Kind::kNull; break;
       }
     }
     FRESHET_RETURN_IF_ERROR(on_row(row));

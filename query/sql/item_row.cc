@@ -27,12 +27,9 @@ std::string QuoteIdentifier(std::string_view name) {
 
 std::string_view KeySqlType(KeyType type) {
   switch (type) {
-    case KeyType::kS:
-      return "TEXT";
-    case KeyType::kN:
-      return "NUMERIC";
-    case KeyType::kB:
-      return "BLOB";
+    case KeyType::kS: return "TEXT";
+    case KeyType::kN: return "NUMERIC";
+    case KeyType::kB: return "BLOB";
   }
   return "";
 }
@@ -133,22 +130,14 @@ void ResultNumber(sqlite3_context* ctx, std::string_view text) {
 void ResultValue(sqlite3_context* ctx, const AttributeValue& value) {
   switch (value.type()) {
     case Type::kS:
-      sqlite3_result_text(ctx, value.scalar().data(), static_cast<int>(value.scalar().size()),
-                          SQLITE_TRANSIENT);
+      sqlite3_result_text(ctx, value.scalar().data(), static_cast<int>(value.scalar().size()), SQLITE_TRANSIENT);
       return;
-    case Type::kN:
-      ResultNumber(ctx, value.scalar());
-      return;
+    case Type::kN: ResultNumber(ctx, value.scalar()); return;
     case Type::kB:
-      sqlite3_result_blob(ctx, value.scalar().data(), static_cast<int>(value.scalar().size()),
-                          SQLITE_TRANSIENT);
+      sqlite3_result_blob(ctx, value.scalar().data(), static_cast<int>(value.scalar().size()), SQLITE_TRANSIENT);
       return;
-    case Type::kBool:
-      sqlite3_result_int(ctx, value.boolean() ? 1 : 0);
-      return;
-    case Type::kNull:
-      sqlite3_result_null(ctx);
-      return;
+    case Type::kBool: sqlite3_result_int(ctx, value.boolean() ? 1 : 0); return;
+    case Type::kNull: sqlite3_result_null(ctx); return;
     default: {
       std::string json;
       AppendPlainJson(value, &json);
@@ -215,8 +204,7 @@ bool ItemRow::DecodeKey() {
 bool ItemRow::DecodeAll() {
   if (all_decoded_) return true;
   full_item_.Clear();
-  if (!DecodeItemValue(value_, &full_item_) || !DecodeItemKey(columns_->table, key_, &full_item_))
-    return false;
+  if (!DecodeItemValue(value_, &full_item_) || !DecodeItemKey(columns_->table, key_, &full_item_)) return false;
   all_decoded_ = true;
   return true;
 }
@@ -279,15 +267,9 @@ bool ItemRow::Result(int column, sqlite3_context* ctx) {
     if (!DecodeKey()) return false;
     const std::string& text = key_text_[c];
     switch (c == 0 ? columns_->table.partition_key.type : columns_->table.sort_key->type) {
-      case KeyType::kS:
-        sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-        break;
-      case KeyType::kB:
-        sqlite3_result_blob(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-        break;
-      case KeyType::kN:
-        ResultNumber(ctx, text);
-        break;
+      case KeyType::kS: sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT); break;
+      case KeyType::kB: sqlite3_result_blob(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT); break;
+      case KeyType::kN: ResultNumber(ctx, text); break;
     }
     return true;
   }
@@ -316,15 +298,9 @@ bool ItemRow::Result(int column, sqlite3_context* ctx) {
         sqlite3_result_blob(ctx, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
       }
       return true;
-    case 'T':
-      sqlite3_result_int(ctx, 1);
-      return true;
-    case 'F':
-      sqlite3_result_int(ctx, 0);
-      return true;
-    case '0':
-      sqlite3_result_null(ctx);
-      return true;
+    case 'T': sqlite3_result_int(ctx, 1); return true;
+    case 'F': sqlite3_result_int(ctx, 0); return true;
+    case '0': sqlite3_result_null(ctx); return true;
     default: {
       if (!DecodeAll()) return false;
       const AttributeValue* v = full_item_.Find(columns_->attributes[c - keys]);

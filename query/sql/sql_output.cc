@@ -19,37 +19,22 @@ std::string RealText(double d) {
 
 std::string CellText(const SqlValue& v) {
   switch (v.kind) {
-    case SqlValue::Kind::kNull:
-      return "";
-    case SqlValue::Kind::kInteger:
-      return std::to_string(v.integer);
-    case SqlValue::Kind::kReal:
-      return RealText(v.real);
-    case SqlValue::Kind::kText:
-      return v.bytes;
-    case SqlValue::Kind::kBlob:
-      return EncodeBase64(v.bytes);
+    case SqlValue::Kind::kNull: return "";
+    case SqlValue::Kind::kInteger: return std::to_string(v.integer);
+    case SqlValue::Kind::kReal: return RealText(v.real);
+    case SqlValue::Kind::kText: return v.bytes;
+    case SqlValue::Kind::kBlob: return EncodeBase64(v.bytes);
   }
   return "";
 }
 
 void AppendJson(const SqlValue& v, std::string* out) {
   switch (v.kind) {
-    case SqlValue::Kind::kNull:
-      *out += "null";
-      return;
-    case SqlValue::Kind::kInteger:
-      *out += std::to_string(v.integer);
-      return;
-    case SqlValue::Kind::kReal:
-      *out += std::isfinite(v.real) ? RealText(v.real) : "null";
-      return;
-    case SqlValue::Kind::kText:
-      AppendJsonString(v.bytes, out);
-      return;
-    case SqlValue::Kind::kBlob:
-      AppendJsonString(EncodeBase64(v.bytes), out);
-      return;
+    case SqlValue::Kind::kNull: *out += "null"; return;
+    case SqlValue::Kind::kInteger: *out += std::to_string(v.integer); return;
+    case SqlValue::Kind::kReal: *out += std::isfinite(v.real) ? RealText(v.real) : "null"; return;
+    case SqlValue::Kind::kText: AppendJsonString(v.bytes, out); return;
+    case SqlValue::Kind::kBlob: AppendJsonString(EncodeBase64(v.bytes), out); return;
   }
 }
 

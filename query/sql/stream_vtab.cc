@@ -56,8 +56,8 @@ std::string IsoMs(uint64_t ms) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[96];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<unsigned>(ms % 1000));
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<unsigned>(ms % 1000));
   return buf;
 }
 
@@ -140,21 +140,11 @@ void ResultText(sqlite3_context* ctx, std::string_view s) {
 int Column(sqlite3_vtab_cursor* c, sqlite3_context* ctx, int column) {
   auto* cursor = reinterpret_cast<StreamCursor*>(c);
   switch (column) {
-    case 0:
-      ResultText(ctx, stream::ShardId(cursor->key.shard));
-      break;
-    case 1:
-      sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(cursor->key.sequence));
-      break;
-    case 2:
-      sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(cursor->value.arrival_ms));
-      break;
-    case 3:
-      ResultText(ctx, IsoMs(cursor->value.arrival_ms));
-      break;
-    case 4:
-      ResultText(ctx, cursor->value.partition_key);
-      break;
+    case 0: ResultText(ctx, stream::ShardId(cursor->key.shard)); break;
+    case 1: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(cursor->key.sequence)); break;
+    case 2: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(cursor->value.arrival_ms)); break;
+    case 3: ResultText(ctx, IsoMs(cursor->value.arrival_ms)); break;
+    case 4: ResultText(ctx, cursor->value.partition_key); break;
     default: {
       const std::string_view data = cursor->value.data;
       if (ValidUtf8(data)) {
@@ -198,8 +188,7 @@ Status RegisterStreamModule(sqlite3* conn, ReadState* state, const stream::Strea
   int rc = sqlite3_create_module_v2(conn, name.c_str(), &kStreamModule, new StreamAux{state, stream},
                                     [](void* p) { delete static_cast<StreamAux*>(p); });
   if (rc != SQLITE_OK) {
-    return Status::Internal("cannot register stream '" + stream.name +
-                            "' with SQLite: " + sqlite3_errmsg(conn));
+    return Status::Internal("cannot register stream '" + stream.name + "' with SQLite: " + sqlite3_errmsg(conn));
   }
   return Status::OK();
 }

@@ -36,22 +36,14 @@ constexpr int kMaxArgs = 7;  // 4 bits each in a 32-bit idxNum, the sign bit unu
 const char* OpText(int op) {
   switch (op) {
     case kPkEq:
-    case kSkEq:
-      return "=?";
-    case kSkLt:
-      return "<?";
-    case kSkLe:
-      return "<=?";
-    case kSkGt:
-      return ">?";
-    case kSkGe:
-      return ">=?";
-    case kSkLike:
-      return " LIKE ?";
-    case kSkGlob:
-      return " GLOB ?";
-    default:
-      return "?";
+    case kSkEq: return "=?";
+    case kSkLt: return "<?";
+    case kSkLe: return "<=?";
+    case kSkGt: return ">?";
+    case kSkGe: return ">=?";
+    case kSkLike: return " LIKE ?";
+    case kSkGlob: return " GLOB ?";
+    default: return "?";
   }
 }
 
@@ -85,8 +77,7 @@ int Connect(sqlite3* conn, void* aux, int, const char* const*, sqlite3_vtab** ou
   auto* a = static_cast<ModuleAux*>(aux);
   int rc = sqlite3_declare_vtab(conn, a->columns.Declaration().c_str());
   if (rc != SQLITE_OK) {
-    *err =
-        sqlite3_mprintf("cannot declare table '%s': %s", a->columns.table.name.c_str(), sqlite3_errmsg(conn));
+    *err = sqlite3_mprintf("cannot declare table '%s': %s", a->columns.table.name.c_str(), sqlite3_errmsg(conn));
     return rc;
   }
   auto* vtab = new TableVtab;
@@ -136,29 +127,14 @@ int BestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
     const bool text_key = t.sort_key->type == KeyType::kS;
     int op = kNone;
     switch (c.op) {
-      case SQLITE_INDEX_CONSTRAINT_EQ:
-        op = kSkEq;
-        break;
-      case SQLITE_INDEX_CONSTRAINT_LT:
-        op = kSkLt;
-        break;
-      case SQLITE_INDEX_CONSTRAINT_LE:
-        op = kSkLe;
-        break;
-      case SQLITE_INDEX_CONSTRAINT_GT:
-        op = kSkGt;
-        break;
-      case SQLITE_INDEX_CONSTRAINT_GE:
-        op = kSkGe;
-        break;
-      case SQLITE_INDEX_CONSTRAINT_LIKE:
-        op = text_key ? kSkLike : kNone;
-        break;
-      case SQLITE_INDEX_CONSTRAINT_GLOB:
-        op = text_key ? kSkGlob : kNone;
-        break;
-      default:
-        break;
+      case SQLITE_INDEX_CONSTRAINT_EQ: op = kSkEq; break;
+      case SQLITE_INDEX_CONSTRAINT_LT: op = kSkLt; break;
+      case SQLITE_INDEX_CONSTRAINT_LE: op = kSkLe; break;
+      case SQLITE_INDEX_CONSTRAINT_GT: op = kSkGt; break;
+      case SQLITE_INDEX_CONSTRAINT_GE: op = kSkGe; break;
+      case SQLITE_INDEX_CONSTRAINT_LIKE: op = text_key ? kSkLike : kNone; break;
+      case SQLITE_INDEX_CONSTRAINT_GLOB: op = text_key ? kSkGlob : kNone; break;
+      default: break;
     }
     if (op != kNone) sk.emplace_back(i, op);
   }
@@ -197,8 +173,8 @@ std::optional<AttributeValue> KeyValue(KeyType type, sqlite3_value* v) {
                                            static_cast<size_t>(sqlite3_value_bytes(v))));
     case KeyType::kB:
       if (t != SQLITE_BLOB) return std::nullopt;
-      return AttributeValue::B(std::string(static_cast<const char*>(sqlite3_value_blob(v)),
-                                           static_cast<size_t>(sqlite3_value_bytes(v))));
+      return AttributeValue::B(
+          std::string(static_cast<const char*>(sqlite3_value_blob(v)), static_cast<size_t>(sqlite3_value_bytes(v))));
     case KeyType::kN:
       if (t == SQLITE_INTEGER) return AttributeValue::N(std::to_string(sqlite3_value_int64(v)));
       if (t == SQLITE_FLOAT) {
@@ -250,28 +226,20 @@ std::optional<SortKeyCondition> ConditionFor(const KeyAttribute& sk, int op, sql
     auto down = Neighbour(v, -INFINITY), up = Neighbour(v, INFINITY);
     if (!down || !up) return std::nullopt;
     switch (op) {
-      case kSkEq:
-        return C{C::Op::kBetween, *down, *up};
+      case kSkEq: return C{C::Op::kBetween, *down, *up};
       case kSkLt:
-      case kSkLe:
-        return C{C::Op::kLe, *up, {}};
-      default:
-        return C{C::Op::kGe, *down, {}};
+      case kSkLe: return C{C::Op::kLe, *up, {}};
+      default: return C{C::Op::kGe, *down, {}};
     }
   }
   auto value = KeyValue(sk.type, v);
   if (!value) return std::nullopt;
   switch (op) {
-    case kSkEq:
-      return C{C::Op::kEq, *value, {}};
-    case kSkLt:
-      return C{C::Op::kLt, *value, {}};
-    case kSkLe:
-      return C{C::Op::kLe, *value, {}};
-    case kSkGt:
-      return C{C::Op::kGt, *value, {}};
-    default:
-      return C{C::Op::kGe, *value, {}};
+    case kSkEq: return C{C::Op::kEq, *value, {}};
+    case kSkLt: return C{C::Op::kLt, *value, {}};
+    case kSkLe: return C{C::Op::kLe, *value, {}};
+    case kSkGt: return C{C::Op::kGt, *value, {}};
+    default: return C{C::Op::kGe, *value, {}};
   }
 }
 
@@ -311,8 +279,7 @@ int SetRow(TableCursor* cursor) {
   auto* vtab = reinterpret_cast<TableVtab*>(cursor->base.pVtab);
   if (!cursor->it->Valid()) {
     Status s = cursor->it->status();
-    return s.ok() ? SQLITE_OK
-                  : SetError(&vtab->base, "table '" + vtab->columns->table.name + "': " + s.ToString());
+    return s.ok() ? SQLITE_OK : SetError(&vtab->base, "table '" + vtab->columns->table.name + "': " + s.ToString());
   }
   ++cursor->rowid;
   if (!cursor->row.Set(cursor->it->key(), cursor->it->value())) {

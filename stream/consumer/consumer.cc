@@ -32,8 +32,8 @@ Status Consumer::Resolve() {
     if (created.ok() || created.status().code() != Status::Code::kAlreadyExists) return created;
     return log_->Get(name);
   };
-  FRESHET_ASSIGN_OR_RETURN(stream_, get_or_create(spec_.stream, spec_.stream_shards, kDefaultRetentionHours,
-                                                  spec_.create_if_missing));
+  FRESHET_ASSIGN_OR_RETURN(
+      stream_, get_or_create(spec_.stream, spec_.stream_shards, kDefaultRetentionHours, spec_.create_if_missing));
   FRESHET_ASSIGN_OR_RETURN(dlq_, get_or_create(spec_.dead_letter_stream, 1, kDeadLetterRetentionHours, true));
   std::vector<query::TableDescription> tables;
   for (const TargetSpec& t : spec_.targets) {
@@ -95,9 +95,10 @@ Status Consumer::CheckMissed(uint32_t shard, uint64_t first_available) {
   uint64_t missed = std::min(first_available, horizon) - st.next;
   stats_.missed += missed;
   if (options_.notice) {
-    options_.notice("consumer " + spec_.consumer + ": " + std::to_string(missed) + " records of " +
-                    ShardId(shard) + " were removed by retention before they were applied; continuing from "
-                    "the trim horizon (sequence " + std::to_string(horizon) + ")");
+    options_.notice("consumer " + spec_.consumer + ": " + std::to_string(missed) + " records of " + ShardId(shard) +
+                    " were removed by retention before they were applied; continuing from "
+                    "the trim horizon (sequence " +
+                    std::to_string(horizon) + ")");
   }
   st.next = std::min(first_available, horizon);
   return Status::OK();

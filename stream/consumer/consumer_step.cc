@@ -9,10 +9,9 @@
 // its order is the records' order. An aggregate target's entry is decoded into an Item once per
 // step, every record of the step updates that Item in memory (aggregate.h), and it is encoded
 // once at the end: a group hit by many records of a step is read and written once.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <unordered_map>
 
@@ -188,8 +187,8 @@ Status Consumer::Fold(Prepared* prev, Prepared* out) {
     Prepared::Mapped& m = mapped[r];
     if (!m.status.ok()) {
       dead_records.push_back(r);
-      out->dead.push_back({out->records[r]->partition_key, DeadLetterJson(*out->records[r], m.status.message()),
-                           std::nullopt});
+      out->dead.push_back(
+          {out->records[r]->partition_key, DeadLetterJson(*out->records[r], m.status.message()), std::nullopt});
       continue;
     }
     for (MappedItem& item : m.items) {
@@ -332,10 +331,9 @@ Status Consumer::Fold(Prepared* prev, Prepared* out) {
   }
   for (const Entry& entry : out->entries) {
     if (entry.key.size() + entry.value.size() > query::kMaxItemBytes) {
-      return Status::InvalidArgument("consumer " + spec_.consumer + ": merged item for table " +
-                                     mapper_->tables()[entry.target].name + " is " +
-                                     std::to_string(entry.key.size() + entry.value.size()) +
-                                     " bytes; the limit is 400 KB");
+      return Status::InvalidArgument(
+          "consumer " + spec_.consumer + ": merged item for table " + mapper_->tables()[entry.target].name + " is " +
+          std::to_string(entry.key.size() + entry.value.size()) + " bytes; the limit is 400 KB");
     }
   }
   return Status::OK();

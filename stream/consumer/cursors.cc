@@ -8,8 +8,8 @@ namespace freshet::stream {
 
 using storage::Cf;
 
-Result<std::optional<uint64_t>> LoadCursor(const storage::Db& db, const std::string& consumer,
-                                           uint32_t stream_id, uint32_t shard) {
+Result<std::optional<uint64_t>> LoadCursor(const storage::Db& db, const std::string& consumer, uint32_t stream_id,
+                                           uint32_t shard) {
   std::string value;
   Status s = db.Get(Cf::kCursors, codec::CursorKey{consumer, stream_id, shard}.Encode(), &value);
   if (s.IsNotFound()) return std::optional<uint64_t>();

@@ -17,8 +17,8 @@
 namespace freshet::stream {
 
 // The last applied sequence number, or nullopt if the consumer never committed on the shard.
-Result<std::optional<uint64_t>> LoadCursor(const storage::Db& db, const std::string& consumer,
-                                           uint32_t stream_id, uint32_t shard);
+Result<std::optional<uint64_t>> LoadCursor(const storage::Db& db, const std::string& consumer, uint32_t stream_id,
+                                           uint32_t shard);
 // Appends the cursor's new value to `batch`.
 void AddCursor(const std::string& consumer, uint32_t stream_id, uint32_t shard, uint64_t sequence,
                storage::Batch* batch);

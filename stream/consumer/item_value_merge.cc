@@ -33,8 +33,12 @@ bool SkipValue(std::string_view* in, int depth) {
   in->remove_prefix(1);
   uint32_t count;
   switch (tag) {
-    case 'S': case 'N': case 'B': return SkipBytes(in);
-    case 'T': case 'F': case '0': return true;
+    case 'S':
+    case 'N':
+    case 'B': return SkipBytes(in);
+    case 'T':
+    case 'F':
+    case '0': return true;
     case 'L':
       if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
       for (uint32_t i = 0; i < count; ++i) {
@@ -42,7 +46,9 @@ bool SkipValue(std::string_view* in, int depth) {
       }
       return true;
     case 'M': return SkipMembers(in, depth + 1);
-    case 's': case 'n': case 'b':
+    case 's':
+    case 'n':
+    case 'b':
       if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
       for (uint32_t i = 0; i < count; ++i) {
         if (!SkipBytes(in)) return false;

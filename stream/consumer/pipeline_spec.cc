@@ -1,9 +1,8 @@
 #include "stream/consumer/pipeline_spec.h"
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "query/item_json.h"
@@ -190,11 +189,11 @@ struct Parser {
     }
     if (t.key_schema) {
       auto has = [&](const std::string& name) {
-        for (auto& k : t.key) if (k.name_template == name) return true;
+        for (auto& k : t.key)
+          if (k.name_template == name) return true;
         return false;
       };
-      if (!has(t.key_schema->partition_key.name) ||
-          (t.key_schema->sort_key && !has(t.key_schema->sort_key->name)) ||
+      if (!has(t.key_schema->partition_key.name) || (t.key_schema->sort_key && !has(t.key_schema->sort_key->name)) ||
           t.key.size() != (t.key_schema->sort_key ? 2u : 1u)) {
         return Error(where + ".key", "must map exactly the key_schema's attributes");
       }
@@ -271,8 +270,8 @@ Result<PipelineSpec> LoadPipeline(std::string_view file_or_name) {
   if (!builtin.ok()) {
     std::string names;
     for (auto& n : BuiltinPipelineNames()) names += (names.empty() ? "" : ", ") + n;
-    return Status::NotFound("pipeline '" + std::string(file_or_name) + "' is neither a file nor a built-in (" +
-                            names + ")");
+    return Status::NotFound("pipeline '" + std::string(file_or_name) + "' is neither a file nor a built-in (" + names +
+                            ")");
   }
   return ParsePipelineSpec(*builtin, "built-in pipeline " + std::string(file_or_name));
 }

@@ -36,7 +36,8 @@ Status CheckNumber(const std::string& text) {
 // The rules TableStore checks on write, for values read from a record's JSON object or array
 // (scalars are checked where they are made).
 Status CheckNested(const AttributeValue& v, const std::string& path, int depth) {
-  if (depth > query::kMaxDepth) return Status::InvalidArgument("field '" + path + "' is nested more than 32 levels deep");
+  if (depth > query::kMaxDepth)
+    return Status::InvalidArgument("field '" + path + "' is nested more than 32 levels deep");
   switch (v.type()) {
     case Type::kN: {
       Status s = CheckNumber(v.scalar());
@@ -51,8 +52,7 @@ Status CheckNested(const AttributeValue& v, const std::string& path, int depth) 
         FRESHET_RETURN_IF_ERROR(CheckNested(member, path, depth + 1));
       }
       return Status::OK();
-    default:
-      return Status::OK();
+    default: return Status::OK();
   }
 }
 
@@ -144,9 +144,9 @@ RecordMapper::RecordMapper(const PipelineSpec* spec, std::vector<query::TableDes
       if (!a.value.constant) m.slot = fields_.Add(a.value.path);
       m.is_key = is_key;
       if (is_key) {
-        m.key_type = KeyAttrType(a.name_template == table.partition_key.name || !table.sort_key
-                                     ? table.partition_key.type
-                                     : table.sort_key->type);
+        m.key_type =
+            KeyAttrType(a.name_template == table.partition_key.name || !table.sort_key ? table.partition_key.type
+                                                                                       : table.sort_key->type);
       }
       m.name = CompileName(a.name_template, &m.fixed_name);
       return m;
@@ -279,8 +279,8 @@ Status RecordMapper::MapTarget(size_t t, const std::vector<FieldValue>& fields, 
   if (target.mode == TargetSpec::Mode::kAggregate) FRESHET_RETURN_IF_ERROR(MapAggregates(c, fields, out));
   // Encode once: the key, and the item (put) or the attributes to set (merge).
   FRESHET_RETURN_IF_ERROR(query::AppendItemKey(table, out->item, &out->key));
-  query::EncodeItemValue(merge ? set : out->item, table.partition_key.name,
-                         table.sort_key ? table.sort_key->name : "", &out->value);
+  query::EncodeItemValue(merge ? set : out->item, table.partition_key.name, table.sort_key ? table.sort_key->name : "",
+                         &out->value);
   if (out->key.size() + out->value.size() > query::kMaxItemBytes) {
     return Status::InvalidArgument("item is " + std::to_string(out->key.size() + out->value.size()) +
                                    " bytes; the limit is 400 KB");

@@ -68,7 +68,7 @@ class RecordMapper {
     };
     struct Mapping {
       const AttributeMapping* spec = nullptr;
-      size_t slot = 0;                 // unused for constants
+      size_t slot = 0;  // unused for constants
       bool is_key = false;
       query::AttributeValue::Type key_type{};
       std::vector<NamePart> name;

@@ -71,8 +71,16 @@ class RecordFields::Walker {
       bool valid = true;
       switch (type) {
         case od::json_type::number: valid = IsJsonNumber(doc.raw_json_token().value_unsafe()); break;
-        case od::json_type::string: { std::string_view s; valid = !doc.get_string().get(s); break; }
-        case od::json_type::boolean: { bool b; valid = !doc.get_bool().get(b); break; }
+        case od::json_type::string: {
+          std::string_view s;
+          valid = !doc.get_string().get(s);
+          break;
+        }
+        case od::json_type::boolean: {
+          bool b;
+          valid = !doc.get_bool().get(b);
+          break;
+        }
         case od::json_type::null: valid = doc.is_null().value_unsafe(); break;
         default: break;  // an array: not an object, whatever it holds
       }

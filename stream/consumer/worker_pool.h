@@ -9,9 +9,9 @@
 // Thread-safety: all methods are safe to call from any thread, including from tasks.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
-#include <algorithm>
 #include <deque>
 #include <functional>
 #include <mutex>

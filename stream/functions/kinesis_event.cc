@@ -3,7 +3,6 @@
 
 #include <cstdio>
 #include <ctime>
-
 #include <nlohmann/json.hpp>
 
 #include "storage/text.h"
@@ -87,23 +86,22 @@ std::string OnFailureRecord(const EventNames& names, const std::string& stream, 
   const Record& last = records[end - 1];
   nlohmann::json response = {{"statusCode", info.status_code}, {"executedVersion", "$LATEST"}};
   if (!info.function_error.empty()) response["functionError"] = info.function_error;
-  nlohmann::json j = {
-      {"requestContext",
-       {{"requestId", info.request_id},
-        {"functionArn", names.FunctionArn(info.function)},
-        {"condition", info.condition},
-        {"approximateInvokeCount", info.invoke_count}}},
-      {"responseContext", response},
-      {"version", "1.0"},
-      {"timestamp", IsoMillis(now_ms)},
-      {"KinesisBatchInfo",
-       {{"shardId", ShardId(first.shard)},
-        {"startSequenceNumber", names.Sequence(first.shard, first.sequence)},
-        {"endSequenceNumber", names.Sequence(last.shard, last.sequence)},
-        {"approximateArrivalOfFirstRecord", IsoMillis(first.arrival_ms)},
-        {"approximateArrivalOfLastRecord", IsoMillis(last.arrival_ms)},
-        {"batchSize", end - begin},
-        {"streamArn", names.StreamArn(stream)}}}};
+  nlohmann::json j = {{"requestContext",
+                       {{"requestId", info.request_id},
+                        {"functionArn", names.FunctionArn(info.function)},
+                        {"condition", info.condition},
+                        {"approximateInvokeCount", info.invoke_count}}},
+                      {"responseContext", response},
+                      {"version", "1.0"},
+                      {"timestamp", IsoMillis(now_ms)},
+                      {"KinesisBatchInfo",
+                       {{"shardId", ShardId(first.shard)},
+                        {"startSequenceNumber", names.Sequence(first.shard, first.sequence)},
+                        {"endSequenceNumber", names.Sequence(last.shard, last.sequence)},
+                        {"approximateArrivalOfFirstRecord", IsoMillis(first.arrival_ms)},
+                        {"approximateArrivalOfLastRecord", IsoMillis(last.arrival_ms)},
+                        {"batchSize", end - begin},
+                        {"streamArn", names.StreamArn(stream)}}}};
   return j.dump();
 }
 

@@ -30,8 +30,8 @@ inline constexpr int64_t kMaxRecordAgeLimit = 604800;
 
 struct EventSourceMapping {
   std::string uuid;
-  std::string function;             // the function's name (FunctionName as given, resolved to a name)
-  std::string stream;               // the event source stream's name
+  std::string function;                      // the function's name (FunctionName as given, resolved to a name)
+  std::string stream;                        // the event source stream's name
   std::string starting_position = "LATEST";  // LATEST | TRIM_HORIZON | AT_TIMESTAMP
   uint64_t starting_timestamp_ms = 0;        // AT_TIMESTAMP
   int64_t batch_size = kDefaultMappingBatchSize;

@@ -10,9 +10,11 @@
 
 namespace freshet::stream {
 
-MappingRunner::MappingRunner(StreamLog* log, Invoker* invoker, EventSourceMapping mapping,
-                             MappingRunnerOptions options)
-    : log_(log), invoker_(invoker), mapping_(std::move(mapping)), options_(std::move(options)),
+MappingRunner::MappingRunner(StreamLog* log, Invoker* invoker, EventSourceMapping mapping, MappingRunnerOptions options)
+    : log_(log),
+      invoker_(invoker),
+      mapping_(std::move(mapping)),
+      options_(std::move(options)),
       cursor_name_(CursorName(mapping_.uuid)) {}
 
 MappingRunner::~MappingRunner() = default;
@@ -272,9 +274,8 @@ Status MappingRunner::Commit(uint32_t shard, uint64_t sequence, storage::StagedW
     records[0].partition_key = ShardId(shard);
     records[0].data = OnFailureRecord(options_.names, stream_.name, *failure, s.batch, begin, end, Now());
     std::vector<PutResult> results;
-    FRESHET_RETURN_IF_ERROR(log_->db()->Write(&batch, [&](storage::Batch* b) {
-      return log_->AppendRecords(dest, records, NowMs(), b, &results);
-    }));
+    FRESHET_RETURN_IF_ERROR(log_->db()->Write(
+        &batch, [&](storage::Batch* b) { return log_->AppendRecords(dest, records, NowMs(), b, &results); }));
     log_->NotifyPut();
   } else {
     FRESHET_RETURN_IF_ERROR(log_->db()->Write(&batch));

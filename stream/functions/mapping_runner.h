@@ -51,9 +51,9 @@ namespace freshet::stream {
 
 struct MappingRunnerOptions {
   EventNames names;
-  uint64_t backoff_base_ms = 200;    // first retry after this; doubles per attempt
-  uint64_t backoff_max_ms = 30000;   // at most this between retries
-  std::function<uint64_t()> now_ms;  // the clock (default NowMs); tests move it
+  uint64_t backoff_base_ms = 200;                  // first retry after this; doubles per attempt
+  uint64_t backoff_max_ms = 30000;                 // at most this between retries
+  std::function<uint64_t()> now_ms;                // the clock (default NowMs); tests move it
   std::function<void(const std::string&)> notice;  // one-line notices; may be null
   // Shards stepped at once: each ready shard's next batch is invoked on its own thread, up to this
   // many together (still one batch in flight per shard, in order). 1 steps them one after another.
@@ -64,8 +64,8 @@ struct MappingRunnerOptions {
 struct MappingStats {
   std::atomic<uint64_t> invocations{0};
   std::atomic<uint64_t> failed_invocations{0};
-  std::atomic<uint64_t> records_done{0};       // records checkpointed after a successful invocation
-  std::atomic<uint64_t> records_given_up{0};   // records sent to OnFailure (or dropped without one)
+  std::atomic<uint64_t> records_done{0};      // records checkpointed after a successful invocation
+  std::atomic<uint64_t> records_given_up{0};  // records sent to OnFailure (or dropped without one)
   std::atomic<uint64_t> commits{0};
 };
 

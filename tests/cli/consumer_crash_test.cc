@@ -4,11 +4,11 @@
 //
 // FRESHET_CRASH_CYCLES sets the number of kills (default 30).
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
@@ -37,12 +37,18 @@ std::string MakeRecords(int n, std::mt19937& rng) {
     std::string value = std::to_string(rng() % 300) + "." + std::to_string(rng() % 10);
     int kind = static_cast<int>(rng() % 100);
     if (kind == 0) {
-      out += R"({"station":")" + station + R"(","element":"PRCP","value":"1"})" "\n";
+      out += R"({"station":")" + station +
+             R"(","element":"PRCP","value":"1"})"
+             "\n";
     } else if (kind == 1) {
-      out += R"({"station":")" + station + R"(","date":")" + date + R"(","element":"TMAX","value":"warm"})" "\n";
+      out += R"({"station":")" + station + R"(","date":")" + date +
+             R"(","element":"TMAX","value":"warm"})"
+             "\n";
     } else {
       out += R"({"station":")" + station + R"(","date":")" + date + R"(","element":")" + elements[rng() % 5] +
-             R"(","value":")" + value + R"(","sflag":"N"})" "\n";
+             R"(","value":")" + value +
+             R"(","sflag":"N"})"
+             "\n";
     }
   }
   return out;
@@ -91,14 +97,16 @@ TEST(ConsumerCrashTest, KilledConsumerEndsExactlyAsAnUninterruptedRun) {
                         chunk);
       ASSERT_EQ(put.exit_code, 0) << put.err;
     }
-    pid_t pid = StartFreshet({"--data-dir", killed.path, "consume", "--pipeline", "weather", "--batch",
-                              std::to_string(5 + rng() % 40)},
-                             "", dir.path() + "/consume.out", dir.path() + "/consume.err");
+    pid_t pid = StartFreshet(
+        {"--data-dir", killed.path, "consume", "--pipeline", "weather", "--batch", std::to_string(5 + rng() % 40)}, "",
+        dir.path() + "/consume.out", dir.path() + "/consume.err");
     std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 150));
     kill(pid, SIGKILL);
     int code = WaitExit(pid);
-    if (code == 128 + SIGKILL) ++killed_mid_run;
-    else ASSERT_EQ(code, 0) << ReadFile(dir.path() + "/consume.err");
+    if (code == 128 + SIGKILL)
+      ++killed_mid_run;
+    else
+      ASSERT_EQ(code, 0) << ReadFile(dir.path() + "/consume.err");
     // After every kill: each cursor is at or below its shard's tip.
     auto status = killed.Run({"consumer", "status", "weather", "--output", "json"});
     if (status.exit_code == 3) continue;  // killed before its first commit: no cursor yet

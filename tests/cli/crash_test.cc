@@ -10,12 +10,12 @@
 //
 // FRESHET_CRASH_CYCLES sets the number of cycles (default 50; README notes the longest run).
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <thread>
@@ -58,9 +58,9 @@ class CrashTest : public ::testing::Test {
   }
   pid_t StartConsumer() {
     std::filesystem::remove(data() + "/freshet.sock");  // a killed owner leaves it; so would a client
-    pid_t pid = StartFreshet({"--data-dir", data(), "consume", "--pipeline", dir_.path() + "/crash.json", "--follow",
-                              "--batch", "50"},
-                             "", dir_.path() + "/consumer.out", dir_.path() + "/consumer.err");
+    pid_t pid = StartFreshet(
+        {"--data-dir", data(), "consume", "--pipeline", dir_.path() + "/crash.json", "--follow", "--batch", "50"}, "",
+        dir_.path() + "/consumer.out", dir_.path() + "/consumer.err");
     children_.push_back(pid);
     // Up to 30 s: sanitizer builds start slowly. A writer started before the socket exists would
     // open the directory itself and find it locked.
@@ -148,7 +148,7 @@ TEST_F(CrashTest, KillWriterAndConsumerAtRandomMomentsNothingLostNothingTwice) {
   const std::vector<std::string> records = MakeRecords(std::max(6000, cycles * 120), rng);
 
   std::map<std::pair<std::string, std::string>, std::string> acked;  // (shard, seq) -> data
-  size_t next = 0;  // first record not yet acknowledged
+  size_t next = 0;                                                   // first record not yet acknowledged
   pid_t consumer = StartConsumer();
   int kills[3] = {0, 0, 0};  // writer, consumer, both
   for (int cycle = 0; cycle < cycles || next < records.size(); ++cycle) {
@@ -160,10 +160,10 @@ TEST_F(CrashTest, KillWriterAndConsumerAtRandomMomentsNothingLostNothingTwice) {
     // Emptied here, not by the child: a writer killed before it opens its output must not leave
     // the previous cycle's acknowledgements in place.
     std::ofstream(dir_.path() + "/acks", std::ios::trunc).close();
-    pid_t writer = StartFreshet({"--data-dir", data(), "stream", "put", "weather", "--file", "-",
-                                 "--partition-key-field", "station", "--batch", std::to_string(1 + rng() % 60),
-                                 "--output", "jsonl"},
-                                dir_.path() + "/input", dir_.path() + "/acks", dir_.path() + "/writer.err");
+    pid_t writer =
+        StartFreshet({"--data-dir", data(), "stream", "put", "weather", "--file", "-", "--partition-key-field",
+                      "station", "--batch", std::to_string(1 + rng() % 60), "--output", "jsonl"},
+                     dir_.path() + "/input", dir_.path() + "/acks", dir_.path() + "/writer.err");
     int mode = cycle < cycles ? static_cast<int>(rng() % 3) : -1;
     if (mode >= 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 150));

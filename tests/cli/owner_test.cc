@@ -2,11 +2,11 @@
 // `stream put` processes and `freshet query` processes beside a weather consumer; stopping the
 // owner with SIGTERM and with SIGKILL.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -65,7 +65,8 @@ TEST_F(OwnerTest, ConcurrentPutsAndQueriesThroughTheOwner) {
     std::ofstream(in) << Records(w, kStations, kDays);
     writers.push_back(StartFreshet({"--data-dir", data(), "stream", "put", "weather", "--file", "-",
                                     "--partition-key-field", "station", "--batch", "37", "--output", "jsonl"},
-                                   in, dir_.path() + "/acks" + std::to_string(w), dir_.path() + "/err" + std::to_string(w)));
+                                   in, dir_.path() + "/acks" + std::to_string(w),
+                                   dir_.path() + "/err" + std::to_string(w)));
   }
   // Queries while the writers run: every item returned is consistent (values as written).
   int queries = 0;

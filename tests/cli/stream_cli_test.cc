@@ -1,13 +1,12 @@
 // The stream commands as users and scripts see them: output shapes, errors, exit codes.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <chrono>
+#include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -40,7 +39,8 @@ TEST_F(StreamCliTest, CreatePutReadDescribe) {
   EXPECT_EQ(r.out, "shardId-000000000001 1\n");  // md5("A") = 7fc5... lies in the second quarter
 
   std::string lines;
-  for (int i = 0; i < 1200; ++i) lines += R"({"station":"S)" + std::to_string(i % 37) + R"(","i":)" + std::to_string(i) + "}\n";
+  for (int i = 0; i < 1200; ++i)
+    lines += R"({"station":"S)" + std::to_string(i % 37) + R"(","i":)" + std::to_string(i) + "}\n";
   r = Run({"stream", "put", "weather", "--file", "-", "--partition-key-field", "station", "--output", "jsonl"}, lines);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto acks = JsonLines(r.out);
@@ -102,9 +102,13 @@ TEST_F(StreamCliTest, BinaryDataIsBase64) {
 TEST_F(StreamCliTest, BadLineNamesItsNumberAndEarlierBatchesStay) {
   ASSERT_EQ(Run({"stream", "create", "s"}).exit_code, 0);
   std::string lines;
-  for (int i = 0; i < 7; ++i) lines += R"({"k":"a"})" "\n";
-  lines += R"({"no_key":1})" "\n";
-  lines += R"({"k":"after"})" "\n";
+  for (int i = 0; i < 7; ++i)
+    lines += R"({"k":"a"})"
+             "\n";
+  lines += R"({"no_key":1})"
+           "\n";
+  lines += R"({"k":"after"})"
+           "\n";
   auto r = Run({"stream", "put", "s", "--file", "-", "--partition-key-field", "k", "--batch", "5", "--output", "jsonl"},
                lines);
   EXPECT_EQ(r.exit_code, 2);
@@ -153,8 +157,9 @@ TEST_F(StreamCliTest, SecondWriterIsRefusedWithAOneLineErrorNamingTheDirectory) 
   ASSERT_FALSE(ReadFile(dir_.path() + "/w.out").empty()) << ReadFile(dir_.path() + "/w.err");
   ProcessResult r = Run({"stream", "put", "s", "--partition-key", "k", "--data", "x"});
   EXPECT_EQ(r.exit_code, 5);
-  EXPECT_EQ(r.err, "freshet: data directory " + dir_.path() + "/data is in use by another freshet process that "
-                   "writes to it\n");
+  EXPECT_EQ(r.err, "freshet: data directory " + dir_.path() +
+                       "/data is in use by another freshet process that "
+                       "writes to it\n");
   // Readers work beside the writer.
   auto list = Run({"stream", "list"});
   EXPECT_EQ(list.exit_code, 0) << list.err;

@@ -6,10 +6,10 @@
 // it. At the end, draining must give the same table and dead letters as one uninterrupted
 // run over the same records.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <string>
@@ -52,8 +52,8 @@ PutRecord MakeRecord(std::mt19937_64* rng) {
     case 0: return {sensor, "not json " + temp, {}};
     case 1: return {sensor, R"({"sensor_id":")" + sensor + R"(","current_time":)" + time + "}", {}};
     default:
-      return {sensor, R"({"sensor_id":")" + sensor + R"(","current_time":)" + time + R"(,"temperature":)" + temp + "}",
-              {}};
+      return {
+          sensor, R"({"sensor_id":")" + sensor + R"(","current_time":)" + time + R"(,"temperature":)" + temp + "}", {}};
   }
 }
 

@@ -71,8 +71,10 @@ class CorruptionTest : public ::testing::Test {
       for (int i = 0; i < kPerBatch; ++i) {
         std::string noise(200, ' ');
         for (char& c : noise) c = static_cast<char>('a' + rng() % 26);
-        records.push_back({"s1", R"({"sensor_id":"s1","current_time":)" + std::to_string(b * kPerBatch + i) +
-                                     R"(,"temperature":1,"noise":")" + noise + "\"}", {}});
+        records.push_back({"s1",
+                           R"({"sensor_id":"s1","current_time":)" + std::to_string(b * kPerBatch + i) +
+                               R"(,"temperature":1,"noise":")" + noise + "\"}",
+                           {}});
       }
       ASSERT_TRUE(log.Put(stream_, records).ok());
     }

@@ -49,8 +49,7 @@ class TrackedFile : public rocksdb::FSWritableFileOwnerWrapper {
                   IODebugContext* dbg) override {
     return Append(data, o, dbg);
   }
-  IOStatus PositionedAppend(const Slice& data, uint64_t offset, const IOOptions& o,
-                            IODebugContext* dbg) override {
+  IOStatus PositionedAppend(const Slice& data, uint64_t offset, const IOOptions& o, IODebugContext* dbg) override {
     IOStatus s = fs_->Check(name_, Op::kAppend);
     if (s.ok()) s = target()->PositionedAppend(data, offset, o, dbg);
     if (s.ok()) fs_->OnWriteAt(name_, offset + data.size());
@@ -112,8 +111,7 @@ class TrackedDirectory : public rocksdb::FSDirectoryWrapper {
     if (s.ok()) fs_->OnDirSync(dir_);
     return s;
   }
-  IOStatus FsyncWithDirOptions(const IOOptions& o, IODebugContext* dbg,
-                               const rocksdb::DirFsyncOptions&) override {
+  IOStatus FsyncWithDirOptions(const IOOptions& o, IODebugContext* dbg, const rocksdb::DirFsyncOptions&) override {
     return Fsync(o, dbg);
   }
 
@@ -249,8 +247,7 @@ IOStatus FaultInjectionFs::NewWritableFile(const std::string& f, const rocksdb::
 }
 
 IOStatus FaultInjectionFs::ReopenWritableFile(const std::string& f, const rocksdb::FileOptions& o,
-                                              std::unique_ptr<rocksdb::FSWritableFile>* r,
-                                              IODebugContext* dbg) {
+                                              std::unique_ptr<rocksdb::FSWritableFile>* r, IODebugContext* dbg) {
   IOStatus s = Check(f, Op::kMutate);
   if (!s.ok()) return s;
   uint64_t size = 0;
@@ -261,8 +258,7 @@ IOStatus FaultInjectionFs::ReopenWritableFile(const std::string& f, const rocksd
 }
 
 IOStatus FaultInjectionFs::ReuseWritableFile(const std::string& f, const std::string& old_f,
-                                             const rocksdb::FileOptions& o,
-                                             std::unique_ptr<rocksdb::FSWritableFile>* r,
+                                             const rocksdb::FileOptions& o, std::unique_ptr<rocksdb::FSWritableFile>* r,
                                              IODebugContext* dbg) {
   IOStatus s = RenameFile(old_f, f, IOOptions(), dbg);
   if (!s.ok()) return s;
@@ -298,8 +294,7 @@ IOStatus FaultInjectionFs::RenameFile(const std::string& s, const std::string& t
   // RocksDB renames over (CURRENT, IDENTITY) are tiny.
   std::optional<std::string> previous;
   std::string contents;
-  if (target()->FileExists(t, IOOptions(), nullptr).ok() &&
-      rocksdb::ReadFileToString(target(), t, &contents).ok()) {
+  if (target()->FileExists(t, IOOptions(), nullptr).ok() && rocksdb::ReadFileToString(target(), t, &contents).ok()) {
     previous = std::move(contents);
   }
   st = target()->RenameFile(s, t, o, dbg);

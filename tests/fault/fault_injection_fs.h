@@ -81,18 +81,15 @@ class FaultInjectionFs : public rocksdb::FileSystemWrapper {
 
   // FileSystem overrides: track state, or fail when inactive or a fault is armed.
   rocksdb::IOStatus NewWritableFile(const std::string& f, const rocksdb::FileOptions& o,
-                                    std::unique_ptr<rocksdb::FSWritableFile>* r,
-                                    rocksdb::IODebugContext* dbg) override;
+                                    std::unique_ptr<rocksdb::FSWritableFile>* r, rocksdb::IODebugContext* dbg) override;
   rocksdb::IOStatus ReopenWritableFile(const std::string& f, const rocksdb::FileOptions& o,
                                        std::unique_ptr<rocksdb::FSWritableFile>* r,
                                        rocksdb::IODebugContext* dbg) override;
-  rocksdb::IOStatus ReuseWritableFile(const std::string& f, const std::string& old_f,
-                                      const rocksdb::FileOptions& o,
+  rocksdb::IOStatus ReuseWritableFile(const std::string& f, const std::string& old_f, const rocksdb::FileOptions& o,
                                       std::unique_ptr<rocksdb::FSWritableFile>* r,
                                       rocksdb::IODebugContext* dbg) override;
   rocksdb::IOStatus NewDirectory(const std::string& name, const rocksdb::IOOptions& o,
-                                 std::unique_ptr<rocksdb::FSDirectory>* r,
-                                 rocksdb::IODebugContext* dbg) override;
+                                 std::unique_ptr<rocksdb::FSDirectory>* r, rocksdb::IODebugContext* dbg) override;
   rocksdb::IOStatus DeleteFile(const std::string& f, const rocksdb::IOOptions& o,
                                rocksdb::IODebugContext* dbg) override;
   rocksdb::IOStatus RenameFile(const std::string& s, const std::string& t, const rocksdb::IOOptions& o,
@@ -101,12 +98,10 @@ class FaultInjectionFs : public rocksdb::FileSystemWrapper {
                              rocksdb::IODebugContext* dbg) override;
   rocksdb::IOStatus Truncate(const std::string& f, size_t size, const rocksdb::IOOptions& o,
                              rocksdb::IODebugContext* dbg) override;
-  rocksdb::IOStatus CreateDir(const std::string& d, const rocksdb::IOOptions& o,
-                              rocksdb::IODebugContext* dbg) override;
+  rocksdb::IOStatus CreateDir(const std::string& d, const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override;
   rocksdb::IOStatus CreateDirIfMissing(const std::string& d, const rocksdb::IOOptions& o,
                                        rocksdb::IODebugContext* dbg) override;
-  rocksdb::IOStatus DeleteDir(const std::string& d, const rocksdb::IOOptions& o,
-                              rocksdb::IODebugContext* dbg) override;
+  rocksdb::IOStatus DeleteDir(const std::string& d, const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override;
 
  private:
   friend class TrackedFile;

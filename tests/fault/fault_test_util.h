@@ -68,8 +68,7 @@ struct FaultDb {
 
 // Every record of the shard, from the trim horizon, in sequence order.
 inline Result<std::vector<stream::Record>> ReadWholeShard(const storage::Db& db,
-                                                          const stream::StreamDescription& stream,
-                                                          uint32_t shard) {
+                                                          const stream::StreamDescription& stream, uint32_t shard) {
   std::vector<stream::Record> out;
   uint64_t from = 0;
   while (true) {

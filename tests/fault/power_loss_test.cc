@@ -49,8 +49,8 @@ std::vector<PutRecord> MakeBatch(LogModel* model, std::mt19937_64* rng) {
   for (size_t i = 0; i < n; ++i) {
     // Random partition keys spread a batch over the shards; padding makes WAL records of
     // varied sizes so cuts land inside and across log blocks.
-    records.push_back({"pk" + std::to_string((*rng)() % 1000),
-                       tag + "-" + std::to_string(i) + std::string((*rng)() % 300, 'x'), {}});
+    records.push_back(
+        {"pk" + std::to_string((*rng)() % 1000), tag + "-" + std::to_string(i) + std::string((*rng)() % 300, 'x'), {}});
   }
   return records;
 }
@@ -62,8 +62,8 @@ std::string BatchTag(const std::string& data) { return data.substr(0, data.find(
 // prefix of its acknowledged records (plus, at most, unacknowledged records after them).
 // Afterwards the model holds exactly what survived: that is now durable.
 // *lost (if not null) is increased by the acknowledged records that did not survive.
-std::vector<uint64_t> VerifyLog(const storage::Db& db, const StreamDescription& stream, LogModel* model,
-                                bool all_acked, uint64_t* lost = nullptr) {
+std::vector<uint64_t> VerifyLog(const storage::Db& db, const StreamDescription& stream, LogModel* model, bool all_acked,
+                                uint64_t* lost = nullptr) {
   std::lock_guard lock(model->mu);
   std::vector<uint64_t> tips(kShards, 1);
   std::map<std::pair<uint32_t, uint64_t>, std::string> present;
@@ -104,8 +104,8 @@ std::vector<uint64_t> VerifyLog(const storage::Db& db, const StreamDescription& 
 // One writer: puts batches until the power goes off, checking each number it gets: at least
 // the shard's tip at open (`next`), and exactly the next one when `exact` (a single writer).
 // Returns whether the cut interrupted it (a put failed) rather than it running out of batches.
-bool PutUntilCut(stream::StreamLog* log, const StreamDescription& stream, LogModel* model,
-                 std::vector<uint64_t> next, bool exact, std::mt19937_64* rng, int max_batches, bool flushes) {
+bool PutUntilCut(stream::StreamLog* log, const StreamDescription& stream, LogModel* model, std::vector<uint64_t> next,
+                 bool exact, std::mt19937_64* rng, int max_batches, bool flushes) {
   for (int b = 0; b < max_batches; ++b) {
     std::vector<PutRecord> records = MakeBatch(model, rng);
     auto results = log->Put(stream, records);
@@ -157,9 +157,8 @@ void RunSingleWriter(bool sync, int iterations, uint64_t seed) {
     // Every other cut leaves torn tails: the last WAL record cut anywhere, even mid-header.
     f.CutPower(it % 2 ? &rng : nullptr);
   }
-  std::printf("%d cuts, %llu interrupted a put, %llu acknowledged records lost, %zu records survive\n",
-              iterations, static_cast<unsigned long long>(interrupted), static_cast<unsigned long long>(lost),
-              model.acked.size());
+  std::printf("%d cuts, %llu interrupted a put, %llu acknowledged records lost, %zu records survive\n", iterations,
+              static_cast<unsigned long long>(interrupted), static_cast<unsigned long long>(lost), model.acked.size());
   // The suite proves something only if cuts do land inside puts, and, with sync off, lose data.
   EXPECT_GT(interrupted, 0u);
   if (!sync) {

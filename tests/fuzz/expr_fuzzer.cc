@@ -14,9 +14,9 @@
 //   5  two numbers "A B": if A + B fits, (A + B) - B == A exactly
 //
 // Thread-safety: libFuzzer calls LLVMFuzzerTestOneInput from one thread.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -52,8 +52,8 @@ const Item& FixedItem() {
 }
 
 ExpressionAttributes FixedAttributes() {
-  AttributeNames names = {{"#a", "station"}, {"#d", "date"}, {"#s", "status"}, {"#m", "meta"},
-                          {"#r", "readings"}, {"#x", "absent"}};
+  AttributeNames names = {{"#a", "station"}, {"#d", "date"},     {"#s", "status"},
+                          {"#m", "meta"},    {"#r", "readings"}, {"#x", "absent"}};
   AttributeValues values;
   Result<Item> v = ParseItemJson(R"({
     ":s": {"S": "USW"}, ":d": {"S": "2024-07-01"}, ":n": {"N": "1"}, ":f": {"N": "-0.1"},

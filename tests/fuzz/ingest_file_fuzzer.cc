@@ -63,7 +63,7 @@ const std::string& TempPath() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace freshet::ingest;
   if (size == 0) return 0;
-  static const Format kFormats[] = {Format::kAuto, Format::kCdoCsv, Format::kAccessCsv, Format::kGhcnCsv,
+  static const Format kFormats[] = {Format::kAuto, Format::kCdoCsv,    Format::kAccessCsv, Format::kGhcnCsv,
                                     Format::kDly,  Format::kJsonLines, Format::kCsv};
   Format format = kFormats[static_cast<uint8_t>(data[0] - '0') % 7];
   std::string_view payload(reinterpret_cast<const char*>(data) + 1, size - 1);

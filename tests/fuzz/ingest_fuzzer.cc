@@ -185,8 +185,8 @@ void FuzzCdo(std::string_view payload) {
   options.start_date = "2016-01-01";
   options.end_date = "2017-01-01";  // two date ranges
   options.max_retries = 1;
-  options.retry_base_ms = 0;               // no sleeping between retries
-  options.requests_per_second = 1 << 30;   // nor in the rate limiter
+  options.retry_base_ms = 0;              // no sleeping between retries
+  options.requests_per_second = 1 << 30;  // nor in the rate limiter
   StationNameCache cache("");
   CountingSink sink;
   Result<CdoStats> stats = IngestFromCdo(options, &cache, &sink);
@@ -241,7 +241,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   int mode = static_cast<uint8_t>(data[0] - '0') % kModes;
   std::string_view payload(reinterpret_cast<const char*>(data) + 1, size - 1);
-  static const Format kFormats[] = {Format::kAuto, Format::kCdoCsv, Format::kAccessCsv, Format::kGhcnCsv,
+  static const Format kFormats[] = {Format::kAuto, Format::kCdoCsv,    Format::kAccessCsv, Format::kGhcnCsv,
                                     Format::kDly,  Format::kJsonLines, Format::kCsv};
   if (mode < 7) {
     FuzzParser(kFormats[mode], payload);

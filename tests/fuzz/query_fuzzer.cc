@@ -64,8 +64,7 @@ void CheckCodecRoundTrip(const Item& item) {
 bool Storable(const AttributeValue& v, int depth) {
   if (depth > kMaxDepth) return false;
   switch (v.type()) {
-    case AttributeValue::Type::kN:
-      return codec::CanonicalNumber(v.scalar()).ok();
+    case AttributeValue::Type::kN: return codec::CanonicalNumber(v.scalar()).ok();
     case AttributeValue::Type::kL:
       for (const AttributeValue& e : v.elements()) {
         if (!Storable(e, depth + 1)) return false;
@@ -91,8 +90,7 @@ bool Storable(const AttributeValue& v, int depth) {
       }
       return !v.elements().empty();
     }
-    default:
-      return true;
+    default: return true;
   }
 }
 
@@ -121,8 +119,10 @@ void CheckDescription(const Result<TableDescription>& desc) {
   Result<TableDescription> back = DescriptionFromJson(DescriptionToJson(*desc));
   Check(back.ok());
   Check(back->name == desc->name && back->partition_key.name == desc->partition_key.name &&
-        back->partition_key.type == desc->partition_key.type && back->sort_key.has_value() == desc->sort_key.has_value());
-  if (desc->sort_key) Check(back->sort_key->name == desc->sort_key->name && back->sort_key->type == desc->sort_key->type);
+        back->partition_key.type == desc->partition_key.type &&
+        back->sort_key.has_value() == desc->sort_key.has_value());
+  if (desc->sort_key)
+    Check(back->sort_key->name == desc->sort_key->name && back->sort_key->type == desc->sort_key->type);
 }
 
 void FuzzCreateTable(std::string_view payload) { CheckDescription(ParseCreateTable(payload)); }
@@ -195,8 +195,8 @@ void FuzzKeyText(std::string_view payload) {
 
 void FuzzItemKey(std::string_view payload) {
   for (KeyType partition : {KeyType::kS, KeyType::kN, KeyType::kB}) {
-    for (std::optional<KeyType> sort : {std::optional<KeyType>(), std::optional<KeyType>(KeyType::kS),
-                                        std::optional<KeyType>(KeyType::kN)}) {
+    for (std::optional<KeyType> sort :
+         {std::optional<KeyType>(), std::optional<KeyType>(KeyType::kS), std::optional<KeyType>(KeyType::kN)}) {
       TableDescription table = Table(partition, sort);
       Item item;
       if (!DecodeItemKey(table, payload, &item)) continue;

@@ -51,8 +51,8 @@ TEST(AccessCsvTest, DetectedAndConvertedFromTenths) {
   EXPECT_EQ(j[11]["value"], "0");
   EXPECT_EQ(j[15]["value"], "-9.9");
   std::string p = dir.path() + "/USW00093721.csv";
-  EXPECT_EQ(got.errors, p + ":5: expected 18 fields as in the header, got 3\n" + p +
-                            ":6: a quoted field is not closed\n");
+  EXPECT_EQ(got.errors,
+            p + ":5: expected 18 fields as in the header, got 3\n" + p + ":6: a quoted field is not closed\n");
 }
 
 }  // namespace

@@ -4,16 +4,16 @@
 #include <map>
 #include <set>
 
-#include "tests/test_util.h"
 #include "tests/ingest/ingest_test_util.h"
+#include "tests/test_util.h"
 
 namespace freshet::ingest {
 namespace {
 
 using test::VectorSink;
 
-const nlohmann::json* Find(const std::vector<nlohmann::json>& all, const std::string& station,
-                           const std::string& date, const std::string& element) {
+const nlohmann::json* Find(const std::vector<nlohmann::json>& all, const std::string& station, const std::string& date,
+                           const std::string& element) {
   for (const auto& j : all) {
     if (j["station"] == station && j["date"] == date && j["element"] == element) return &j;
   }
@@ -114,10 +114,10 @@ TEST(CdoCsvTest, MalformedLinesAreReportedWithTheirNumbers) {
 
 TEST(CdoCsvTest, HeaderWithoutStationIsFatal) {
   freshet::test::TempDir dir;
-  test::Ingested got = test::IngestText(dir.path(), "x.csv", "\"DATE\",\"PRCP\"\n\"2012-01-01\",\"1\"\n", Format::kCdoCsv);
+  test::Ingested got =
+      test::IngestText(dir.path(), "x.csv", "\"DATE\",\"PRCP\"\n\"2012-01-01\",\"1\"\n", Format::kCdoCsv);
   EXPECT_TRUE(got.status.IsInvalidArgument());
-  EXPECT_NE(got.status.message().find("x.csv:1: the header has no STATION"), std::string::npos)
-      << got.status.message();
+  EXPECT_NE(got.status.message().find("x.csv:1: the header has no STATION"), std::string::npos) << got.status.message();
 }
 
 }  // namespace

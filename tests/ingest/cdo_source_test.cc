@@ -178,8 +178,8 @@ TEST(CdoSourceTest, BadRequestAndBadTokenReadAsTheApiWroteThem) {
   options.token = "wrong";
   r = IngestFromCdo(options, &cache, &sink);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().message().rfind("NOAA refused the token (HTTP 400): Token parameter is invalid. (get a token", 0),
-            0u)
+  EXPECT_EQ(
+      r.status().message().rfind("NOAA refused the token (HTTP 400): Token parameter is invalid. (get a token", 0), 0u)
       << r.status().message();
   options.token.clear();
   r = IngestFromCdo(options, &cache, &sink);

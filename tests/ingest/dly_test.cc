@@ -42,12 +42,13 @@ TEST(DlyTest, FixedWidthMonthsBecomeDays) {
   EXPECT_EQ(got.json[58]["date"], "2016-01-31");
   EXPECT_EQ(got.json[58]["value"], "2.5");
   std::string p = dir.path() + "/USW00093721.dly";
-  EXPECT_EQ(got.errors, p + ":3: bad YEAR or MONTH '201613'\n" + p + ":4: a .dly line is 269 characters, this one is 29\n");
+  EXPECT_EQ(got.errors,
+            p + ":3: bad YEAR or MONTH '201613'\n" + p + ":4: a .dly line is 269 characters, this one is 29\n");
 }
 
 TEST(DlyTest, ValueOnADayPastTheMonthIsMalformed) {
   freshet::test::TempDir dir;
-  std::string line(kDly, 269);  // the February line
+  std::string line(kDly, 269);            // the February line
   line.replace(21 + 8 * 29, 5, "   11");  // day 30
   test::Ingested got = test::IngestText(dir.path(), "x.dly", line + "\n", Format::kDly);
   ASSERT_TRUE(got.status.ok());

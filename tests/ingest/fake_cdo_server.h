@@ -8,11 +8,10 @@
 
 #include <chrono>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "tests/ingest/ingest_test_util.h"
 #include "tests/test_util.h"
@@ -25,13 +24,13 @@ class FakeCdoServer {
  public:
   // Starts the server with `scenario` ("ok", "faults", "malformed", "bad-request"); waits for its port.
   explicit FakeCdoServer(const std::string& scenario, int page_size = 1000) {
-    std::vector<std::string> args = {"python3",        SourceDir() + "/tests/ingest/fake_cdo_server.py",
-                                     "--data",         BundledExport(),
-                                     "--port-file",    dir_.path() + "/port",
-                                     "--log",          log_path(),
-                                     "--dump",         dir_.path() + "/dump.json",
-                                     "--scenario",     scenario,
-                                     "--page-size",    std::to_string(page_size)};
+    std::vector<std::string> args = {"python3",     SourceDir() + "/tests/ingest/fake_cdo_server.py",
+                                     "--data",      BundledExport(),
+                                     "--port-file", dir_.path() + "/port",
+                                     "--log",       log_path(),
+                                     "--dump",      dir_.path() + "/dump.json",
+                                     "--scenario",  scenario,
+                                     "--page-size", std::to_string(page_size)};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

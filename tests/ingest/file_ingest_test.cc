@@ -72,8 +72,7 @@ TEST(FileIngestTest, SinkFailureStopsTheFile) {
 
 TEST(FileIngestTest, DetectFormatFromTheFirstLine) {
   EXPECT_EQ(DetectFormat(R"("STATION","NAME","LATITUDE","LONGITUDE","ELEVATION","DATE","PRCP")"), Format::kCdoCsv);
-  EXPECT_EQ(DetectFormat(R"("STATION","DATE","LATITUDE","LONGITUDE","ELEVATION","NAME","PRCP")"),
-            Format::kAccessCsv);
+  EXPECT_EQ(DetectFormat(R"("STATION","DATE","LATITUDE","LONGITUDE","ELEVATION","NAME","PRCP")"), Format::kAccessCsv);
   EXPECT_EQ(DetectFormat("USW00093721,20160123,PRCP,361,,,W,2400"), Format::kGhcnCsv);
   EXPECT_EQ(DetectFormat("  {\"a\":1}"), Format::kJsonLines);
   EXPECT_EQ(DetectFormat("customer_id,name"), Format::kCsv);

@@ -13,12 +13,12 @@ const char kByStation[] =
     "USW00093721,20160123,TMAX,-16,,,W,\n"
     "USW00093721,20160123,TMIN,-66,,,W,\n"
     "USW00093721,20160124,PRCP,0,T,,W,2400\n"
-    "USW00093721,20160124,TAVG,-9999,,,W,\n"   // missing: no record
-    "USW00093721,20160124,TMAX,12,,I,W,\n"     // quality flag kept
-    "USW00093721,20160231,TMAX,12,,,W,\n"      // no such day
-    "USW00093721,20160125,TMAX,1.2.3,,,W,\n"   // not a number
-    "USW00093721,20160125,TMIN\n"              // too few fields
-    "USW00093721,20160125,AWND,45,,,W\n";      // 7 fields (no OBSTIME) is accepted
+    "USW00093721,20160124,TAVG,-9999,,,W,\n"  // missing: no record
+    "USW00093721,20160124,TMAX,12,,I,W,\n"    // quality flag kept
+    "USW00093721,20160231,TMAX,12,,,W,\n"     // no such day
+    "USW00093721,20160125,TMAX,1.2.3,,,W,\n"  // not a number
+    "USW00093721,20160125,TMIN\n"             // too few fields
+    "USW00093721,20160125,AWND,45,,,W\n";     // 7 fields (no OBSTIME) is accepted
 
 TEST(GhcnCsvTest, ByStationRows) {
   freshet::test::TempDir dir;

@@ -21,8 +21,8 @@ CliRun Freshet(const std::string& data_dir, const std::string& args, const std::
 #ifdef FRESHET_DEFAULT_BIN
   if (!bin || !*bin) bin = FRESHET_DEFAULT_BIN;
 #endif
-  std::string cmd = std::string(bin ? bin : "freshet") + " --data-dir " + data_dir + " --no-sync " + args + " >" +
-                    tmp + "/out 2>" + tmp + "/err";
+  std::string cmd = std::string(bin ? bin : "freshet") + " --data-dir " + data_dir + " --no-sync " + args + " >" + tmp +
+                    "/out 2>" + tmp + "/err";
   int rc = std::system(cmd.c_str());
   auto slurp = [](const std::string& p) {
     std::ifstream in(p);
@@ -47,13 +47,15 @@ TEST(IngestCliTest, FileIntoAStreamAndMalformedLinesExitTwo) {
   EXPECT_EQ(ok.err, "");  // no progress line when stderr is not a terminal
 
   std::string bad = dir.path() + "/rows.csv";
-  test::WriteFile(bad, "USW00093721,20160123,PRCP,361,,,W,2400\nUSW00093721,2016012,PRCP,1,,,W,\n"
-                       "USW00093721,20160124,PRCP,0,T,,W,2400\n");
+  test::WriteFile(bad,
+                  "USW00093721,20160123,PRCP,361,,,W,2400\nUSW00093721,2016012,PRCP,1,,,W,\n"
+                  "USW00093721,20160124,PRCP,0,T,,W,2400\n");
   CliRun partial = Freshet(data, "ingest file --stream weather " + bad, dir.path());
   EXPECT_EQ(partial.exit_code, 2);
-  EXPECT_EQ(partial.err, bad + ":2: date '2016012' is not YYYYMMDD\n"
-                         "freshet: 1 malformed line(s) skipped (listed above); the other 2 records were put to "
-                         "'weather'\n");
+  EXPECT_EQ(partial.err, bad +
+                             ":2: date '2016012' is not YYYYMMDD\n"
+                             "freshet: 1 malformed line(s) skipped (listed above); the other 2 records were put to "
+                             "'weather'\n");
 }
 
 }  // namespace

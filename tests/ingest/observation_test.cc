@@ -17,9 +17,8 @@ TEST(ObservationTest, CompactJsonWithOptionalFieldsLeftOut) {
   obs.obs_time = "0700";
   obs.station_name = "BRIGHTON DAM, MD US";
   obs.source = "cdo-csv";
-  EXPECT_EQ(obs.ToJson(),
-            R"({"station":"USC00181125","date":"2012-01-07","element":"PRCP","value":"0","sflag":"7",)"
-            R"("obs_time":"0700","station_name":"BRIGHTON DAM, MD US","source":"cdo-csv"})");
+  EXPECT_EQ(obs.ToJson(), R"({"station":"USC00181125","date":"2012-01-07","element":"PRCP","value":"0","sflag":"7",)"
+                          R"("obs_time":"0700","station_name":"BRIGHTON DAM, MD US","source":"cdo-csv"})");
 }
 
 TEST(ObservationTest, StringsAreEscaped) {

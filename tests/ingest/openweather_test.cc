@@ -24,11 +24,10 @@ namespace {
 class FakeOpenWeather {
  public:
   explicit FakeOpenWeather(const std::string& scenario) {
-    std::vector<std::string> args = {
-        "python3",     test::SourceDir() + "/tests/ingest/fake_openweather_server.py",
-        "--port-file", dir_.path() + "/port",
-        "--log",       dir_.path() + "/log",
-        "--scenario",  scenario};
+    std::vector<std::string> args = {"python3",     test::SourceDir() + "/tests/ingest/fake_openweather_server.py",
+                                     "--port-file", dir_.path() + "/port",
+                                     "--log",       dir_.path() + "/log",
+                                     "--scenario",  scenario};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -71,9 +70,7 @@ OpenWeatherOptions Options(const FakeOpenWeather& server) {
   return o;
 }
 
-OpenWeatherLocation City(const std::string& name) {
-  return {OpenWeatherLocation::Kind::kCity, name, 0, 0, ""};
-}
+OpenWeatherLocation City(const std::string& name) { return {OpenWeatherLocation::Kind::kCity, name, 0, 0, ""}; }
 OpenWeatherLocation Id(const std::string& id) { return {OpenWeatherLocation::Kind::kId, "", 0, 0, id}; }
 
 // A London answer as OpenWeather documents it (units=metric).
@@ -119,8 +116,7 @@ TEST(OpenWeatherRecordTest, EveryDocumentedFieldFromARecordedAnswer) {
 
 TEST(OpenWeatherRecordTest, AnswersWithoutTheEssentialsAreRefused) {
   EXPECT_EQ(OpenWeatherRecord("<html>", "metric").status().code(), Status::Code::kInvalidArgument);
-  EXPECT_EQ(OpenWeatherRecord(R"({"id":1,"main":{"temp":1}})", "metric").status().message(),
-            "the answer has no dt");
+  EXPECT_EQ(OpenWeatherRecord(R"({"id":1,"main":{"temp":1}})", "metric").status().message(), "the answer has no dt");
   EXPECT_EQ(OpenWeatherRecord(R"({"id":1,"dt":5,"main":{}})", "metric").status().message(),
             "the answer has no main.temp");
   EXPECT_EQ(OpenWeatherRecord(R"({"dt":5,"main":{"temp":1}})", "metric").status().message(),
@@ -200,8 +196,7 @@ TEST(OpenWeatherPollTest, MalformedAnswersAreRetriedThenGivenUpForTheRound) {
   EXPECT_EQ(stats->requests, 3u);
   EXPECT_EQ(stats->skipped, 1u);
   EXPECT_TRUE(sink.records.empty());
-  EXPECT_NE(log.str().find("unexpected answer: the answer is not a JSON object"), std::string::npos)
-      << log.str();
+  EXPECT_NE(log.str().find("unexpected answer: the answer is not a JSON object"), std::string::npos) << log.str();
   EXPECT_NE(log.str().find("gave up on --city London"), std::string::npos) << log.str();
 }
 
@@ -216,8 +211,7 @@ TEST(OpenWeatherPollTest, AnUnknownCityAndBadOptionsAreOneLine) {
   EXPECT_EQ(stats.status().message(),
             "OpenWeather does not know the location --city Atlantis (HTTP 404: city not found)");
   o.locations = {};
-  EXPECT_EQ(PollOpenWeather(o, &sink).status().message(),
-            "give at least one location: --city, --lat/--lon or --id");
+  EXPECT_EQ(PollOpenWeather(o, &sink).status().message(), "give at least one location: --city, --lat/--lon or --id");
   o.locations = {City("London")};
   o.appid = "";
   EXPECT_EQ(PollOpenWeather(o, &sink).status().message(),
@@ -252,20 +246,17 @@ TEST(OpenWeatherCliTest, IngestConsumeAndQueryWithSql) {
   freshet::test::TempDir dir;
   const std::string data = dir.path() + "/data";
   ASSERT_EQ(Freshet(data, "stream create openweather", dir.path()).exit_code, 0);
-  CliRun bad =
-      Freshet(data,
-              "ingest openweather --stream openweather --city London --appid nope --count 1 --base-url " +
-                  server.url(),
-              dir.path());
+  CliRun bad = Freshet(
+      data, "ingest openweather --stream openweather --city London --appid nope --count 1 --base-url " + server.url(),
+      dir.path());
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(bad.err.rfind("freshet: OpenWeather refused the API key (HTTP 401)", 0), 0u) << bad.err;
   EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1);
-  CliRun ok =
-      Freshet(data,
-              "ingest openweather --stream openweather --city Rockville --id 2643743 --lat 51.5 --lon -0.1 "
-              "--every 1ms --count 2 --appid good-key --base-url " +
-                  server.url(),
-              dir.path());
+  CliRun ok = Freshet(data,
+                      "ingest openweather --stream openweather --city Rockville --id 2643743 --lat 51.5 --lon -0.1 "
+                      "--every 1ms --count 2 --appid good-key --base-url " +
+                          server.url(),
+                      dir.path());
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   // Three locations (--lat/--lon is nearest London) x 2 rounds = 6 requests.
   EXPECT_NE(ok.out.find("readings put to 'openweather' (2 rounds, 6 requests"), std::string::npos) << ok.out;

@@ -29,14 +29,14 @@ TEST(UnitsTest, ParseAndFormatAreCanonical) {
 }
 
 TEST(UnitsTest, GhcnRawTenthsAreShiftedExactly) {
-  EXPECT_EQ(Metric("PRCP", "38", UnitSystem::kGhcnRaw), "3.8");    // tenths of mm
+  EXPECT_EQ(Metric("PRCP", "38", UnitSystem::kGhcnRaw), "3.8");  // tenths of mm
   EXPECT_EQ(Metric("PRCP", "0", UnitSystem::kGhcnRaw), "0");
   EXPECT_EQ(Metric("PRCP", "1234", UnitSystem::kGhcnRaw), "123.4");
   EXPECT_EQ(Metric("WESD", "5", UnitSystem::kGhcnRaw), "0.5");
   EXPECT_EQ(Metric("TMAX", "-11", UnitSystem::kGhcnRaw), "-1.1");  // tenths of °C
   EXPECT_EQ(Metric("TMIN", "-5", UnitSystem::kGhcnRaw), "-0.5");
   EXPECT_EQ(Metric("TOBS", "250", UnitSystem::kGhcnRaw), "25");
-  EXPECT_EQ(Metric("SNOW", "749", UnitSystem::kGhcnRaw), "749");   // already mm
+  EXPECT_EQ(Metric("SNOW", "749", UnitSystem::kGhcnRaw), "749");  // already mm
   EXPECT_EQ(Metric("SNWD", "  660", UnitSystem::kGhcnRaw), "660");
 }
 
@@ -52,11 +52,11 @@ TEST(UnitsTest, InchesTimes254) {
 TEST(UnitsTest, FahrenheitRoundedToHundredthsHalfAwayFromZero) {
   EXPECT_EQ(Metric("TMAX", "32", UnitSystem::kStandard), "0");
   EXPECT_EQ(Metric("TMAX", "212", UnitSystem::kStandard), "100");
-  EXPECT_EQ(Metric("TMAX", "62", UnitSystem::kStandard), "16.67");   // 30*5/9 = 16.666..
-  EXPECT_EQ(Metric("TMIN", "28", UnitSystem::kStandard), "-2.22");   // -20/9 = -2.222..
-  EXPECT_EQ(Metric("TOBS", "30", UnitSystem::kStandard), "-1.11");   // -10/9
-  EXPECT_EQ(Metric("TMAX", "33", UnitSystem::kStandard), "0.56");    // 5/9 = 0.5555..
-  EXPECT_EQ(Metric("TMIN", "31", UnitSystem::kStandard), "-0.56");   // half away from zero
+  EXPECT_EQ(Metric("TMAX", "62", UnitSystem::kStandard), "16.67");  // 30*5/9 = 16.666..
+  EXPECT_EQ(Metric("TMIN", "28", UnitSystem::kStandard), "-2.22");  // -20/9 = -2.222..
+  EXPECT_EQ(Metric("TOBS", "30", UnitSystem::kStandard), "-1.11");  // -10/9
+  EXPECT_EQ(Metric("TMAX", "33", UnitSystem::kStandard), "0.56");   // 5/9 = 0.5555..
+  EXPECT_EQ(Metric("TMIN", "31", UnitSystem::kStandard), "-0.56");  // half away from zero
   EXPECT_EQ(Metric("TMIN", "-40", UnitSystem::kStandard), "-40");
   EXPECT_EQ(Metric("TMAX", "50", UnitSystem::kStandard), "10");
   EXPECT_EQ(Metric("TMAX", "98.6", UnitSystem::kStandard), "37");

@@ -59,9 +59,12 @@ class CliTest : public ::testing::Test {
     RunResult r = Freshet({"table", "create", "--spec", spec});
     ASSERT_EQ(r.code, 0) << r.err;
     r = Freshet({"table", "put", "weather", "--file", "-"},
-                R"({"station":"USW00093721","date":"2024-01-01","TMAX":22.80,"PRCP":25.4})" "\n"
-                R"({"station":{"S":"USW00093721"},"date":{"S":"2024-01-02"},"TMAX":{"N":"-5"}})" "\n"
-                R"({"station":"USW00093721","date":"2024-02-01","TMAX":1})" "\n");
+                R"({"station":"USW00093721","date":"2024-01-01","TMAX":22.80,"PRCP":25.4})"
+                "\n"
+                R"({"station":{"S":"USW00093721"},"date":{"S":"2024-01-02"},"TMAX":{"N":"-5"}})"
+                "\n"
+                R"({"station":"USW00093721","date":"2024-02-01","TMAX":1})"
+                "\n");
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.out, "put 3 items into weather\n");
   }
@@ -81,9 +84,10 @@ TEST_F(CliTest, CreatePutGetRoundTrip) {
   r = Freshet({"table", "describe", "weather", "--output", "json"});
   EXPECT_NE(r.out.find(R"("item_count":4)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("PAY_PER_REQUEST"), std::string::npos);
-  r = Freshet({"table", "update", "weather", "--key", R"({"station":"USW00093721","date":"2024-01-03"})",
-               "--set", R"({"TMIN":-1.5})", "--remove", "PRCP", "--plain"});
-  EXPECT_EQ(r.out, R"({"TMIN":-1.5,"date":"2024-01-03","station":"USW00093721"})" "\n");
+  r = Freshet({"table", "update", "weather", "--key", R"({"station":"USW00093721","date":"2024-01-03"})", "--set",
+               R"({"TMIN":-1.5})", "--remove", "PRCP", "--plain"});
+  EXPECT_EQ(r.out, R"({"TMIN":-1.5,"date":"2024-01-03","station":"USW00093721"})"
+                   "\n");
   r = Freshet({"table", "delete-item", "weather", "--key", R"({"station":"USW00093721","date":"2024-01-03"})"});
   EXPECT_EQ(r.code, 0);
   r = Freshet({"table", "get", "weather", "--key", R"({"station":"USW00093721","date":"2024-01-03"})"});
@@ -92,24 +96,30 @@ TEST_F(CliTest, CreatePutGetRoundTrip) {
 
 TEST_F(CliTest, QueryOutputFormats) {
   CreateWeather();
-  RunResult r = Freshet({"table", "query", "weather", "--pk", "USW00093721", "--sk-begins-with", "2024-01", "--output", "jsonl"});
+  RunResult r =
+      Freshet({"table", "query", "weather", "--pk", "USW00093721", "--sk-begins-with", "2024-01", "--output", "jsonl"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, R"({"PRCP":25.4,"TMAX":22.80,"date":"2024-01-01","station":"USW00093721"})" "\n"
-                   R"({"TMAX":-5,"date":"2024-01-02","station":"USW00093721"})" "\n");
+  EXPECT_EQ(r.out, R"({"PRCP":25.4,"TMAX":22.80,"date":"2024-01-01","station":"USW00093721"})"
+                   "\n"
+                   R"({"TMAX":-5,"date":"2024-01-02","station":"USW00093721"})"
+                   "\n");
   EXPECT_EQ(r.err, "");
   r = Freshet({"table", "query", "weather", "--pk", "USW00093721", "--limit", "1", "--output", "jsonl"});
   ASSERT_EQ(r.err.rfind("next: ", 0), 0u) << r.err;
   const std::string token = r.err.substr(6, r.err.size() - 7);
-  r = Freshet({"table", "query", "weather", "--pk", "USW00093721", "--start-after", token, "--reverse",
-               "--output", "json"});
+  r = Freshet(
+      {"table", "query", "weather", "--pk", "USW00093721", "--start-after", token, "--reverse", "--output", "json"});
   // Reversed, the items after the token are those before its key: none.
-  EXPECT_EQ(r.out, R"({"items":[],"count":0,"next_token":null})" "\n");
+  EXPECT_EQ(r.out, R"({"items":[],"count":0,"next_token":null})"
+                   "\n");
   r = Freshet({"table", "query", "weather", "--pk", "USW00093721", "--start-after", token, "--output", "json",
                "--attributes", "date"});
-  EXPECT_EQ(r.out, R"({"items":[{"date":"2024-01-02"},{"date":"2024-02-01"}],"count":2,"next_token":null})" "\n");
+  EXPECT_EQ(r.out, R"({"items":[{"date":"2024-01-02"},{"date":"2024-02-01"}],"count":2,"next_token":null})"
+                   "\n");
   r = Freshet({"table", "scan", "weather", "--output", "csv"});
-  EXPECT_EQ(r.out, "station,date,PRCP,TMAX\nUSW00093721,2024-01-01,25.4,22.80\n"
-                   "USW00093721,2024-01-02,,-5\nUSW00093721,2024-02-01,,1\n");
+  EXPECT_EQ(r.out,
+            "station,date,PRCP,TMAX\nUSW00093721,2024-01-01,25.4,22.80\n"
+            "USW00093721,2024-01-02,,-5\nUSW00093721,2024-02-01,,1\n");
   r = Freshet({"table", "query", "weather", "--pk", "USW00093721", "--sk-lt", "2024-01-02"});
   EXPECT_EQ(r.out, "station      date        PRCP  TMAX\nUSW00093721  2024-01-01  25.4  22.80\n");
 }
@@ -117,17 +127,19 @@ TEST_F(CliTest, QueryOutputFormats) {
 TEST_F(CliTest, WeatherQuery) {
   CreateWeather();
   RunResult r = Freshet({"query", "--station", "GHCND:USW00093721", "--from", "2024-01-01", "--to", "2024-01-31",
-                   "--units", "standard", "--output", "csv"});
+                         "--units", "standard", "--output", "csv"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "station,date,PRCP,TMAX\nUSW00093721,2024-01-01,1.00,73.0\nUSW00093721,2024-01-02,,23.0\n");
-  r = Freshet({"query", "--station", "USW00093721", "--from", "2024-01-01", "--to", "2024-12-31",
-               "--elements", "TMAX", "--output", "json"});
+  r = Freshet({"query", "--station", "USW00093721", "--from", "2024-01-01", "--to", "2024-12-31", "--elements", "TMAX",
+               "--output", "json"});
   EXPECT_EQ(r.out, R"({"items":[{"TMAX":22.80,"date":"2024-01-01","station":"USW00093721"},)"
                    R"({"TMAX":-5,"date":"2024-01-02","station":"USW00093721"},)"
-                   R"({"TMAX":1,"date":"2024-02-01","station":"USW00093721"}],"count":3,"next_token":null})" "\n");
+                   R"({"TMAX":1,"date":"2024-02-01","station":"USW00093721"}],"count":3,"next_token":null})"
+                   "\n");
   r = Freshet({"query", "--station", "USW00093721", "--from", "2024-01-01", "--to", "2024-01-31"});
-  EXPECT_EQ(r.out, "station      date        PRCP (mm)  TMAX (C)\nUSW00093721  2024-01-01  25.4       22.80\n"
-                   "USW00093721  2024-01-02             -5\n");
+  EXPECT_EQ(r.out,
+            "station      date        PRCP (mm)  TMAX (C)\nUSW00093721  2024-01-01  25.4       22.80\n"
+            "USW00093721  2024-01-02             -5\n");
 }
 
 TEST_F(CliTest, ErrorsExitWithCodesAndOneLine) {
@@ -149,8 +161,10 @@ TEST_F(CliTest, ErrorsExitWithCodesAndOneLine) {
   expect_error({"query", "--station", "x", "--from", "2024-01-32", "--to", "2024-02-01"}, 2, "--from");
   expect_error({"query", "--station", "x", "--from", "2024-02-01", "--to", "2024-01-01"}, 2, "after --to");
   // A bad line in a file writes nothing, and the message names the line.
-  RunResult r = Freshet({"table", "put", "weather", "--file", "-"},
-                  R"({"station":"new","date":"2024-05-05"})" "\n" R"({"station":"new"})" "\n");
+  RunResult r = Freshet({"table", "put", "weather", "--file", "-"}, R"({"station":"new","date":"2024-05-05"})"
+                                                                    "\n"
+                                                                    R"({"station":"new"})"
+                                                                    "\n");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("- line 2: missing key attribute 'date'"), std::string::npos) << r.err;
   r = Freshet({"table", "query", "weather", "--pk", "new", "--output", "jsonl"});

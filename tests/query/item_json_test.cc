@@ -22,7 +22,8 @@ TEST(ItemJsonTest, TypedRoundTripIsExact) {
 }
 
 TEST(ItemJsonTest, PlainNumbersKeepTheirText) {
-  auto item = ParseItemJson(R"({"station":"USW00093721","TMAX":22.80,"n":-7,"big":123456789012345678901234567890,"e":1.5e-3,"b":true,"z":null,"l":[1,"a"],"m":{"k":0.10}})");
+  auto item = ParseItemJson(
+      R"({"station":"USW00093721","TMAX":22.80,"n":-7,"big":123456789012345678901234567890,"e":1.5e-3,"b":true,"z":null,"l":[1,"a"],"m":{"k":0.10}})");
   ASSERT_TRUE(item.ok()) << item.status().ToString();
   EXPECT_EQ(item->Find("TMAX")->scalar(), "22.80");
   EXPECT_EQ(item->Find("n")->scalar(), "-7");
@@ -32,8 +33,9 @@ TEST(ItemJsonTest, PlainNumbersKeepTheirText) {
   EXPECT_EQ(item->Find("z")->type(), AttributeValue::Type::kNull);
   EXPECT_EQ(item->Find("l")->type(), AttributeValue::Type::kL);
   EXPECT_EQ(item->Find("m")->map().Find("k")->scalar(), "0.10");
-  EXPECT_EQ(ItemToPlainJson(*item),
-            R"({"TMAX":22.80,"b":true,"big":123456789012345678901234567890,"e":1.5e-3,"l":[1,"a"],"m":{"k":0.10},"n":-7,"station":"USW00093721","z":null})");
+  EXPECT_EQ(
+      ItemToPlainJson(*item),
+      R"({"TMAX":22.80,"b":true,"big":123456789012345678901234567890,"e":1.5e-3,"l":[1,"a"],"m":{"k":0.10},"n":-7,"station":"USW00093721","z":null})");
   auto again = ParseItemJson(ItemToPlainJson(*item));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, *item);
@@ -84,8 +86,8 @@ TEST(ItemJsonTest, EscapesStrings) {
 }
 
 TEST(ItemJsonTest, Base64RoundTrips) {
-  for (std::string s : {std::string(), std::string("a"), std::string("ab"), std::string("abc"),
-                        std::string("\0\xff\x10\x20", 4)}) {
+  for (std::string s :
+       {std::string(), std::string("a"), std::string("ab"), std::string("abc"), std::string("\0\xff\x10\x20", 4)}) {
     std::string back;
     ASSERT_TRUE(DecodeBase64(EncodeBase64(s), &back));
     EXPECT_EQ(back, s);

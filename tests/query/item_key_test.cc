@@ -42,7 +42,8 @@ RandomDecimal MakeDecimal(std::mt19937_64& rng) {
   } else {
     frac_part = std::string(-exp - len, '0') + digits;
   }
-  std::string mag = std::string(60 - int_part.size(), '0') + int_part + frac_part + std::string(40 - frac_part.size(), '0');
+  std::string mag =
+      std::string(60 - int_part.size(), '0') + int_part + frac_part + std::string(40 - frac_part.size(), '0');
   const bool zero = mag.find_first_not_of('0') == std::string::npos;
   std::string text = (negative && !zero) ? "-" : "";
   switch (coin(rng)) {

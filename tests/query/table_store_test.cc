@@ -48,7 +48,8 @@ TEST_F(TableStoreTest, BadSpecsNameTheField) {
   check(R"({"TableName":"abc","KeySchema":[]})", "HASH");
   check(R"({"TableName":"abc","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}]})", "AttributeDefinitions");
   check(R"({"TableName":"abc","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"BOOL"}],
-           "KeySchema":[{"AttributeName":"k","KeyType":"HASH"}]})", "AttributeType");
+           "KeySchema":[{"AttributeName":"k","KeyType":"HASH"}]})",
+        "AttributeType");
   check(R"({"TableName":"a","KeySchema":[]})", "invalid table name");
   EXPECT_FALSE(TableFromFlags("abc", "k:X", "").ok());
   EXPECT_FALSE(TableFromFlags("abc", "k:S", "k:N").ok());
@@ -71,15 +72,15 @@ TEST_F(TableStoreTest, TypedItemReadBackEqualsItemWritten) {
 TEST_F(TableStoreTest, BadItemsAreRejectedWithNothingWritten) {
   const TableDescription t = MakeTable("things", "id:S", "n:N");
   const char* bad[] = {
-      R"({"n":1})",                                     // missing partition key
-      R"({"id":"a"})",                                  // missing sort key
-      R"({"id":1,"n":1})",                              // wrong key type
-      R"({"id":"","n":1})",                             // empty partition key
-      R"({"id":"a","n":"1"})",                          // N key given as S
-      R"({"id":"a","n":1,"x":1e200})",                  // number out of range
+      R"({"n":1})",                                                       // missing partition key
+      R"({"id":"a"})",                                                    // missing sort key
+      R"({"id":1,"n":1})",                                                // wrong key type
+      R"({"id":"","n":1})",                                               // empty partition key
+      R"({"id":"a","n":"1"})",                                            // N key given as S
+      R"({"id":"a","n":1,"x":1e200})",                                    // number out of range
       R"({"id":"a","n":1,"x":123456789012345678901234567890123456789})",  // 39 digits
-      R"({"id":{"S":"a"},"n":{"N":"1"},"s":{"SS":[]}})",           // empty set
-      R"({"id":{"S":"a"},"n":{"N":"1"},"s":{"NS":["1","1.0"]}})",  // duplicate in set
+      R"({"id":{"S":"a"},"n":{"N":"1"},"s":{"SS":[]}})",                  // empty set
+      R"({"id":{"S":"a"},"n":{"N":"1"},"s":{"NS":["1","1.0"]}})",         // duplicate in set
   };
   for (const char* json : bad) {
     auto item = ParseItemJson(json);

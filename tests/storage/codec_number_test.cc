@@ -37,8 +37,8 @@ TEST(CodecNumberTest, CanonicalForms) {
 }
 
 TEST(CodecNumberTest, RejectsWhatDynamoDbRejects) {
-  for (const char* bad : {"", "-", "abc", "1.2.3", "1e", "1e+", "12a", "--1", ".", "1e126",
-                          "1e-131", "123456789012345678901234567890123456789"}) {
+  for (const char* bad : {"", "-", "abc", "1.2.3", "1e", "1e+", "12a", "--1", ".", "1e126", "1e-131",
+                          "123456789012345678901234567890123456789"}) {
     std::string s;
     EXPECT_FALSE(PutOrderedNumber(&s, bad).ok()) << bad;
     EXPECT_TRUE(s.empty()) << bad;
@@ -95,8 +95,7 @@ TEST(CodecNumberTest, ByteOrderEqualsNumericOrderOnRandomDecimals) {
   }
   std::sort(samples.begin(), samples.end(), [](const Sample& a, const Sample& b) { return a.enc < b.enc; });
   for (size_t i = 1; i < samples.size(); ++i) {
-    ASSERT_LE(samples[i - 1].scaled, samples[i].scaled)
-        << samples[i - 1].text << " sorted before " << samples[i].text;
+    ASSERT_LE(samples[i - 1].scaled, samples[i].scaled) << samples[i - 1].text << " sorted before " << samples[i].text;
     if (samples[i - 1].scaled == samples[i].scaled) {
       EXPECT_EQ(samples[i - 1].enc, samples[i].enc) << samples[i - 1].text << " vs " << samples[i].text;
     }

@@ -109,8 +109,7 @@ TEST(CodecTest, LogKeysSortByStreamShardSequence) {
   std::mt19937_64 rng(3);
   std::vector<LogKey> keys;
   for (int i = 0; i < 3000; ++i) {
-    keys.push_back({static_cast<uint32_t>(rng() % 4), static_cast<uint32_t>(rng() % 300),
-                    rng() >> (rng() % 64)});
+    keys.push_back({static_cast<uint32_t>(rng() % 4), static_cast<uint32_t>(rng() % 300), rng() >> (rng() % 64)});
   }
   std::vector<std::string> enc;
   for (auto& k : keys) enc.push_back(k.Encode());

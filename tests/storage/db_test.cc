@@ -55,11 +55,11 @@ TEST(DbTest, PrepareRunsInQueueOrderAndErrorsWriteNothing) {
       for (int i = 0; i < 200; ++i) {
         Batch batch;
         ASSERT_TRUE(db->Write(&batch, [&](Batch* x) {
-                      std::string key;
-                      codec::PutFixed64(&key, next++);
-                      x->Put(Cf::kLog, key, "v");
-                      return Status::OK();
-                    }).ok());
+                        std::string key;
+                        codec::PutFixed64(&key, next++);
+                        x->Put(Cf::kLog, key, "v");
+                        return Status::OK();
+                      }).ok());
       }
     });
   }

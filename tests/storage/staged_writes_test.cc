@@ -24,9 +24,11 @@ class StagedWritesTest : public ::testing::Test {
     auto it = db_->NewIterator(Cf::kItems, std::move(lower), std::move(upper));
     std::vector<std::string> out;
     if (reverse) {
-      for (it->SeekToLast(); it->Valid(); it->Prev()) out.emplace_back(std::string(it->key()) + "=" + std::string(it->value()));
+      for (it->SeekToLast(); it->Valid(); it->Prev())
+        out.emplace_back(std::string(it->key()) + "=" + std::string(it->value()));
     } else {
-      for (it->SeekToFirst(); it->Valid(); it->Next()) out.emplace_back(std::string(it->key()) + "=" + std::string(it->value()));
+      for (it->SeekToFirst(); it->Valid(); it->Next())
+        out.emplace_back(std::string(it->key()) + "=" + std::string(it->value()));
     }
     EXPECT_TRUE(it->status().ok());
     return out;

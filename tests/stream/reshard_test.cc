@@ -33,8 +33,10 @@ class ReshardTest : public StreamFixture {
     for (size_t i = 0; i < open.size(); ++i) {
       const HashRange& r = d.shards[open[i]].range;
       EXPECT_EQ(r.start, next) << "open shard " << open[i];
-      if (i + 1 < open.size()) next = r.end + 1;
-      else EXPECT_EQ(r.end, kMax);
+      if (i + 1 < open.size())
+        next = r.end + 1;
+      else
+        EXPECT_EQ(r.end, kMax);
     }
     for (const auto& s : d.shards) {
       for (std::optional<uint32_t> p : {s.parent, s.adjacent_parent}) {
@@ -269,8 +271,7 @@ TEST_F(ReshardTest, RetentionAndDeleteWorkOverClosedShards) {
 }
 
 TEST_F(ReshardTest, DescriptionsWrittenBeforeReshardingReadAsUniformOpenShards) {
-  auto d = StreamDescription::FromJson(
-      R"({"name":"old","id":3,"shard_count":4,"retention_hours":24,"created_ms":1})");
+  auto d = StreamDescription::FromJson(R"({"name":"old","id":3,"shard_count":4,"retention_hours":24,"created_ms":1})");
   ASSERT_TRUE(d.ok());
   ASSERT_EQ(d->shards.size(), 4u);
   for (uint32_t i = 0; i < 4; ++i) {

@@ -18,8 +18,8 @@ TEST(PositionTest, Parses) {
   EXPECT_EQ(Position::Parse("timestamp:2024-05-01T14:00:00.250+02:00")->timestamp_ms, 1714564800250u);
   EXPECT_EQ(Position::Parse("timestamp:2024-05-01")->timestamp_ms, 1714521600000u);
   EXPECT_EQ(Position::Parse("timestamp:1714564800000")->timestamp_ms, 1714564800000u);
-  for (const char* bad : {"", "at:", "at:x", "after:-1", "timestamp:2024-13-01", "timestamp:yesterday", "foo:1",
-                          "TRIM"}) {
+  for (const char* bad :
+       {"", "at:", "at:x", "after:-1", "timestamp:2024-13-01", "timestamp:yesterday", "foo:1", "TRIM"}) {
     auto p = Position::Parse(bad);
     EXPECT_FALSE(p.ok()) << bad;
     EXPECT_TRUE(p.status().IsInvalidArgument());

@@ -160,8 +160,7 @@ Result<Json> OpsPanels::Consumers() {
 
 Result<Json> OpsPanels::Functions() {
   FRESHET_ASSIGN_OR_RETURN(Json functions, Call(protocol::Service::kLambda, "ListFunctions", Json::object()));
-  FRESHET_ASSIGN_OR_RETURN(Json mappings,
-                           Call(protocol::Service::kLambda, "ListEventSourceMappings", Json::object()));
+  FRESHET_ASSIGN_OR_RETURN(Json mappings, Call(protocol::Service::kLambda, "ListEventSourceMappings", Json::object()));
   Json items = Json::array();
   std::map<std::string, Json> by_name;  // function name -> its configuration
   for (const Json& f : functions.value("Functions", Json::array())) by_name[f.value("FunctionName", "")] = f;
@@ -223,7 +222,8 @@ Result<Json> OpsPanels::Deliveries() {
     const Json hints = dest.value("BufferingHints", Json::object());
     std::string source = "DirectPut";
     if (desc.contains("Source")) {
-      const std::string arn = desc["Source"].value("KinesisStreamSourceDescription", Json::object()).value("KinesisStreamARN", "");
+      const std::string arn =
+          desc["Source"].value("KinesisStreamSourceDescription", Json::object()).value("KinesisStreamARN", "");
       if (!arn.empty()) source = arn.substr(arn.rfind('/') + 1);
     }
     items.push_back({{"name", name},

@@ -76,7 +76,8 @@ class Builder {
   // A finished item: a scalar, a whole string or a closed container.
   void Emit(json value, bool is_text) {
     if (failed()) return;
-    if (chunks_kind_ != kNone) return Fail("an indefinite-length string holds a chunk that is not a string of its type");
+    if (chunks_kind_ != kNone)
+      return Fail("an indefinite-length string holds a chunk that is not a string of its type");
     for (;;) {
       if (stack_.empty()) {
         if (root_) return Fail("more than one top-level item");
@@ -107,7 +108,8 @@ class Builder {
     if (stack_.size() >= kMaxDepth) return Fail("nested deeper than " + std::to_string(kMaxDepth) + " levels");
     if (!indefinite && count > input_size_) return Fail("a container declares more items than the input holds");
     if (!indefinite && count == 0) return Emit(is_map ? json::object() : json::array(), false);
-    stack_.push_back(Frame{is_map ? json::object() : json::array(), is_map, indefinite, is_map ? count * 2 : count, {}});
+    stack_.push_back(
+        Frame{is_map ? json::object() : json::array(), is_map, indefinite, is_map ? count * 2 : count, {}});
   }
 
   void Break() {
@@ -248,7 +250,8 @@ void Encode(const json& value, const std::set<std::string>& blobs, const std::se
         out += name;
         if (member.is_string() && blobs.count(name) > 0) {
           if (auto bytes = Base64Decode(member.get_ref<const std::string&>())) {
-            AppendHead(out, [&](unsigned char* b, size_t n) { return cbor_encode_bytestring_start(bytes->size(), b, n); });
+            AppendHead(out,
+                       [&](unsigned char* b, size_t n) { return cbor_encode_bytestring_start(bytes->size(), b, n); });
             out += *bytes;
             continue;
           }
@@ -272,7 +275,8 @@ Result<json> CborToJson(std::string_view bytes) {
   size_t offset = 0;
   while (offset < bytes.size()) {
     if (builder.complete()) {
-      return Status::InvalidArgument("CBOR: " + std::to_string(bytes.size() - offset) + " bytes after the top-level item");
+      return Status::InvalidArgument("CBOR: " + std::to_string(bytes.size() - offset) +
+                                     " bytes after the top-level item");
     }
     cbor_decoder_result result = cbor_stream_decode(data + offset, bytes.size() - offset, &callbacks, &builder);
     if (result.status == CBOR_DECODER_NEDATA) {
@@ -281,7 +285,8 @@ Result<json> CborToJson(std::string_view bytes) {
     if (result.status != CBOR_DECODER_FINISHED || result.read == 0) {
       return Status::InvalidArgument("CBOR: malformed or unsupported item at byte " + std::to_string(offset));
     }
-    if (builder.failed()) return Status::InvalidArgument("CBOR: " + builder.error() + " (at byte " + std::to_string(offset) + ")");
+    if (builder.failed())
+      return Status::InvalidArgument("CBOR: " + builder.error() + " (at byte " + std::to_string(offset) + ")");
     offset += result.read;
   }
   if (!builder.complete()) return Status::InvalidArgument("CBOR: input ends inside an unfinished item");

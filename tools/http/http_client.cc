@@ -3,13 +3,12 @@
 // SigV4 (CURLOPT_AWS_SIGV4, libcurl >= 7.75).
 #include "tools/http/http_client.h"
 
-#include "ingest/curl_api.h"
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <mutex>
 
+#include "ingest/curl_api.h"
 #include "tools/http/sigv4.h"
 #include "tools/http/sigv4_canonical.h"
 
@@ -61,7 +60,8 @@ struct HeaderList {
 bool CurlSignsAsAws(std::string_view path_and_query, const std::string& service) {
   size_t question = path_and_query.find('?');
   std::string_view path = path_and_query.substr(0, question);
-  std::string_view query = question == std::string_view::npos ? std::string_view() : path_and_query.substr(question + 1);
+  std::string_view query =
+      question == std::string_view::npos ? std::string_view() : path_and_query.substr(question + 1);
   return sigv4::CanonicalUri(path, service == "s3") == path && sigv4::CanonicalQuery(query, "") == query;
 }
 
@@ -161,7 +161,8 @@ Result<Response> Client::Send(const std::string& method, const std::string& path
   CURLcode code = ingest::Curl().easy_perform(curl);
   ingest::Curl().easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);  // `list` dies with this call
   if (code != CURLE_OK) {
-    return Status::IOError(method + " " + url + " failed: " + (error[0] != '\0' ? error : ingest::Curl().easy_strerror(code)));
+    return Status::IOError(method + " " + url +
+                           " failed: " + (error[0] != '\0' ? error : ingest::Curl().easy_strerror(code)));
   }
   Response response;
   long status = 0;

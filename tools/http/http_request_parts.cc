@@ -1,9 +1,8 @@
 // See http_request_parts.h.
 #include "tools/http/http_request_parts.h"
 
-#include <nlohmann/json.hpp>
-
 #include <charconv>
+#include <nlohmann/json.hpp>
 
 namespace freshet::http {
 namespace {

@@ -258,8 +258,9 @@ class Server::Impl final : public httplib::Server {
       return CheckHeaders(req, res) ? 100 : res.status;
     });
     auto without_body = [this](const httplib::Request& req, httplib::Response& res) { Serve(req, {}, res); };
-    auto with_body = [this](const httplib::Request& req, httplib::Response& res,
-                            const httplib::ContentReader& reader) { ReadBodyAndServe(req, reader, res); };
+    auto with_body = [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+      ReadBodyAndServe(req, reader, res);
+    };
     Get(".*", without_body);  // also HEAD
     Options(".*", without_body);
     Post(".*", with_body);
@@ -321,7 +322,8 @@ class Server::Impl final : public httplib::Server {
     // httplib would otherwise cut every response body, errors included, by the request's range a
     // second time. The request object is httplib's own non-const local, so clearing is defined.
     const_cast<httplib::Request&>(req).ranges.clear();
-    Request request = MakeRequest(req.method, req.target, LowerCaseHeaders(req.headers), std::move(body), req.remote_addr);
+    Request request =
+        MakeRequest(req.method, req.target, LowerCaseHeaders(req.headers), std::move(body), req.remote_addr);
     Response response;
     try {
       response = handler_(request);
@@ -374,7 +376,7 @@ class Server::Impl final : public httplib::Server {
   }
 
   ServerOptions options_;
-  http::Handler handler_;  // (Handler alone would name httplib::Server::Handler here)
+  http::Handler handler_;                   // (Handler alone would name httplib::Server::Handler here)
   std::atomic<WorkerPool*> pool_{nullptr};  // set when listening starts; lives as long as the loops
 };
 

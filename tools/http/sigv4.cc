@@ -114,7 +114,8 @@ std::variant<ParsedAuth, AuthError> ParseHeaderAuth(const Request& request, cons
   size_t space = text.find(' ');
   std::string_view algorithm = text.substr(0, space);
   if (algorithm != kAlgorithm) {
-    if (algorithm.rfind("AWS4-", 0) == 0) return Incomplete("Unsupported AWS 'algorithm': '" + std::string(algorithm) + "'.");
+    if (algorithm.rfind("AWS4-", 0) == 0)
+      return Incomplete("Unsupported AWS 'algorithm': '" + std::string(algorithm) + "'.");
   }
   std::string_view rest = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
   std::optional<std::string_view> credential, signed_headers, signature;
@@ -147,7 +148,8 @@ std::variant<ParsedAuth, AuthError> ParseHeaderAuth(const Request& request, cons
   if (amz_date != nullptr) {
     auth.amz_date = *amz_date;
     if (!ParseAmzDate(auth.amz_date)) {
-      return Incomplete("X-Amz-Date must be in the ISO8601 basic format YYYYMMDD'T'HHMMSS'Z', not '" + *amz_date + "'.");
+      return Incomplete("X-Amz-Date must be in the ISO8601 basic format YYYYMMDD'T'HHMMSS'Z', not '" + *amz_date +
+                        "'.");
     }
   } else {
     auth.amz_date = AmzDateFromHttpDate(*date);
@@ -168,8 +170,9 @@ std::variant<ParsedAuth, AuthError> ParsePresigned(const Request& request, const
   const std::string* signature = QueryParam(request, "X-Amz-Signature");
   const std::string* expires = QueryParam(request, "X-Amz-Expires");
   if (!credential || !date || !signed_headers || !signature) {
-    return BadQuery("Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, "
-                    "X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.");
+    return BadQuery(
+        "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, "
+        "X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.");
   }
   if (auto error = ParseCredential(*credential, &auth.info)) return BadQuery(*error);
   if (!ParseAmzDate(*date)) return BadQuery("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\".");
@@ -220,8 +223,10 @@ std::optional<AuthError> VerifySignature(const Request& request, const Credentia
   }
   system_clock::time_point request_time = *ParseAmzDate(auth.amz_date);
   if (auth.presigned) {
-    if (request_time > now + kClockSkew) return AuthError{"InvalidSignatureException", TimeOffMessage(request_time, now), 400};
-    if (now > request_time + std::chrono::seconds(auth.expires)) return AuthError{"AccessDenied", "Request has expired", 403};
+    if (request_time > now + kClockSkew)
+      return AuthError{"InvalidSignatureException", TimeOffMessage(request_time, now), 400};
+    if (now > request_time + std::chrono::seconds(auth.expires))
+      return AuthError{"AccessDenied", "Request has expired", 403};
   } else if (request_time < now - kClockSkew || request_time > now + kClockSkew) {
     return AuthError{"InvalidSignatureException", TimeOffMessage(request_time, now), 400};
   }
@@ -278,7 +283,8 @@ Result<CredentialStore> LoadCredentialsFile(const std::string& path) {
     }
     store.secrets[id->second] = secret->second;
   }
-  if (store.secrets.empty()) return Status::InvalidArgument(path + ": no aws_access_key_id / aws_secret_access_key in any profile");
+  if (store.secrets.empty())
+    return Status::InvalidArgument(path + ": no aws_access_key_id / aws_secret_access_key in any profile");
   return store;
 }
 

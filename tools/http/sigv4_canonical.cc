@@ -175,7 +175,8 @@ std::string CanonicalRequest(std::string_view method, std::string_view raw_targe
                              std::string_view skip_query_name) {
   size_t question = raw_target.find('?');
   std::string_view raw_path = raw_target.substr(0, question);
-  std::string_view raw_query = question == std::string_view::npos ? std::string_view() : raw_target.substr(question + 1);
+  std::string_view raw_query =
+      question == std::string_view::npos ? std::string_view() : raw_target.substr(question + 1);
   std::string out;
   out.append(method).append("\n").append(CanonicalUri(raw_path, s3)).append("\n");
   out.append(CanonicalQuery(raw_query, skip_query_name)).append("\n");

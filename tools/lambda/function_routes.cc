@@ -39,8 +39,11 @@ Status ValidateRoute(const Route& route) {
   static const char* kMethods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"};
   bool method_ok = false;
   for (const char* m : kMethods) method_ok = method_ok || route.method == m;
-  if (!method_ok) return Status::InvalidArgument("route method must be GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS or ANY: " + route.method);
-  if (route.path.empty() || route.path[0] != '/') return Status::InvalidArgument("route path must start with /: " + route.path);
+  if (!method_ok)
+    return Status::InvalidArgument("route method must be GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS or ANY: " +
+                                   route.method);
+  if (route.path.empty() || route.path[0] != '/')
+    return Status::InvalidArgument("route path must start with /: " + route.path);
   auto segments = Segments(route.path);
   for (size_t i = 0; i < segments.size(); ++i) {
     std::string_view s = segments[i];
@@ -83,8 +86,8 @@ Result<std::vector<Route>> ListRoutes(const storage::Db& db) {
   for (it->Seek(lower); it->Valid(); it->Next()) {
     try {
       Json j = Json::parse(it->value());
-      out.push_back({j.at("method").get<std::string>(), j.at("path").get<std::string>(),
-                     j.at("function").get<std::string>()});
+      out.push_back(
+          {j.at("method").get<std::string>(), j.at("path").get<std::string>(), j.at("function").get<std::string>()});
     } catch (const std::exception& e) {
       return Status::Corruption("route " + std::string(it->key().substr(1)) + ": stored value unreadable: " + e.what());
     }

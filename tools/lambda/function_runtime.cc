@@ -6,8 +6,6 @@
 #include <openssl/sha.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <cmath>
 #include <condition_variable>
@@ -16,6 +14,7 @@
 #include <list>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
@@ -172,7 +171,7 @@ Status FunctionRuntime::Impl::WriteBootstraps() {
 }
 
 Result<std::unique_ptr<Worker>> FunctionRuntime::Impl::StartWorker(const FunctionConfig& config,
-                                                                  const std::string& access_key) {
+                                                                   const std::string& access_key) {
   WorkerIdentity identity;
   identity.access_key = access_key;
   identity.secret = secret_;
@@ -295,8 +294,8 @@ Result<InvokeResult> FunctionRuntime::Impl::Invoke(const std::string& function, 
   std::snprintf(report, sizeof(report),
                 "END RequestId: %s\nREPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %.0f ms\tMemory Size: %d "
                 "MB\tMax Memory Used: %llu MB\t\n",
-                result.request_id.c_str(), result.request_id.c_str(), answer.duration_ms,
-                std::ceil(answer.duration_ms), config.memory_mb, static_cast<unsigned long long>(answer.max_memory_mb));
+                result.request_id.c_str(), result.request_id.c_str(), answer.duration_ms, std::ceil(answer.duration_ms),
+                config.memory_mb, static_cast<unsigned long long>(answer.max_memory_mb));
   sink(report);
   Release(function, std::move(lease.pooled));
   result.payload = std::move(answer.payload);

@@ -3,14 +3,13 @@
 
 #include <openssl/sha.h>
 
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "storage/batch.h"
@@ -107,11 +106,20 @@ std::string LocalInterpreter(RuntimeKind kind) {
 }
 
 std::string EncodeFunction(const FunctionConfig& c) {
-  Json j = {{"FunctionName", c.name},   {"Runtime", c.runtime},         {"Handler", c.handler},
-            {"Role", c.role},           {"Description", c.description}, {"Timeout", c.timeout_seconds},
-            {"MemorySize", c.memory_mb}, {"Environment", c.environment}, {"CodeSha256Hex", c.code_sha256},
-            {"CodeSize", c.code_size},  {"LastModified", c.last_modified}, {"RevisionId", c.revision_id},
-            {"Version", c.version},     {"State", c.state}};
+  Json j = {{"FunctionName", c.name},
+            {"Runtime", c.runtime},
+            {"Handler", c.handler},
+            {"Role", c.role},
+            {"Description", c.description},
+            {"Timeout", c.timeout_seconds},
+            {"MemorySize", c.memory_mb},
+            {"Environment", c.environment},
+            {"CodeSha256Hex", c.code_sha256},
+            {"CodeSize", c.code_size},
+            {"LastModified", c.last_modified},
+            {"RevisionId", c.revision_id},
+            {"Version", c.version},
+            {"State", c.state}};
   return j.dump();
 }
 

@@ -46,8 +46,8 @@ struct FunctionConfig {
   int timeout_seconds = 3;  // 1..900
   int memory_mb = 128;      // 128..10240
   std::map<std::string, std::string> environment;
-  std::string code_sha256;  // hex of the zip's SHA-256
-  uint64_t code_size = 0;   // bytes of the zip
+  std::string code_sha256;    // hex of the zip's SHA-256
+  uint64_t code_size = 0;     // bytes of the zip
   std::string last_modified;  // "2026-11-29T21:40:00.000+0000"
   std::string revision_id;    // changes with every update
   std::string version = "$LATEST";

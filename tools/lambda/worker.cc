@@ -9,13 +9,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "tools/http/http_server.h"
 #include "tools/http/http_types.h"
@@ -29,9 +28,9 @@ constexpr std::string_view kInvocation = "/2018-06-01/runtime/invocation/";
 constexpr std::string_view kInitError = "/2018-06-01/runtime/init/error";
 
 uint64_t NowMs() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
 }
 
 http::Response JsonResponse(int status, std::string body) {
@@ -128,7 +127,8 @@ http::Response Worker::Serve(const http::Request& request) {
   if (request.method == "GET" && path == kNext) {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return stopping_ || (!request_id_.empty() && !handed_); });
-    if (stopping_) return JsonResponse(500, R"({"errorMessage":"the worker is stopping","errorType":"ServiceException"})");
+    if (stopping_)
+      return JsonResponse(500, R"({"errorMessage":"the worker is stopping","errorType":"ServiceException"})");
     handed_ = true;
     http::Response r = JsonResponse(200, event_);
     r.headers = {{"Lambda-Runtime-Aws-Request-Id", request_id_},
@@ -242,9 +242,10 @@ WorkerAnswer Worker::Run(const std::string& request_id, const std::string& paylo
         died = true;
         std::string reason = WIFSIGNALED(status) ? "signal: " + std::string(strsignal(WTERMSIG(status)))
                                                  : "exit status " + std::to_string(WEXITSTATUS(status));
-        out.payload = Json{{"errorType", "Runtime.ExitError"},
-                           {"errorMessage", "RequestId: " + request_id + " Error: Runtime exited with error: " + reason}}
-                          .dump();
+        out.payload =
+            Json{{"errorType", "Runtime.ExitError"},
+                 {"errorMessage", "RequestId: " + request_id + " Error: Runtime exited with error: " + reason}}
+                .dump();
         out.function_error = true;
         sink("RequestId: " + request_id + " Error: Runtime exited with error: " + reason + "\n");
         break;

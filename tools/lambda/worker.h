@@ -94,7 +94,7 @@ class Worker {
   std::string request_id_;      // in flight, "" when idle
   std::string event_;
   uint64_t deadline_ms_ = 0;
-  bool handed_ = false;  // /next has taken the event
+  bool handed_ = false;                                 // /next has taken the event
   std::optional<std::pair<std::string, bool>> answer_;  // payload, function_error
   bool dead_ = false;
   bool stopping_ = false;

@@ -56,5 +56,4 @@ Result<WorkerSpec> BuildWorkerSpec(const FunctionConfig& config, const std::stri
   return spec;
 }
 
-
 }  // namespace freshet::lambda

@@ -10,11 +10,26 @@ namespace {
 AwsError IamErrorForStatus(AwsError e) {
   switch (*e.engine_code) {
     case Status::Code::kInvalidArgument: e.type = "ValidationError"; break;
-    case Status::Code::kNotFound: e.type = "NoSuchEntity"; e.http_status = 404; break;
-    case Status::Code::kAlreadyExists: e.type = "EntityAlreadyExists"; e.http_status = 409; break;
-    case Status::Code::kFailedPrecondition: e.type = "DeleteConflict"; e.http_status = 409; break;
-    case Status::Code::kLimitExceeded: e.type = "LimitExceeded"; e.http_status = 409; break;
-    default: e.type = "ServiceFailure"; e.http_status = 500; break;
+    case Status::Code::kNotFound:
+      e.type = "NoSuchEntity";
+      e.http_status = 404;
+      break;
+    case Status::Code::kAlreadyExists:
+      e.type = "EntityAlreadyExists";
+      e.http_status = 409;
+      break;
+    case Status::Code::kFailedPrecondition:
+      e.type = "DeleteConflict";
+      e.http_status = 409;
+      break;
+    case Status::Code::kLimitExceeded:
+      e.type = "LimitExceeded";
+      e.http_status = 409;
+      break;
+    default:
+      e.type = "ServiceFailure";
+      e.http_status = 500;
+      break;
   }
   return e;
 }
@@ -25,11 +40,23 @@ AwsError IamErrorForStatus(AwsError e) {
 AwsError LambdaErrorForStatus(const Status& status) {
   AwsError e{"ServiceException", status.message(), 500, status.code()};
   switch (status.code()) {
-    case Status::Code::kInvalidArgument: e.type = "InvalidParameterValueException"; e.http_status = 400; break;
-    case Status::Code::kNotFound: e.type = "ResourceNotFoundException"; e.http_status = 404; break;
+    case Status::Code::kInvalidArgument:
+      e.type = "InvalidParameterValueException";
+      e.http_status = 400;
+      break;
+    case Status::Code::kNotFound:
+      e.type = "ResourceNotFoundException";
+      e.http_status = 404;
+      break;
     case Status::Code::kAlreadyExists:
-    case Status::Code::kFailedPrecondition: e.type = "ResourceConflictException"; e.http_status = 409; break;
-    case Status::Code::kLimitExceeded: e.type = "TooManyRequestsException"; e.http_status = 429; break;
+    case Status::Code::kFailedPrecondition:
+      e.type = "ResourceConflictException";
+      e.http_status = 409;
+      break;
+    case Status::Code::kLimitExceeded:
+      e.type = "TooManyRequestsException";
+      e.http_status = 429;
+      break;
     default: break;
   }
   return e;
@@ -43,9 +70,7 @@ AwsError ErrorForStatus(Service service, const Status& status) {
   e.engine_code = status.code();
   if (service == Service::kIam || service == Service::kSts) return IamErrorForStatus(std::move(e));
   switch (status.code()) {
-    case Status::Code::kInvalidArgument:
-      e.type = dynamo ? "ValidationException" : "InvalidArgumentException";
-      break;
+    case Status::Code::kInvalidArgument: e.type = dynamo ? "ValidationException" : "InvalidArgumentException"; break;
     case Status::Code::kNotFound: e.type = "ResourceNotFoundException"; break;
     case Status::Code::kAlreadyExists:
     case Status::Code::kFailedPrecondition: e.type = "ResourceInUseException"; break;
@@ -83,10 +108,11 @@ Status StatusForErrorBody(int http_status, const Json& body) {
       if (auto m = body.find(key); m != body.end() && m->is_string()) message = m->get<std::string>();
     }
     if (auto c = body.find("freshetStatus"); c != body.end() && c->is_string()) {
-      static constexpr Status::Code kCodes[] = {
-          Status::Code::kInvalidArgument, Status::Code::kNotFound,  Status::Code::kAlreadyExists,
-          Status::Code::kFailedPrecondition, Status::Code::kCorruption, Status::Code::kIOError,
-          Status::Code::kAborted,          Status::Code::kInternal,    Status::Code::kLimitExceeded};
+      static constexpr Status::Code kCodes[] = {Status::Code::kInvalidArgument, Status::Code::kNotFound,
+                                                Status::Code::kAlreadyExists,   Status::Code::kFailedPrecondition,
+                                                Status::Code::kCorruption,      Status::Code::kIOError,
+                                                Status::Code::kAborted,         Status::Code::kInternal,
+                                                Status::Code::kLimitExceeded};
       for (Status::Code code : kCodes) {
         if (CodeName(code) == c->get<std::string>()) {
           switch (code) {

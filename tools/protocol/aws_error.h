@@ -13,7 +13,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <variant>
@@ -39,7 +38,9 @@ struct AwsError {
   // a failed condition check), merged into the body.
   Json extra = Json::object();
 
-  static AwsError Client(std::string type, std::string message) { return {std::move(type), std::move(message), 400, {}}; }
+  static AwsError Client(std::string type, std::string message) {
+    return {std::move(type), std::move(message), 400, {}};
+  }
   static AwsError Internal(std::string message) { return {"InternalFailure", std::move(message), 500, {}}; }
 };
 
@@ -63,10 +64,10 @@ struct RawJson {
 // What a handler returns: a response body (as a DOM or as JSON text) or an error.
 class Outcome {
  public:
-  Outcome(Json body) : rep_(std::move(body)) {}          // NOLINT: implicit by design
-  Outcome(RawJson body) : rep_(std::move(body)) {}       // NOLINT
-  Outcome(AwsError error) : rep_(std::move(error)) {}    // NOLINT
-  Outcome(const Status& status) : rep_(status) {}        // NOLINT: REQUIRES !status.ok()
+  Outcome(Json body) : rep_(std::move(body)) {}        // NOLINT: implicit by design
+  Outcome(RawJson body) : rep_(std::move(body)) {}     // NOLINT
+  Outcome(AwsError error) : rep_(std::move(error)) {}  // NOLINT
+  Outcome(const Status& status) : rep_(status) {}      // NOLINT: REQUIRES !status.ok()
 
   bool ok() const { return std::holds_alternative<Json>(rep_) || std::holds_alternative<RawJson>(rep_); }
   // REQUIRES: ok(). One of them is set: the DOM, or the text.

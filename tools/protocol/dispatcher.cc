@@ -14,9 +14,9 @@ namespace {
 // The operations whose reads and writes a function invocation stages (item operations: table
 // management and stream puts go straight to the database, at least once).
 bool Staged(const Operation& op) {
-  static const std::set<std::string_view> kItemOps = {"PutItem", "UpdateItem", "DeleteItem", "GetItem",
-                                                      "BatchWriteItem", "BatchGetItem", "Query", "Scan",
-                                                      "TransactWriteItems", "TransactGetItems"};
+  static const std::set<std::string_view> kItemOps = {
+      "PutItem", "UpdateItem", "DeleteItem",         "GetItem",         "BatchWriteItem", "BatchGetItem",
+      "Query",   "Scan",       "TransactWriteItems", "TransactGetItems"};
   return op.service == Service::kDynamoDb && kItemOps.count(op.name) > 0;
 }
 
@@ -25,9 +25,9 @@ bool Staged(const Operation& op) {
 Reply Dispatcher::Dispatch(std::string_view target, const Json& request, RequestContext context) const {
   const Operation* op = Registry::Get().Find(target);
   if (!op) {
-    return ErrorReply(AwsError::Client("UnknownOperationException",
-                                       target.empty() ? "Missing X-Amz-Target: no operation named"
-                                                      : "Unknown operation " + std::string(target)));
+    return ErrorReply(AwsError::Client("UnknownOperationException", target.empty()
+                                                                        ? "Missing X-Amz-Target: no operation named"
+                                                                        : "Unknown operation " + std::string(target)));
   }
   if (!request.is_object()) {
     return ErrorReply(AwsError::Client("SerializationException", "the request body must be a JSON object"));

@@ -23,7 +23,9 @@ struct Reply {
   std::string raw_body;
   bool ok() const { return http_status == 200; }
   // The response as text, whichever form it is in.
-  std::string Text() const { return raw_body.empty() ? body.dump(-1, ' ', false, Json::error_handler_t::replace) : raw_body; }
+  std::string Text() const {
+    return raw_body.empty() ? body.dump(-1, ' ', false, Json::error_handler_t::replace) : raw_body;
+  }
 };
 
 class Dispatcher {

@@ -96,8 +96,9 @@ Outcome BatchWriteItem(const Call& call) {
       const bool put = r.contains("PutRequest") && !r["PutRequest"].is_null();
       const bool del = r.contains("DeleteRequest") && !r["DeleteRequest"].is_null();
       if (put == del) {
-        return Validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
-                          "supported datatypes");
+        return Validation(
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
+            "supported datatypes");
       }
       std::string encoded;
       if (put) {

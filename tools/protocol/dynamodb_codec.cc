@@ -45,7 +45,7 @@ Checked<AttributeValue> Binary(const Json& v) {
 Checked<AttributeValue> Set(Type type, const Json& v) {
   if (!v.is_array()) return WrongType(query::TypeName(type), "a list");
   if (v.empty()) {
-    return Invalid(type == Type::kBS ? "One or more parameter values were invalid: Binary sets should not be empty"
+    return Invalid(type == Type::kBS   ? "One or more parameter values were invalid: Binary sets should not be empty"
                    : type == Type::kNS ? "One or more parameter values were invalid: An number set  may not be empty"
                                        : "One or more parameter values were invalid: An string set  may not be empty");
   }
@@ -66,11 +66,13 @@ Checked<AttributeValue> Set(Type type, const Json& v) {
     std::string identity = value.scalar();
     if (type == Type::kNS) identity = *codec::CanonicalNumber(identity);
     duplicate |= !seen.insert(identity).second;
-    listing += (listing.empty() ? "" : ", ") + (type == Type::kBS ? query::EncodeBase64(value.scalar()) : value.scalar());
+    listing +=
+        (listing.empty() ? "" : ", ") + (type == Type::kBS ? query::EncodeBase64(value.scalar()) : value.scalar());
     elements.push_back(std::move(value));
   }
   if (duplicate) {
-    return Invalid("One or more parameter values were invalid: Input collection [" + listing + "] contains duplicates.");
+    return Invalid("One or more parameter values were invalid: Input collection [" + listing +
+                   "] contains duplicates.");
   }
   return AttributeValue::Set(type, std::move(elements));
 }
@@ -95,7 +97,9 @@ Checked<AttributeValue> DecodeAt(const Json& json, int depth) {
       return AttributeValue::Bool(v.get<bool>());
     case Type::kNull:
       if (!v.is_boolean()) return WrongType("NULL", "a boolean");
-      if (!v.get<bool>()) return Invalid("One or more parameter values were invalid: Null attribute value types must have the value of true");
+      if (!v.get<bool>())
+        return Invalid(
+            "One or more parameter values were invalid: Null attribute value types must have the value of true");
       return AttributeValue::Null();
     case Type::kL: {
       if (!v.is_array()) return WrongType("L", "a list");

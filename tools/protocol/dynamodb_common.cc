@@ -124,7 +124,8 @@ Checked<std::string> CheckKey(const Call& call, const TableDescription& table, c
 Checked<std::string> CheckItem(const Call& call, const TableDescription& table, const Item& item) {
   for (const KeyAttribute* attr : KeyAttributes(table)) {
     const AttributeValue* v = item.Find(attr->name);
-    if (!v) return Validation("One or more parameter values were invalid: Missing the key " + attr->name + " in the item");
+    if (!v)
+      return Validation("One or more parameter values were invalid: Missing the key " + attr->name + " in the item");
     if (!TypeMatches(*attr, *v)) {
       return Validation("One or more parameter values were invalid: Type mismatch for key " + attr->name +
                         " expected: " + std::string(query::KeyTypeName(attr->type)) +

@@ -31,8 +31,8 @@
 // Declares `lhs` from a Result, or returns its Status as DynamoDB's error (for functions that
 // return Checked<T>; in handlers, which return Outcome, FRESHET_ASSIGN_OR_RETURN does this).
 #define FRESHET_DYNAMO_ASSIGN(lhs, expr) FRESHET_DYNAMO_ASSIGN_IMPL(FRESHET_CONCAT(_dyn_, __LINE__), lhs, expr)
-#define FRESHET_DYNAMO_ASSIGN_IMPL(tmp, lhs, expr)                                              \
-  auto tmp = (expr);                                                                            \
+#define FRESHET_DYNAMO_ASSIGN_IMPL(tmp, lhs, expr)                                                                  \
+  auto tmp = (expr);                                                                                                \
   if (!tmp.ok()) return ::freshet::protocol::ErrorForStatus(::freshet::protocol::Service::kDynamoDb, tmp.status()); \
   lhs = std::move(tmp.value())
 

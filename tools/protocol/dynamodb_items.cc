@@ -147,8 +147,8 @@ Outcome UpdateItem(const Call& call) {
   FRESHET_CHECKED_ASSIGN(expr::Update update, ReadUpdate(req, &e));
   FRESHET_CHECKED_ASSIGN(auto condition, ReadCondition(req, &e));
   if (auto err = CheckExpressionsUsed(e)) return std::move(*err);
-  FRESHET_RETURN_IF_ERROR(expr::CheckKeyNotUpdated(update, table.partition_key.name,
-                                                   table.sort_key ? table.sort_key->name : ""));
+  FRESHET_RETURN_IF_ERROR(
+      expr::CheckKeyNotUpdated(update, table.partition_key.name, table.sort_key ? table.sort_key->name : ""));
   KeyLocks lock({encoded});
   FRESHET_CHECKED_ASSIGN(std::optional<Item> old, ReadItem(call, table, *key));
   FRESHET_CHECKED_ASSIGN(bool holds, ConditionHolds(condition, old ? &*old : nullptr));

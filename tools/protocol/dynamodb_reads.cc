@@ -68,8 +68,9 @@ Checked<ReadPlan> ReadCommon(const Call& call, const char* legacy_filter) {
   const std::string what = legacy_projection ? "AttributesToGet" : "ProjectionExpression";
   if (select) {
     if (*select == "ALL_PROJECTED_ATTRIBUTES" && !plan.index) {
-      return Validation("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is "
-                        "supported only for index queries");
+      return Validation(
+          "One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is "
+          "supported only for index queries");
     }
     if (*select != "ALL_ATTRIBUTES" && *select != "SPECIFIC_ATTRIBUTES" && *select != "COUNT") {
       return ValidationError("Select", "'" + *select + "'",
@@ -85,14 +86,18 @@ Checked<ReadPlan> ReadCommon(const Call& call, const char* legacy_filter) {
                         " when choosing to get only the COUNT");
     }
     if (*select == "SPECIFIC_ATTRIBUTES" && !plan.projection) {
-      return Validation("One or more parameter values were invalid: Select type SPECIFIC_ATTRIBUTES requires "
-                        "AttributesToGet or ProjectionExpression");
+      return Validation(
+          "One or more parameter values were invalid: Select type SPECIFIC_ATTRIBUTES requires "
+          "AttributesToGet or ProjectionExpression");
     }
     plan.count_only = *select == "COUNT";
-    if (*select == "ALL_ATTRIBUTES" && plan.index && plan.index->projection != query::IndexDescription::Projection::kAll) {
+    if (*select == "ALL_ATTRIBUTES" && plan.index &&
+        plan.index->projection != query::IndexDescription::Projection::kAll) {
       if (plan.index->global) {
-        return Validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for "
-                          "global secondary index " + plan.index->name + " because its projection type is not ALL");
+        return Validation(
+            "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for "
+            "global secondary index " +
+            plan.index->name + " because its projection type is not ALL");
       }
       plan.fetch_table_items = true;  // an LSI fetches the rest from the table, as DynamoDB does
     }
@@ -102,8 +107,9 @@ Checked<ReadPlan> ReadCommon(const Call& call, const char* legacy_filter) {
     std::string entry;
     auto present = query::AppendIndexKey(plan.table, *plan.index, *start, &entry);
     if (!present.ok() || !*present) {
-      return Validation("The provided starting key is invalid: " +
-                        (present.ok() ? std::string("it lacks the index's key attributes") : present.status().message()));
+      return Validation(
+          "The provided starting key is invalid: " +
+          (present.ok() ? std::string("it lacks the index's key attributes") : present.status().message()));
     }
     plan.start_token = query::EncodePageToken(entry);
   } else if (start) {
@@ -164,7 +170,8 @@ Outcome Run(const Call& call, const ReadPlan& plan, const FetchPage& fetch, cons
       FRESHET_CHECKED_ASSIGN(bool keep, ConditionHolds(plan.filter, &item));
       if (keep) {
         ++count;
-        if (!plan.count_only) items.push_back(EncodeItem(plan.projection ? expr::Project(*plan.projection, item) : item));
+        if (!plan.count_only)
+          items.push_back(EncodeItem(plan.projection ? expr::Project(*plan.projection, item) : item));
       }
       if ((plan.limit != 0 && evaluated == plan.limit) || bytes >= query::kMaxPageBytes) {
         last_evaluated = plan.index ? query::IndexKeyOf(plan.table, *plan.index, item) : KeyOf(plan.table, item);
@@ -187,8 +194,9 @@ Outcome Query(const Call& call) {
   FRESHET_CHECKED_ASSIGN(std::optional<std::string> kce, OptionalString(req, "KeyConditionExpression"));
   const bool legacy = req.contains("KeyConditions") && !req["KeyConditions"].is_null();
   if (kce && legacy) {
-    return Validation("Can not use both expression and non-expression parameters in the same request: "
-                      "Non-expression parameters: {KeyConditions} Expression parameters: {KeyConditionExpression}");
+    return Validation(
+        "Can not use both expression and non-expression parameters in the same request: "
+        "Non-expression parameters: {KeyConditions} Expression parameters: {KeyConditionExpression}");
   }
   expr::KeyConditionParts key;
   const TableDescription keys = QueriedKeys(plan);
@@ -230,12 +238,14 @@ Outcome Scan(const Call& call) {
   FRESHET_CHECKED_ASSIGN(std::optional<int64_t> segment, OptionalInteger(req, "Segment", 0, 999999));
   FRESHET_CHECKED_ASSIGN(std::optional<int64_t> total, OptionalInteger(req, "TotalSegments", 1, 1000000));
   if (segment && !total) {
-    return Validation("The TotalSegments parameter is required but was not present in the request when Segment "
-                      "parameter is present");
+    return Validation(
+        "The TotalSegments parameter is required but was not present in the request when Segment "
+        "parameter is present");
   }
   if (total && !segment) {
-    return Validation("The Segment parameter is required but was not present in the request when parameter "
-                      "TotalSegments is present");
+    return Validation(
+        "The Segment parameter is required but was not present in the request when parameter "
+        "TotalSegments is present");
   }
   if (segment && *segment >= *total) {
     return Validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +

@@ -40,16 +40,19 @@ Outcome UpdateTable(const Call& call) {
   }
   if (auto e = CheckStreamSpecification(req)) return std::move(*e);
   const bool stream_given = Given(req, "StreamSpecification");
-  if (req.value("DeletionProtectionEnabled", false)) return Validation("freshet does not support DeletionProtectionEnabled yet");
+  if (req.value("DeletionProtectionEnabled", false))
+    return Validation("freshet does not support DeletionProtectionEnabled yet");
   const bool mode_given = Given(req, "BillingMode"), throughput_given = Given(req, "ProvisionedThroughput");
   const bool indexes_given = Given(req, "GlobalSecondaryIndexUpdates");
   if (!mode_given && !throughput_given && !Given(req, "TableClass") && !indexes_given && !stream_given) {
-    return Validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
-                      "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+    return Validation(
+        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+        "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
   }
   if (Given(req, "AttributeDefinitions") && !indexes_given) {
-    return Validation("One or more parameter values were invalid: AttributeDefinitions can only be given with "
-                      "GlobalSecondaryIndexUpdates");
+    return Validation(
+        "One or more parameter values were invalid: AttributeDefinitions can only be given with "
+        "GlobalSecondaryIndexUpdates");
   }
   if (stream_given) {
     const Json& ss = req["StreamSpecification"];
@@ -63,9 +66,9 @@ Outcome UpdateTable(const Call& call) {
     table.stream.enabled = enable;
     if (enable) {
       query::StreamViewFromName(ss["StreamViewType"].get<std::string>(), &table.stream.view);
-      table.stream.label_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                        std::chrono::system_clock::now().time_since_epoch())
-                                                        .count());
+      table.stream.label_ms = static_cast<uint64_t>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+              .count());
     }
     Status s = call.backend.tables->Rewrite(table);
     if (s.IsNotFound()) return TableNotFound(table.name);
@@ -86,12 +89,14 @@ Outcome UpdateTable(const Call& call) {
   FRESHET_CHECKED_ASSIGN(std::optional<std::string> mode_member, OptionalString(req, "BillingMode"));
   const std::string mode = mode_member.value_or(spec.value("BillingMode", std::string("PROVISIONED")));
   if (mode != "PROVISIONED" && mode != "PAY_PER_REQUEST") {
-    return ValidationError("BillingMode", "'" + mode + "'", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]");
+    return ValidationError("BillingMode", "'" + mode + "'",
+                           "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]");
   }
   if (mode == "PAY_PER_REQUEST") {
     if (throughput_given) {
-      return Validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits "
-                        "can be specified when BillingMode is PAY_PER_REQUEST");
+      return Validation(
+          "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits "
+          "can be specified when BillingMode is PAY_PER_REQUEST");
     }
     spec.erase("ProvisionedThroughput");
   } else if (throughput_given) {
@@ -105,8 +110,9 @@ Outcome UpdateTable(const Call& call) {
     }
     spec["ProvisionedThroughput"] = kept;
   } else if (!spec.contains("ProvisionedThroughput")) {
-    return Validation("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both "
-                      "be specified when BillingMode is PROVISIONED");
+    return Validation(
+        "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both "
+        "be specified when BillingMode is PROVISIONED");
   }
   spec["BillingMode"] = mode;
   if (auto it = req.find("TableClass"); it != req.end() && it->is_string()) spec["TableClass"] = *it;

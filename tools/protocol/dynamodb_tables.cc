@@ -34,7 +34,8 @@ std::optional<AwsError> CheckTableName(const std::string& name) {
 // Checks the key schema against the attribute definitions as AWS does; `index_keys` are the key
 // attributes of the table's secondary indexes (null: the shapes only, the definitions used are
 // checked in a second call once the indexes are).
-std::optional<AwsError> CheckKeySchema(const Json& schema, const Json& defs, const std::set<std::string>* index_keys_or_null) {
+std::optional<AwsError> CheckKeySchema(const Json& schema, const Json& defs,
+                                       const std::set<std::string>* index_keys_or_null) {
   if (!schema.is_array() || schema.empty() || schema.size() > 2) {
     return ValidationError("KeySchema", schema.is_array() ? "'" + schema.dump() + "'" : "null",
                            "Member must have length less than or equal to 2");
@@ -51,7 +52,8 @@ std::optional<AwsError> CheckKeySchema(const Json& schema, const Json& defs, con
       return ValidationError("KeySchema." + std::to_string(i + 1) + ".member.keyType", "'" + type + "'",
                              "Member must satisfy enum value set: [HASH, RANGE]");
     }
-    if (i == 0 && type != "HASH") return Validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+    if (i == 0 && type != "HASH")
+      return Validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
     if (i == 1 && type != "RANGE") {
       return Validation("Too many hash keys specified.  All Dynamo DB tables must have exactly one hash key");
     }
@@ -82,8 +84,10 @@ std::optional<AwsError> CheckKeySchema(const Json& schema, const Json& defs, con
     if (!defined.count(k)) {
       std::string key_list;
       for (const std::string& kk : keys) key_list += (key_list.empty() ? "" : ", ") + kk;
-      return Validation("One or more parameter values were invalid: Some index key attributes are not defined in "
-                        "AttributeDefinitions. Keys: [" + key_list + "], AttributeDefinitions: [" + listing + "]");
+      return Validation(
+          "One or more parameter values were invalid: Some index key attributes are not defined in "
+          "AttributeDefinitions. Keys: [" +
+          key_list + "], AttributeDefinitions: [" + listing + "]");
     }
   }
   if (!index_keys_or_null) return std::nullopt;
@@ -91,20 +95,25 @@ std::optional<AwsError> CheckKeySchema(const Json& schema, const Json& defs, con
   std::set<std::string> used(keys.begin(), keys.end());
   for (const std::string& k : index_keys) {
     if (!defined.count(k)) {
-      return Validation("One or more parameter values were invalid: Some index key attributes are not defined in "
-                        "AttributeDefinitions. Keys: [" + k + "], AttributeDefinitions: [" + listing + "]");
+      return Validation(
+          "One or more parameter values were invalid: Some index key attributes are not defined in "
+          "AttributeDefinitions. Keys: [" +
+          k + "], AttributeDefinitions: [" + listing + "]");
     }
     used.insert(k);
   }
   if (!index_keys.empty() && defined.size() != used.size()) {
     std::string used_list;
     for (const std::string& k : used) used_list += (used_list.empty() ? "" : ", ") + k;
-    return Validation("One or more parameter values were invalid: Some AttributeDefinitions are not used. "
-                      "AttributeDefinitions: [" + listing + "], keys used: [" + used_list + "]");
+    return Validation(
+        "One or more parameter values were invalid: Some AttributeDefinitions are not used. "
+        "AttributeDefinitions: [" +
+        listing + "], keys used: [" + used_list + "]");
   }
   if (defined.size() != keys.size() && index_keys.empty()) {
-    return Validation("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly "
-                      "match number of attributes defined in AttributeDefinitions");
+    return Validation(
+        "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly "
+        "match number of attributes defined in AttributeDefinitions");
   }
   return std::nullopt;
 }
@@ -112,18 +121,21 @@ std::optional<AwsError> CheckKeySchema(const Json& schema, const Json& defs, con
 std::optional<AwsError> CheckBilling(const Json& req) {
   const std::string mode = req.value("BillingMode", std::string("PROVISIONED"));
   if (mode != "PROVISIONED" && mode != "PAY_PER_REQUEST") {
-    return ValidationError("BillingMode", "'" + mode + "'", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]");
+    return ValidationError("BillingMode", "'" + mode + "'",
+                           "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]");
   }
   auto pt = req.find("ProvisionedThroughput");
   const bool has_pt = pt != req.end() && !pt->is_null();
   if (mode == "PAY_PER_REQUEST" && has_pt) {
-    return Validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can "
-                      "be specified when BillingMode is PAY_PER_REQUEST");
+    return Validation(
+        "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can "
+        "be specified when BillingMode is PAY_PER_REQUEST");
   }
   if (mode == "PROVISIONED") {
     if (!has_pt) {
-      return Validation("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both "
-                        "be specified when BillingMode is PROVISIONED");
+      return Validation(
+          "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both "
+          "be specified when BillingMode is PROVISIONED");
     }
     if (!pt->is_object()) return WrongType("ProvisionedThroughput", "a structure");
     for (const char* units : {"ReadCapacityUnits", "WriteCapacityUnits"}) {
@@ -157,12 +169,14 @@ std::optional<AwsError> CheckStreamSpecification(const Json& req) {
   auto view = it->find("StreamViewType");
   const bool has_view = view != it->end() && !view->is_null();
   if (enabled->get<bool>() && !has_view) {
-    return Validation("One or more parameter values were invalid: You must specify a StreamViewType when enabling "
-                      "a stream");
+    return Validation(
+        "One or more parameter values were invalid: You must specify a StreamViewType when enabling "
+        "a stream");
   }
   if (!enabled->get<bool>() && has_view) {
-    return Validation("One or more parameter values were invalid: You cannot specify a StreamViewType when "
-                      "disabling a stream");
+    return Validation(
+        "One or more parameter values were invalid: You cannot specify a StreamViewType when "
+        "disabling a stream");
   }
   query::StreamSettings::View v;
   if (has_view && (!view->is_string() || !query::StreamViewFromName(view->get<std::string>(), &v))) {

@@ -51,8 +51,10 @@ Checked<const Json*> TransactItems(const Json& req) {
 }
 
 Checked<Op> ParseOp(const Call& call, const Json& entry) {
-  static const std::pair<const char*, Kind> kKinds[] = {
-      {"ConditionCheck", Kind::kConditionCheck}, {"Put", Kind::kPut}, {"Delete", Kind::kDelete}, {"Update", Kind::kUpdate}};
+  static const std::pair<const char*, Kind> kKinds[] = {{"ConditionCheck", Kind::kConditionCheck},
+                                                        {"Put", Kind::kPut},
+                                                        {"Delete", Kind::kDelete},
+                                                        {"Update", Kind::kUpdate}};
   const Json* body = nullptr;
   Op op{};
   for (const auto& [name, kind] : kKinds) {
@@ -147,9 +149,9 @@ Outcome Execute(const Call& call, std::vector<Op>& ops) {
     reasons.push_back(std::move(reason));
   }
   if (cancelled) {
-    AwsError e = AwsError::Client("TransactionCanceledException",
-                                  "Transaction cancelled, please refer cancellation reasons for specific reasons [" +
-                                      codes + "]");
+    AwsError e = AwsError::Client(
+        "TransactionCanceledException",
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]");
     e.extra["CancellationReasons"] = std::move(reasons);
     return e;
   }

@@ -58,8 +58,8 @@ class Engine {
   std::unique_ptr<storage::Db> own_writer_, own_reader_;
   std::unique_ptr<stream::StreamLog> own_log_, reader_log_;
   std::unique_ptr<query::TableStore> tables_, reader_tables_;
-  stream::StreamLog* log_ = nullptr;  // the writer's log, owned or borrowed
-  lambda::FunctionRuntime* functions_ = nullptr;   // borrowed (the owner's) or own_functions_
+  stream::StreamLog* log_ = nullptr;              // the writer's log, owned or borrowed
+  lambda::FunctionRuntime* functions_ = nullptr;  // borrowed (the owner's) or own_functions_
   std::unique_ptr<lambda::FunctionRuntime> own_functions_;
   lambda::FunctionRuntime* Functions(storage::Db* db);  // REQUIRES: mu_ held
 };

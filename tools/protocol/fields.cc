@@ -13,8 +13,8 @@ std::string MemberPath(std::string_view member) {
 
 AwsError ValidationError(std::string_view member, const std::string& value_text, std::string_view constraint) {
   return AwsError::Client("ValidationException", "1 validation error detected: Value " + value_text + " at '" +
-                                                     MemberPath(member) + "' failed to satisfy constraint: " +
-                                                     std::string(constraint));
+                                                     MemberPath(member) +
+                                                     "' failed to satisfy constraint: " + std::string(constraint));
 }
 
 AwsError MissingMember(std::string_view member) { return ValidationError(member, "null", "Member must not be null"); }

@@ -21,7 +21,7 @@ namespace freshet::protocol {
 template <typename T>
 class [[nodiscard]] Checked {
  public:
-  Checked(T value) : rep_(std::move(value)) {}        // NOLINT: implicit by design
+  Checked(T value) : rep_(std::move(value)) {}         // NOLINT: implicit by design
   Checked(AwsError error) : rep_(std::move(error)) {}  // NOLINT
   bool ok() const { return std::holds_alternative<T>(rep_); }
   T& value() { return std::get<T>(rep_); }
@@ -32,8 +32,7 @@ class [[nodiscard]] Checked {
 };
 
 // Declares `lhs` from a Checked's value, or returns its AwsError (as an Outcome).
-#define FRESHET_CHECKED_ASSIGN(lhs, expr) \
-  FRESHET_CHECKED_ASSIGN_IMPL(FRESHET_CONCAT(_chk_, __LINE__), lhs, expr)
+#define FRESHET_CHECKED_ASSIGN(lhs, expr) FRESHET_CHECKED_ASSIGN_IMPL(FRESHET_CONCAT(_chk_, __LINE__), lhs, expr)
 #define FRESHET_CHECKED_ASSIGN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                \
   if (!tmp.ok()) return std::move(tmp.error());     \

@@ -16,20 +16,20 @@ Outcome ChangeRetention(const Call& call, bool increase) {
   FRESHET_CHECKED_ASSIGN(int64_t hours, RequiredInteger(call.request, "RetentionPeriodHours", 1, 1000000));
   const std::string requested = "Requested retention period (" + std::to_string(hours) + " hours)";
   if (hours > static_cast<int64_t>(stream::kMaxRetentionHours)) {
-    return AwsError::Client("InvalidArgumentException", "Maximum allowed retention period is 8760 hours. " +
-                                                            requested + " is too long.");
+    return AwsError::Client("InvalidArgumentException",
+                            "Maximum allowed retention period is 8760 hours. " + requested + " is too long.");
   }
   if (increase && hours < d.retention_hours) {
-    return AwsError::Client("InvalidArgumentException",
-                            requested + " for stream " + d.name +
-                                " can not be shorter than existing retention period (" +
-                                std::to_string(d.retention_hours) + " hours). Use DecreaseRetentionPeriod API.");
+    return AwsError::Client("InvalidArgumentException", requested + " for stream " + d.name +
+                                                            " can not be shorter than existing retention period (" +
+                                                            std::to_string(d.retention_hours) +
+                                                            " hours). Use DecreaseRetentionPeriod API.");
   }
   if (!increase && hours > d.retention_hours) {
-    return AwsError::Client("InvalidArgumentException",
-                            requested + " for stream " + d.name +
-                                " can not be longer than existing retention period (" +
-                                std::to_string(d.retention_hours) + " hours). Use IncreaseRetentionPeriod API.");
+    return AwsError::Client("InvalidArgumentException", requested + " for stream " + d.name +
+                                                            " can not be longer than existing retention period (" +
+                                                            std::to_string(d.retention_hours) +
+                                                            " hours). Use IncreaseRetentionPeriod API.");
   }
   FRESHET_RETURN_IF_ERROR(call.backend.log->SetRetention(d.name, static_cast<uint32_t>(hours)));
   return Json::object();
@@ -57,9 +57,9 @@ Outcome AddTags(const Call& call) {
     auto tags = a->tags;
     for (auto& [k, v] : it->items()) tags[k] = v.get<std::string>();
     if (tags.size() > 50) {
-      limit = AwsError::Client("LimitExceededException",
-                               "Failed to add tags to stream " + d.name + " under account " + call.context.account_id +
-                                   " because a stream can have at most 50 tags.");
+      limit = AwsError::Client("LimitExceededException", "Failed to add tags to stream " + d.name + " under account " +
+                                                             call.context.account_id +
+                                                             " because a stream can have at most 50 tags.");
       return Status::Aborted("tag limit");  // nothing is written
     }
     a->tags = std::move(tags);

@@ -91,8 +91,7 @@ Checked<std::string> StreamNameOf(const Json& request) {
     }
     std::string from_arn = arn->substr(slash + 8);
     if (name && *name != from_arn) {
-      return AwsError::Client("InvalidArgumentException",
-                              "StreamARN " + *arn + " does not name stream " + *name);
+      return AwsError::Client("InvalidArgumentException", "StreamARN " + *arn + " does not name stream " + *name);
     }
     return from_arn;
   }

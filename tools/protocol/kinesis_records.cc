@@ -27,12 +27,12 @@ Checked<stream::PutRecord> RecordOf(const Json& r, const std::string& where) {
   stream::PutRecord out;
   FRESHET_CHECKED_ASSIGN(std::string data, RequiredString(r, "Data"));
   if (!query::DecodeBase64(data, &out.data)) {
-    return AwsError::Client("SerializationException", "Data of " + (where.empty() ? "the record" : where) +
-                                                          " is not valid base64");
+    return AwsError::Client("SerializationException",
+                            "Data of " + (where.empty() ? "the record" : where) + " is not valid base64");
   }
   if (out.data.size() > stream::kMaxDataBytes) {
-    return ValidationError(where + "Data", "'java.nio.HeapByteBuffer[pos=0 lim=" + std::to_string(out.data.size()) +
-                                               "]'",
+    return ValidationError(where + "Data",
+                           "'java.nio.HeapByteBuffer[pos=0 lim=" + std::to_string(out.data.size()) + "]'",
                            "Member must have length less than or equal to 1048576");
   }
   FRESHET_CHECKED_ASSIGN(out.partition_key, RequiredString(r, "PartitionKey"));
@@ -46,7 +46,8 @@ Checked<stream::PutRecord> RecordOf(const Json& r, const std::string& where) {
     if (!stream::ParseHashKey(*hash).ok()) {
       return AwsError::Client("InvalidArgumentException",
                               "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. "
-                              "Specified value was " + *hash);
+                              "Specified value was " +
+                                  *hash);
     }
     out.explicit_hash_key = std::move(*hash);
   }
@@ -98,8 +99,8 @@ Outcome PutRecords(const Call& call) {
   FRESHET_ASSIGN_OR_RETURN(auto results, call.backend.log->Put(d, records));
   Json out_records = Json::array();
   for (const auto& r : results) {
-    out_records.push_back({{"SequenceNumber", SequenceNumberText(r.shard, r.sequence)},
-                           {"ShardId", stream::ShardId(r.shard)}});
+    out_records.push_back(
+        {{"SequenceNumber", SequenceNumberText(r.shard, r.sequence)}, {"ShardId", stream::ShardId(r.shard)}});
   }
   return Json{{"FailedRecordCount", 0}, {"Records", std::move(out_records)}, {"EncryptionType", "NONE"}};
 }
@@ -108,9 +109,8 @@ Checked<uint32_t> ShardOf(const Call& call, const StreamDescription& d, const st
   FRESHET_CHECKED_ASSIGN(std::string id, RequiredString(call.request, "ShardId"));
   auto index = stream::ParseShardId(id, UINT32_MAX);
   if (!index.ok() || !FindShard(shards, *index)) {
-    return AwsError::Client("ResourceNotFoundException", "Shard " + id + " in stream " + d.name +
-                                                             " under account " + call.context.account_id +
-                                                             " does not exist");
+    return AwsError::Client("ResourceNotFoundException", "Shard " + id + " in stream " + d.name + " under account " +
+                                                             call.context.account_id + " does not exist");
   }
   return *index;
 }
@@ -133,18 +133,20 @@ Outcome GetShardIterator(const Call& call) {
     }
     auto parsed = ParseSequenceNumber(*text);
     if (!parsed) {
-      return AwsError::Client("InvalidArgumentException", "StartingSequenceNumber " + *text + " used in "
-                                                          "GetShardIterator on shard " + stream::ShardId(shard) +
-                                                          " in stream " + d.name + " under account " +
-                                                          call.context.account_id + " is invalid.");
+      return AwsError::Client("InvalidArgumentException", "StartingSequenceNumber " + *text +
+                                                              " used in "
+                                                              "GetShardIterator on shard " +
+                                                              stream::ShardId(shard) + " in stream " + d.name +
+                                                              " under account " + call.context.account_id +
+                                                              " is invalid.");
     }
     if (parsed->shard != shard) {
       return AwsError::Client("InvalidArgumentException",
                               "Invalid StartingSequenceNumber. It encodes " + stream::ShardId(parsed->shard) +
                                   ", while it was used in a call to a shard with " + stream::ShardId(shard));
     }
-    position.kind = type == "AT_SEQUENCE_NUMBER" ? stream::Position::Kind::kAtSequence
-                                                 : stream::Position::Kind::kAfterSequence;
+    position.kind =
+        type == "AT_SEQUENCE_NUMBER" ? stream::Position::Kind::kAtSequence : stream::Position::Kind::kAfterSequence;
     position.sequence = parsed->sequence;
   } else if (type == "AT_TIMESTAMP") {
     FRESHET_CHECKED_ASSIGN(std::optional<double> ts, OptionalNumber(call.request, "Timestamp"));
@@ -167,8 +169,7 @@ Outcome GetShardIterator(const Call& call) {
 
 Outcome GetRecords(const Call& call) {
   FRESHET_CHECKED_ASSIGN(std::string iterator_text, RequiredString(call.request, "ShardIterator"));
-  FRESHET_CHECKED_ASSIGN(std::optional<int64_t> limit,
-                         OptionalInteger(call.request, "Limit", 1, kMaxGetRecordsLimit));
+  FRESHET_CHECKED_ASSIGN(std::optional<int64_t> limit, OptionalInteger(call.request, "Limit", 1, kMaxGetRecordsLimit));
   auto state = DecodeIterator(iterator_text);
   if (!state) return AwsError::Client("InvalidArgumentException", "Invalid ShardIterator.");
   if (call.context.now_ms > state->issued_ms + kIteratorLifetimeMs) {
@@ -188,8 +189,8 @@ Outcome GetRecords(const Call& call) {
   uint64_t to = state->next;
   std::vector<stream::Record> records;
   if (!shard->ending_sequence || state->next <= *shard->ending_sequence) {
-    FRESHET_ASSIGN_OR_RETURN(records, stream::ReadShard(*call.backend.db, d, state->shard, state->next, max_records,
-                                                        kMaxGetRecordsBytes));
+    FRESHET_ASSIGN_OR_RETURN(
+        records, stream::ReadShard(*call.backend.db, d, state->shard, state->next, max_records, kMaxGetRecordsBytes));
   }
   // The page is written as JSON text straight from the records read (a 10,000-record page
   // built as a DOM and dumped costs several times more).

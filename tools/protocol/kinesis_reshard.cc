@@ -27,9 +27,9 @@ std::optional<AwsError> CheckAccountLimit(const Call& call, uint64_t more_open_s
   if (*open + more_open_shards > call.settings.account_shard_limit) {
     return AwsError::Client("LimitExceededException",
                             "This request would exceed the shard limit for the account " + call.context.account_id +
-                                " in " + call.context.region + ". Current shard count for the account: " +
-                                std::to_string(*open) + ". Limit: " +
-                                std::to_string(call.settings.account_shard_limit) + ".");
+                                " in " + call.context.region +
+                                ". Current shard count for the account: " + std::to_string(*open) +
+                                ". Limit: " + std::to_string(call.settings.account_shard_limit) + ".");
   }
   return std::nullopt;
 }

@@ -53,8 +53,7 @@ Outcome CreateStream(const Call& call) {
                              "Member must satisfy enum value set: [ON_DEMAND, PROVISIONED]");
     }
   }
-  FRESHET_CHECKED_ASSIGN(std::optional<int64_t> shard_count,
-                         OptionalInteger(call.request, "ShardCount", 1, INT32_MAX));
+  FRESHET_CHECKED_ASSIGN(std::optional<int64_t> shard_count, OptionalInteger(call.request, "ShardCount", 1, INT32_MAX));
   if (mode == "PROVISIONED" && !shard_count) {
     return AwsError::Client("InvalidArgumentException", "ShardCount is required for streams in PROVISIONED mode.");
   }
@@ -65,13 +64,12 @@ Outcome CreateStream(const Call& call) {
   }
   FRESHET_ASSIGN_OR_RETURN(uint64_t open, AccountOpenShards(call.backend));
   if (open + static_cast<uint64_t>(*shard_count) > call.settings.account_shard_limit) {
-    return AwsError::Client(
-        "LimitExceededException",
-        "This request would exceed the shard limit for the account " + call.context.account_id + " in " +
-            call.context.region + ". Current shard count for the account: " + std::to_string(open) +
-            ". Limit: " + std::to_string(call.settings.account_shard_limit) +
-            ". Number of additional shards that would have resulted from this request: " +
-            std::to_string(*shard_count) + ".");
+    return AwsError::Client("LimitExceededException",
+                            "This request would exceed the shard limit for the account " + call.context.account_id +
+                                " in " + call.context.region + ". Current shard count for the account: " +
+                                std::to_string(open) + ". Limit: " + std::to_string(call.settings.account_shard_limit) +
+                                ". Number of additional shards that would have resulted from this request: " +
+                                std::to_string(*shard_count) + ".");
   }
   if (*shard_count > static_cast<int64_t>(stream::kMaxShards)) {
     return AwsError::Client("InvalidArgumentException",
@@ -273,7 +271,8 @@ Outcome ListShards(const Call& call) {
     last = s.index;
   }
   Json out = {{"Shards", shards}};
-  if (more) out["NextToken"] = EncodeToken({{"stream", d.name}, {"after", last}, {"filter", filter}}, call.context.now_ms);
+  if (more)
+    out["NextToken"] = EncodeToken({{"stream", d.name}, {"after", last}, {"filter", filter}}, call.context.now_ms);
   return out;
 }
 

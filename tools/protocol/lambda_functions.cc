@@ -19,7 +19,8 @@ Checked<std::string> ZipOf(const Json& holder) {
   auto it = holder.find("ZipFile");
   if (it == holder.end() || it->is_null()) {
     if (holder.contains("S3Bucket") || holder.contains("ImageUri")) {
-      return InvalidParameter("freshet takes function code as a ZipFile only (S3Bucket and ImageUri are not supported)");
+      return InvalidParameter(
+          "freshet takes function code as a ZipFile only (S3Bucket and ImageUri are not supported)");
     }
     return InvalidParameter("Please provide a source for function code: ZipFile.");
   }
@@ -70,8 +71,8 @@ Outcome CreateFunction(const Call& call) {
     if (!call.request.contains(member)) return MissingMember(member);
   }
   if (auto e = ApplyConfiguration(call.request, &config)) return std::move(*e);
-  if (auto kind = lambda::RuntimeKindFor(config.runtime); kind.ok() && kind.value() != lambda::RuntimeKind::kProvided &&
-                                                            config.handler.empty()) {
+  if (auto kind = lambda::RuntimeKindFor(config.runtime);
+      kind.ok() && kind.value() != lambda::RuntimeKind::kProvided && config.handler.empty()) {
     return InvalidParameter("The Handler must be set for runtime " + config.runtime);
   }
   auto code = call.request.find("Code");
@@ -160,8 +161,11 @@ Checked<std::string> FunctionNameOf(const Json& request) {
     std::string qualifier = name.substr(colon + 1);
     name.resize(colon);
     if (qualifier != "$LATEST") {
-      return AwsError{"ResourceNotFoundException", "Function not found: " + name + ":" + qualifier +
-                                                       " (freshet keeps $LATEST only, no versions or aliases)", 404, {}};
+      return AwsError{
+          "ResourceNotFoundException",
+          "Function not found: " + name + ":" + qualifier + " (freshet keeps $LATEST only, no versions or aliases)",
+          404,
+          {}};
     }
   }
   if (name.empty() || name.size() > 64) {

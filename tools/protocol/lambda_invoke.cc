@@ -24,7 +24,8 @@ Outcome Invoke(const Call& call) {
   }
   const std::string invocation = type.value_or("RequestResponse");
   if (invocation != "RequestResponse" && invocation != "Event" && invocation != "DryRun") {
-    return ValidationError("InvocationType", invocation, "Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
+    return ValidationError("InvocationType", invocation,
+                           "Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
   }
   if (log_type && *log_type != "None" && *log_type != "Tail") {
     return ValidationError("LogType", *log_type, "Member must satisfy enum value set: [None, Tail]");
@@ -35,7 +36,8 @@ Outcome Invoke(const Call& call) {
     return Json{{"StatusCode", 204}, {"Payload", ""}};
   }
   if (!payload.empty() && !Json::accept(payload)) {
-    return AwsError::Client("InvalidRequestContentException", "Could not parse request body into json: the payload is not valid JSON");
+    return AwsError::Client("InvalidRequestContentException",
+                            "Could not parse request body into json: the payload is not valid JSON");
   }
   if (invocation == "Event") {
     FRESHET_ASSIGN_OR_RETURN(std::string request_id, call.backend.functions->InvokeAsync(name, std::move(payload)));
@@ -43,8 +45,11 @@ Outcome Invoke(const Call& call) {
   }
   lambda::InvokeOptions options;
   options.tail_log = log_type == "Tail";
-  FRESHET_ASSIGN_OR_RETURN(lambda::InvokeResult result, call.backend.functions->Invoke(name, std::move(payload), options));
-  Json response = {{"StatusCode", 200}, {"ExecutedVersion", result.executed_version}, {"Payload", std::move(result.payload)},
+  FRESHET_ASSIGN_OR_RETURN(lambda::InvokeResult result,
+                           call.backend.functions->Invoke(name, std::move(payload), options));
+  Json response = {{"StatusCode", 200},
+                   {"ExecutedVersion", result.executed_version},
+                   {"Payload", std::move(result.payload)},
                    {"RequestId", result.request_id}};
   if (!result.function_error.empty()) response["FunctionError"] = result.function_error;
   if (options.tail_log) response["LogResult"] = text::EncodeBase64(result.log_tail);

@@ -63,8 +63,8 @@ Json Describe(const Call& call, const EventSourceMapping& m, const std::string& 
             {"BatchSize", m.batch_size},
             {"MaximumBatchingWindowInSeconds", m.batching_window_seconds},
             {"ParallelizationFactor", 1},
-            {"EventSourceArn", "arn:aws:kinesis:" + call.context.region + ":" + call.context.account_id + ":stream/" +
-                                   m.stream},
+            {"EventSourceArn",
+             "arn:aws:kinesis:" + call.context.region + ":" + call.context.account_id + ":stream/" + m.stream},
             {"FunctionArn", FunctionArn(call, m.function)},
             {"LastModified", static_cast<double>(m.last_modified_ms) / 1000.0},
             {"LastProcessingResult", stream::MappingStatus::Global().LastResult(m.uuid, m.last_result)},
@@ -75,8 +75,8 @@ Json Describe(const Call& call, const EventSourceMapping& m, const std::string& 
             {"BisectBatchOnFunctionError", m.bisect_on_error},
             {"MaximumRetryAttempts", m.max_retry_attempts},
             {"TumblingWindowInSeconds", 0},
-            {"FunctionResponseTypes", m.report_batch_item_failures ? Json::array({"ReportBatchItemFailures"})
-                                                                   : Json::array()},
+            {"FunctionResponseTypes",
+             m.report_batch_item_failures ? Json::array({"ReportBatchItemFailures"}) : Json::array()},
             {"EventSourceMappingArn", "arn:aws:lambda:" + call.context.region + ":" + call.context.account_id +
                                           ":event-source-mapping:" + m.uuid},
             {"FreshetExactlyOnce", m.exactly_once}};
@@ -142,8 +142,9 @@ std::optional<AwsError> ApplyOptions(const Call& call, const Json& r, EventSourc
         if (!dest->is_string()) return WrongType("Destination", "a string");
         auto name = StreamNameOf(dest->get<std::string>());
         if (!name) {
-          return BadParameter("freshet sends OnFailure records to Kinesis streams only: Destination must be a stream "
-                              "ARN (arn:aws:kinesis:REGION:ACCOUNT:stream/NAME)");
+          return BadParameter(
+              "freshet sends OnFailure records to Kinesis streams only: Destination must be a stream "
+              "ARN (arn:aws:kinesis:REGION:ACCOUNT:stream/NAME)");
         }
         auto dest_stream = call.backend.log->Get(*name);
         if (!dest_stream.ok()) return BadParameter("OnFailure destination stream " + *name + " does not exist");
@@ -168,8 +169,10 @@ Outcome CreateEventSourceMapping(const Call& call) {
   m.function = FunctionNameOf(function_given);
   auto stream_name = StreamNameOf(source);
   if (!stream_name) {
-    return BadParameter("freshet maps Kinesis streams only: EventSourceArn must be arn:aws:kinesis:REGION:ACCOUNT:"
-                        "stream/NAME, not " + source);
+    return BadParameter(
+        "freshet maps Kinesis streams only: EventSourceArn must be arn:aws:kinesis:REGION:ACCOUNT:"
+        "stream/NAME, not " +
+        source);
   }
   m.stream = *stream_name;
   if (!storage::GetNamed(*call.backend.db, codec::kMetaFunction, m.function).ok()) {

@@ -101,13 +101,13 @@ void RegisterKinesisAdminOps(Registry* registry);
 void RegisterKinesisReshardOps(Registry* registry);
 void RegisterFreshetStreamOps(Registry* registry);
 void RegisterFreshetTableOps(Registry* registry);
-void RegisterFreshetSqlOps(Registry* registry);  // freshet_sql.cc: ExecuteSql
-void RegisterDynamoDbOps(Registry* registry);  // dynamodb_*.cc: DynamoDB_20120810 (JSON 1.0)
+void RegisterFreshetSqlOps(Registry* registry);      // freshet_sql.cc: ExecuteSql
+void RegisterDynamoDbOps(Registry* registry);        // dynamodb_*.cc: DynamoDB_20120810 (JSON 1.0)
 void RegisterFirehoseStreamOps(Registry* registry);  // firehose_streams.cc: Firehose_20150804 (JSON 1.1)
 void RegisterFirehoseRecordOps(Registry* registry);  // firehose_records.cc: puts, and freshet's flush
-void RegisterIamRoleOps(Registry* registry);    // iam_roles.cc: IAM_20100508 roles
-void RegisterIamPolicyOps(Registry* registry);  // iam_policies.cc: IAM_20100508 policies, STS_20110615
-void RegisterLambdaMappingOps(Registry* registry);  // lambda_mappings.cc: event-source mappings
+void RegisterIamRoleOps(Registry* registry);         // iam_roles.cc: IAM_20100508 roles
+void RegisterIamPolicyOps(Registry* registry);       // iam_policies.cc: IAM_20100508 policies, STS_20110615
+void RegisterLambdaMappingOps(Registry* registry);   // lambda_mappings.cc: event-source mappings
 namespace lambda_ops {
 void RegisterLambdaFunctionOps(Registry* registry);  // lambda_functions.cc: Lambda_20150331 functions
 void RegisterLambdaInvokeOps(Registry* registry);    // lambda_invoke.cc: Invoke, function routes

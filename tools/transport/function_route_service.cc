@@ -64,7 +64,9 @@ Json ProxyEvent(const HttpCall& call, const lambda::RouteMatch& match, const std
                 {"protocol", "HTTP/1.1"},
                 {"requestTimeEpoch", call.context.now_ms},
                 {"domainName", host ? *host : std::string()},
-                {"identity", {{"sourceIp", request.remote_address}, {"userAgent", request.Header("user-agent") ? *request.Header("user-agent") : std::string()}}}}},
+                {"identity",
+                 {{"sourceIp", request.remote_address},
+                  {"userAgent", request.Header("user-agent") ? *request.Header("user-agent") : std::string()}}}}},
               {"body", body},
               {"isBase64Encoded", !request.body.empty() && !text}};
 }
@@ -77,7 +79,8 @@ http::Response FunctionRouteService::Handle(const HttpCall& call) {
   auto match = Find(db_, call);
   if (!match) return GatewayError(404, "Not Found");
   Json event = ProxyEvent(call, *match, call.request_id);
-  auto result = functions_->Invoke(match->route.function, event.dump(-1, ' ', false, Json::error_handler_t::replace), {});
+  auto result =
+      functions_->Invoke(match->route.function, event.dump(-1, ' ', false, Json::error_handler_t::replace), {});
   if (!result.ok()) {
     return GatewayError(result.status().code() == Status::Code::kNotFound ? 404 : 502, "Internal server error");
   }

@@ -28,9 +28,11 @@ Reply HttpEndpoint::Call(std::string_view target, const Json& request) {
   Json body = Json::parse(response->body, nullptr, false);
   if (body.is_discarded()) {
     if (response->status == 200) {
-      return protocol::ErrorReply(protocol::AwsError::Internal("the endpoint " + url_ + " answered with a body that is not JSON"));
+      return protocol::ErrorReply(
+          protocol::AwsError::Internal("the endpoint " + url_ + " answered with a body that is not JSON"));
     }
-    body = {{"message", "HTTP " + std::to_string(response->status) + " from " + url_ + ": " + response->body.substr(0, 200)}};
+    body = {{"message",
+             "HTTP " + std::to_string(response->status) + " from " + url_ + ": " + response->body.substr(0, 200)}};
   }
   return Reply{response->status, std::move(body), {}};
 }

@@ -23,7 +23,8 @@ class HttpEndpoint : public Endpoint {
   Reply Call(std::string_view target, const Json& request) override;
 
  private:
-  HttpEndpoint(std::string url, std::unique_ptr<http::Client> client) : url_(std::move(url)), client_(std::move(client)) {}
+  HttpEndpoint(std::string url, std::unique_ptr<http::Client> client)
+      : url_(std::move(url)), client_(std::move(client)) {}
   const std::string url_;
   std::unique_ptr<http::Client> client_;
 };

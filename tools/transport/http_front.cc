@@ -37,7 +37,7 @@ const std::set<std::string>& CborTimestamps() {
 }
 
 http::Response Encode(const protocol::Reply& reply, Encoding encoding, const std::string& request_id,
-                       const std::string& error_type) {
+                      const std::string& error_type) {
   http::Response r;
   r.status = reply.http_status;
   r.content_type = ContentType(encoding);
@@ -96,7 +96,8 @@ http::Response HttpFront::Handle(const http::Request& request) {
     return ErrorResponse(AwsError{"AccessDeniedException",
                                   "Lambda operations over HTTP need a verified signature: start `freshet serve "
                                   "--credentials FILE`, or use the Lambda REST API (/2015-03-31/...)",
-                                  403, {}},
+                                  403,
+                                  {}},
                          encoding, request_id);
   }
   Json body = Json::object();
@@ -111,15 +112,14 @@ http::Response HttpFront::Handle(const http::Request& request) {
     } else {
       body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
       if (body.is_discarded()) {
-        return ErrorResponse(AwsError::Client("SerializationException", "the request body is not valid JSON"),
-                             encoding, request_id);
+        return ErrorResponse(AwsError::Client("SerializationException", "the request body is not valid JSON"), encoding,
+                             request_id);
       }
     }
   }
   context.raw_ok = encoding != Encoding::kCbor;
   protocol::Reply reply = dispatcher_->Dispatch(*target, body, context);
-  return Encode(reply, encoding, request_id,
-                reply.ok() ? "" : reply.body.value("__type", std::string()));
+  return Encode(reply, encoding, request_id, reply.ok() ? "" : reply.body.value("__type", std::string()));
 }
 
 std::optional<http::AuthError> HttpFront::Verify(const http::Request& request, const http::AuthInfo& info) const {
@@ -151,9 +151,9 @@ http::Response HttpFront::HandleService(const http::Request& request, const std:
       }
     }
   }
-  call.context.now_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  std::chrono::system_clock::now().time_since_epoch())
-                                                  .count());
+  call.context.now_ms = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
   for (HttpService* service : services_) {
     if (!service->Claims(call)) continue;
     http::Response response = service->Handle(call);
@@ -167,7 +167,8 @@ http::Response HttpFront::HandleService(const http::Request& request, const std:
   return ErrorResponse(AwsError{"UnknownOperationException",
                                 "no operation at " + request.method + " " + request.path +
                                     " (AWS JSON requests are POST / with an X-Amz-Target header)",
-                                404, {}},
+                                404,
+                                {}},
                        Encoding::kJson11, request_id);
 }
 

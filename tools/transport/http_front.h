@@ -22,8 +22,8 @@
 
 #include <atomic>
 #include <functional>
-#include <string>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "tools/http/http_types.h"

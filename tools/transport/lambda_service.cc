@@ -79,7 +79,8 @@ std::variant<Mapped, AwsError> Map(const http::Request& request) {
         if (auto* v = Query(request, "MaxItems")) {
           char* end = nullptr;
           long n = std::strtol(v->c_str(), &end, 10);
-          if (end == v->c_str() || *end) return AwsError::Client("InvalidParameterValueException", "MaxItems must be a number");
+          if (end == v->c_str() || *end)
+            return AwsError::Client("InvalidParameterValueException", "MaxItems must be a number");
           m.body["MaxItems"] = n;
         }
         return m;
@@ -164,20 +165,23 @@ http::Response InvokeReply(const Json& body) {
   r.status = body.value("StatusCode", 200);
   r.content_type = "application/json";
   if (auto p = body.find("Payload"); p != body.end() && p->is_string()) r.body = p->get<std::string>();
-  if (auto v = body.find("FunctionError"); v != body.end()) r.headers.emplace_back("X-Amz-Function-Error", v->get<std::string>());
-  if (auto v = body.find("LogResult"); v != body.end()) r.headers.emplace_back("X-Amz-Log-Result", v->get<std::string>());
+  if (auto v = body.find("FunctionError"); v != body.end())
+    r.headers.emplace_back("X-Amz-Function-Error", v->get<std::string>());
+  if (auto v = body.find("LogResult"); v != body.end())
+    r.headers.emplace_back("X-Amz-Log-Result", v->get<std::string>());
   if (auto v = body.find("ExecutedVersion"); v != body.end()) {
     r.headers.emplace_back("X-Amz-Executed-Version", v->get<std::string>());
   }
-  if (auto v = body.find("RequestId"); v != body.end()) r.headers.emplace_back("x-amzn-RequestId", v->get<std::string>());
+  if (auto v = body.find("RequestId"); v != body.end())
+    r.headers.emplace_back("x-amzn-RequestId", v->get<std::string>());
   return r;
 }
 
 }  // namespace
 
 http::Response LambdaErrorResponse(const AwsError& error) {
-  http::Response r = JsonReply(error.http_status,
-                               Json{{"Type", error.http_status >= 500 ? "Service" : "User"}, {"message", error.message}});
+  http::Response r = JsonReply(
+      error.http_status, Json{{"Type", error.http_status >= 500 ? "Service" : "User"}, {"message", error.message}});
   r.headers.emplace_back("x-amzn-ErrorType", error.type);
   return r;
 }
@@ -188,24 +192,27 @@ bool LambdaService::Claims(const HttpCall& call) const {
 
 http::Response LambdaService::Handle(const HttpCall& call) {
   if (call.auth_error && call.verifying) {
-    return LambdaErrorResponse(AwsError{call.auth_error->type, call.auth_error->message, call.auth_error->http_status, {}});
+    return LambdaErrorResponse(
+        AwsError{call.auth_error->type, call.auth_error->message, call.auth_error->http_status, {}});
   }
   auto mapped = Map(call.request);
   if (auto* e = std::get_if<AwsError>(&mapped)) return LambdaErrorResponse(*e);
   Mapped& m = std::get<Mapped>(mapped);
   if (m.runs_code && !call.verified) {
-    return LambdaErrorResponse(AwsError{
-        "AccessDeniedException",
-        m.operation + " runs code on this machine, so over HTTP it needs a signature freshet verifies: start "
-                      "`freshet serve --http ... --credentials FILE` and sign with a key from FILE, or use "
-                      "`freshet function` commands (the owner socket)",
-        403,
-        {}});
+    return LambdaErrorResponse(
+        AwsError{"AccessDeniedException",
+                 m.operation + " runs code on this machine, so over HTTP it needs a signature freshet verifies: start "
+                               "`freshet serve --http ... --credentials FILE` and sign with a key from FILE, or use "
+                               "`freshet function` commands (the owner socket)",
+                 403,
+                 {}});
   }
   protocol::Reply reply = dispatcher_->Dispatch(protocol::Target(m.service, m.operation), m.body, call.context);
   if (!reply.ok()) {
     AwsError error{reply.body.value("__type", std::string("ServiceException")),
-                   reply.body.value("message", std::string("request failed")), reply.http_status, {}};
+                   reply.body.value("message", std::string("request failed")),
+                   reply.http_status,
+                   {}};
     return LambdaErrorResponse(error);
   }
   if (m.operation == "Invoke") return InvokeReply(reply.body);

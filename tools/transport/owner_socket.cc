@@ -231,8 +231,8 @@ Reply OwnerEndpoint::Call(std::string_view target, const Json& request) {
   }
   std::string body;
   if (!WriteFrame(fd_, frame) || ReadFrame(fd_, &body) != FrameResult::kOk) {
-    protocol::AwsError e = protocol::AwsError::Internal(
-        "the owner of the data directory closed the connection (did it stop?)");
+    protocol::AwsError e =
+        protocol::AwsError::Internal("the owner of the data directory closed the connection (did it stop?)");
     e.engine_code = Status::Code::kAborted;
     return protocol::ErrorReply(e);
   }

@@ -45,7 +45,7 @@ TEST_F(EvaluateTest, Comparisons) {
   EXPECT_FALSE(E("TMAX <= TMIN"));
   EXPECT_TRUE(E("SNOW = :zero"));
   EXPECT_TRUE(E("#d > :jun AND #d < :aug"));  // strings bytewise
-  EXPECT_TRUE(E("flags = :flags"));            // sets compare as sets
+  EXPECT_TRUE(E("flags = :flags"));           // sets compare as sets
   EXPECT_TRUE(E("meta.qc.passed = :true"));
   EXPECT_TRUE(E("note = :null"));
 }
@@ -102,8 +102,8 @@ TEST_F(EvaluateTest, Functions) {
   EXPECT_FALSE(E("contains(flags, :x)"));
   EXPECT_TRUE(E("contains(station, :us)"));  // substring
   EXPECT_TRUE(E("contains(hours, :six)"));
-  EXPECT_FALSE(E("contains(hours, :m)"));       // S in an NS
-  EXPECT_TRUE(E("contains(readings, :r1)"));    // 28 = 28.0 in a list
+  EXPECT_FALSE(E("contains(hours, :m)"));     // S in an NS
+  EXPECT_TRUE(E("contains(readings, :r1)"));  // 28 = 28.0 in a list
   EXPECT_TRUE(E("contains(readings, :missing)"));
   EXPECT_TRUE(E("attribute_type(flags, :t_ss)"));
   EXPECT_TRUE(E("attribute_type(TMAX, :t_n)"));

@@ -43,9 +43,12 @@ TEST(KeyConditionExpressionTest, SortKeyForms) {
     const char* text;
     Op op;
   } cases[] = {
-      {"station = :st AND #d = :d1", Op::kEq},       {"station = :st AND #d < :d1", Op::kLt},
-      {"station = :st AND #d <= :d1", Op::kLe},      {"station = :st AND #d > :d1", Op::kGt},
-      {"#d >= :d1 AND station = :st", Op::kGe},      {"station = :st AND :d1 < #d", Op::kGt},
+      {"station = :st AND #d = :d1", Op::kEq},
+      {"station = :st AND #d < :d1", Op::kLt},
+      {"station = :st AND #d <= :d1", Op::kLe},
+      {"station = :st AND #d > :d1", Op::kGt},
+      {"#d >= :d1 AND station = :st", Op::kGe},
+      {"station = :st AND :d1 < #d", Op::kGt},
       {"(station = :st) AND (begins_with(#d, :m))", Op::kBeginsWith},
   };
   for (const Case& c : cases) {
@@ -74,7 +77,8 @@ TEST(KeyConditionExpressionTest, AwsErrors) {
   EXPECT_EQ(Error("TMAX = :n"), "Query condition missed key schema element: station");
   EXPECT_EQ(Error("station = :st AND #d = :d1 AND #d = :d2"),
             "KeyConditionExpressions must only contain one condition per key");
-  EXPECT_EQ(Error("station = :st AND station = :st"), "KeyConditionExpressions must only contain one condition per key");
+  EXPECT_EQ(Error("station = :st AND station = :st"),
+            "KeyConditionExpressions must only contain one condition per key");
   EXPECT_EQ(Error("station = #d"),
             "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition");
   EXPECT_EQ(Error("station = :n"),
@@ -83,8 +87,7 @@ TEST(KeyConditionExpressionTest, AwsErrors) {
             "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to "
             "lower bound; lower bound operand: AttributeValue: {S:2024-07-31}, upper bound operand: AttributeValue: "
             "{S:2024-07-01}");
-  EXPECT_EQ(Error("station = :st AND"),
-            "Invalid KeyConditionExpression: Syntax error; token: <EOF>, near: \"AND\"");
+  EXPECT_EQ(Error("station = :st AND"), "Invalid KeyConditionExpression: Syntax error; token: <EOF>, near: \"AND\"");
   TableDescription numeric = Weather();
   numeric.sort_key = KeyAttribute{"date", KeyType::kN};
   EXPECT_EQ(Error("station = :st AND begins_with(#d, :m)", numeric),

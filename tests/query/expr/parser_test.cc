@@ -134,7 +134,8 @@ TEST(ParserTest, UndefinedPlaceholders) {
 }
 
 TEST(ParserTest, UnusedPlaceholdersAcrossExpressions) {
-  ExpressionAttributes attrs = Attrs({{"#a", "a"}, {"#b", "b"}, {"#c", "c"}}, R"({":v": {"N": "1"}, ":u": {"N": "2"}})");
+  ExpressionAttributes attrs =
+      Attrs({{"#a", "a"}, {"#b", "b"}, {"#c", "c"}}, R"({":v": {"N": "1"}, ":u": {"N": "2"}})");
   ASSERT_TRUE(ParseUpdate("SET #a = :v", &attrs).ok());
   EXPECT_EQ(attrs.CheckAllUsed().message(),
             "Value provided in ExpressionAttributeNames unused in expressions: keys: {#b, #c}");
@@ -221,7 +222,8 @@ TEST(ParserTest, DistinctOperandsAndRedundantParentheses) {
             "Invalid ConditionExpression: The first operand must be distinct from the remaining operands for this "
             "operator or function; operator: contains, first operand: [x]");
   EXPECT_EQ(ConditionError("a.b = a.c", {}, kValues), "OK");
-  EXPECT_EQ(ConditionError("((a = :v))", {}, kValues), "Invalid ConditionExpression: The expression has redundant parentheses;");
+  EXPECT_EQ(ConditionError("((a = :v))", {}, kValues),
+            "Invalid ConditionExpression: The expression has redundant parentheses;");
   EXPECT_EQ(ConditionError("((a = :v) AND (b = :v))", {}, kValues), "OK");
   EXPECT_EQ(ConditionError("(a = :v) AND ((b = :v))", {}, kValues),
             "Invalid ConditionExpression: The expression has redundant parentheses;");
@@ -249,8 +251,9 @@ TEST(ParserTest, Limits) {
   EXPECT_EQ(ConditionError(deep + "a = :v" + std::string(200, ')'), {}, kValues),
             "Invalid ConditionExpression: The expression has too many nesting levels; nesting levels: 101");
   std::string long_text = "a = :v" + std::string(5000, ' ');
-  EXPECT_EQ(ConditionError(long_text, {}, kValues),
-            "Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: 5006");
+  EXPECT_EQ(
+      ConditionError(long_text, {}, kValues),
+      "Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: 5006");
   std::string path = "a";
   for (int i = 0; i < 32; ++i) path += ".b";
   EXPECT_EQ(ConditionError(path + " = :v", {}, kValues),

@@ -77,7 +77,8 @@ TEST_F(UpdateTest, RuntimeErrors) {
   Item item = WeatherItem();
   EXPECT_EQ(Apply("SET x = TAVG + :one", &item),
             "The provided expression refers to an attribute that does not exist in the item");
-  EXPECT_EQ(Apply("SET x = TAVG", &item), "The provided expression refers to an attribute that does not exist in the item");
+  EXPECT_EQ(Apply("SET x = TAVG", &item),
+            "The provided expression refers to an attribute that does not exist in the item");
   EXPECT_EQ(Apply("SET x = station + :one", &item),
             "Invalid UpdateExpression: An operand in the update expression has an incorrect data type");
   EXPECT_EQ(Apply("SET x = list_append(station, :more)", &item),

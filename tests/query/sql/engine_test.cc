@@ -51,19 +51,15 @@ class EngineTest : public StoreTest {
   static std::string Cell(const SqlResult& r, size_t row, size_t col) {
     const SqlValue& v = r.rows.at(row).at(col);
     switch (v.kind) {
-      case SqlValue::Kind::kNull:
-        return "NULL";
-      case SqlValue::Kind::kInteger:
-        return "i:" + std::to_string(v.integer);
+      case SqlValue::Kind::kNull: return "NULL";
+      case SqlValue::Kind::kInteger: return "i:" + std::to_string(v.integer);
       case SqlValue::Kind::kReal: {
         char buf[64];
         std::snprintf(buf, sizeof(buf), "r:%g", v.real);
         return buf;
       }
-      case SqlValue::Kind::kText:
-        return "t:" + v.bytes;
-      case SqlValue::Kind::kBlob:
-        return "b:" + v.bytes;
+      case SqlValue::Kind::kText: return "t:" + v.bytes;
+      case SqlValue::Kind::kBlob: return "b:" + v.bytes;
     }
     return "";
   }
@@ -118,9 +114,8 @@ TEST_F(EngineTest, ItemColumnEqualsThePlainJsonOfTheItem) {
 // Numbers become the same doubles strtod gives (the fast decimal path), integers stay integers.
 TEST_F(EngineTest, NumbersConvertExactly) {
   TableDescription t = MakeTable("nums", "k:N", "");
-  const char* texts[] = {
-      "0.1",  "-2.675", "123456789012345", "1234567890123456", "0.000001", "3.14159265358979",
-      "1E+3", "-0",     "22.80",           "9007199254740993", "1.5E+100", "-0.123456789012345"};
+  const char* texts[] = {"0.1",  "-2.675", "123456789012345", "1234567890123456", "0.000001", "3.14159265358979",
+                         "1E+3", "-0",     "22.80",           "9007199254740993", "1.5E+100", "-0.123456789012345"};
   for (size_t i = 0; i < std::size(texts); ++i) {
     Item item;
     item.Set("k", AttributeValue::N(std::to_string(i)));
@@ -147,12 +142,10 @@ TEST_F(EngineTest, NumbersConvertExactly) {
 TEST_F(EngineTest, StationMonthReadsOnlyItsKeysAndExplainShowsTheConstraint) {
   Weather();
   auto e = Open();
-  const std::string where =
-      " FROM weather WHERE station = 'ST1' AND date BETWEEN '2020-02-01' AND '2020-02-31'";
+  const std::string where = " FROM weather WHERE station = 'ST1' AND date BETWEEN '2020-02-01' AND '2020-02-31'";
   auto plan = e->Query("EXPLAIN QUERY PLAN SELECT *" + where);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
-  EXPECT_NE(Cell(*plan, 0, 3).find("station=? AND date>=? AND date<=?"), std::string::npos)
-      << Cell(*plan, 0, 3);
+  EXPECT_NE(Cell(*plan, 0, 3).find("station=? AND date>=? AND date<=?"), std::string::npos) << Cell(*plan, 0, 3);
   storage::StartKeyReadCount();
   auto r = e->Query("SELECT date, TMAX" + where);
   const uint64_t keys = storage::KeysReadSinceStart();
@@ -162,11 +155,9 @@ TEST_F(EngineTest, StationMonthReadsOnlyItsKeysAndExplainShowsTheConstraint) {
   EXPECT_EQ(Cell(*r, 29, 1), "i:40");
   EXPECT_LE(keys, r->rows.size() + 1);
 
-  for (const char* month :
-       {"date LIKE '2020-03%'", "date GLOB '2020-03*'", "date >= '2020-03' AND date < '2020-04'"}) {
+  for (const char* month : {"date LIKE '2020-03%'", "date GLOB '2020-03*'", "date >= '2020-03' AND date < '2020-04'"}) {
     storage::StartKeyReadCount();
-    auto m =
-        e->Query(std::string("SELECT count(*), sum(PRCP) FROM weather WHERE station = 'ST2' AND ") + month);
+    auto m = e->Query(std::string("SELECT count(*), sum(PRCP) FROM weather WHERE station = 'ST2' AND ") + month);
     const uint64_t read = storage::KeysReadSinceStart();
     ASSERT_TRUE(m.ok()) << m.status().ToString();
     EXPECT_EQ(Cell(*m, 0, 0), "i:30") << month;
@@ -260,8 +251,8 @@ TEST_F(EngineTest, OneStatementSeesOneSnapshotWhileTheTableIsWritten) {
 TEST_F(EngineTest, WritesAreRefusedWithOneLineNamingTheTable) {
   Weather();
   auto e = Open();
-  for (const char* sql : {"INSERT INTO weather(station, date) VALUES ('x', 'y')", "DELETE FROM weather",
-                          "UPDATE weather SET PRCP = 1"}) {
+  for (const char* sql :
+       {"INSERT INTO weather(station, date) VALUES ('x', 'y')", "DELETE FROM weather", "UPDATE weather SET PRCP = 1"}) {
     auto r = e->Query(sql);
     ASSERT_FALSE(r.ok()) << sql;
     EXPECT_EQ(r.status().message(), "freshet sql is read-only: table weather cannot be modified") << sql;
@@ -269,8 +260,7 @@ TEST_F(EngineTest, WritesAreRefusedWithOneLineNamingTheTable) {
   for (const char* sql : {"CREATE TABLE t(a)", "CREATE TEMP TABLE t(a)", "ATTACH ':memory:' AS x"}) {
     auto r = e->Query(sql);
     ASSERT_FALSE(r.ok()) << sql;
-    EXPECT_NE(r.status().message().find("freshet sql is read-only"), std::string::npos)
-        << r.status().message();
+    EXPECT_NE(r.status().message().find("freshet sql is read-only"), std::string::npos) << r.status().message();
   }
   auto after = e->Query("SELECT count(*) FROM weather");
   ASSERT_TRUE(after.ok());

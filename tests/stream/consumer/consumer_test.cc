@@ -1,8 +1,7 @@
 #include "stream/consumer/consumer.h"
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "query/item_json.h"
 #include "stream/consumer/cursors.h"
@@ -86,8 +85,8 @@ TEST_F(ConsumerTest, WeatherMergesElementsIntoOneItemPerStationAndDay) {
   auto items = Table("weather");
   ASSERT_EQ(items.size(), 3u * 28);
   query::TableStore store(db_.get());
-  auto item = store.GetItem(*store.Get("weather"),
-                            *query::ParseItemJson(R"({"station":"USW00093721","date":"2016-02-01"})"));
+  auto item =
+      store.GetItem(*store.Get("weather"), *query::ParseItemJson(R"({"station":"USW00093721","date":"2016-02-01"})"));
   ASSERT_TRUE(item.ok() && item->has_value());
   EXPECT_EQ(query::ItemToPlainJson(**item),
             R"({"PRCP":0.5,"SNOW":1.5,"TMAX":2.5,"TMIN":3.5,"date":"2016-02-01","station":"USW00093721"})");
@@ -132,9 +131,9 @@ TEST_F(ConsumerTest, SensorPipeline) {
   auto c = MustOpen("sensors");
   PutData("sensors", {{"sensor-2", R"({"sensor_id":"sensor-2","temperature":88.8,"current_time":987654321})"}});
   ASSERT_TRUE(c->Drain(nullptr).ok());
-  EXPECT_EQ(Table("SensorData"), (std::vector<std::string>{
-                                     R"({"CurrentTime":{"N":"987654321"},"SensorId":{"S":"sensor-2"},)"
-                                     R"("Temperature":{"N":"88.8"}})"}));
+  EXPECT_EQ(Table("SensorData"),
+            (std::vector<std::string>{R"({"CurrentTime":{"N":"987654321"},"SensorId":{"S":"sensor-2"},)"
+                                      R"("Temperature":{"N":"88.8"}})"}));
 }
 
 TEST_F(ConsumerTest, DeadLettersCarryShardSequenceAndReasonAndDoNotStopTheConsumer) {

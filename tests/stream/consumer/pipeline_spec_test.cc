@@ -28,7 +28,8 @@ TEST(PipelineSpecTest, BuiltinsParse) {
 
 TEST(PipelineSpecTest, DefaultsAndNestedPaths) {
   auto spec = ParsePipelineSpec(R"({"consumer":"c","stream":"s","targets":[{"table":"t","key":{"id":"a.b"},
-      "attributes":{"x":{"const":5},"y":{"field":"y","type":"S","optional":true}}}]})", "spec.json");
+      "attributes":{"x":{"const":5},"y":{"field":"y","type":"S","optional":true}}}]})",
+                                "spec.json");
   ASSERT_TRUE(spec.ok()) << spec.status().ToString();
   EXPECT_EQ(spec->dead_letter_stream, "s-dlq");
   EXPECT_EQ(spec->targets[0].mode, TargetSpec::Mode::kPut);
@@ -55,7 +56,8 @@ TEST(PipelineSpecTest, ErrorsNameTheFileAndField) {
       {R"({"consumer":"c","stream":"s","create_if_missing":true,"targets":[{"table":"t","key":{"id":"id"}}]})",
        "needs a key_schema"},
       {R"({"consumer":"c","stream":"s","targets":[{"table":"ttt","key_schema":{"partition_key":"pk:S"},
-          "key":{"other":"x"}}]})", "key_schema's attributes"},
+          "key":{"other":"x"}}]})",
+       "key_schema's attributes"},
       {R"({"consumer":"c","stream":"s","dead_letter_stream":"s","targets":[{"table":"t","key":{"id":"id"}}]})",
        "must differ"},
   };

@@ -32,9 +32,10 @@ TEST(RecordMapperTest, WeatherObservationBecomesOneAttributeNamedByItsElement) {
   EXPECT_EQ(query::ItemToPlainJson(Whole(out[0])), R"({"SNOW":741,"date":"2016-01-23","station":"USW00093721"})");
 
   out.clear();
-  ASSERT_TRUE(mapper.Map(Observation("USW00093721", "2016-01-23", "PRCP", "0",
-                                     R"(,"mflag":"T","sflag":"0","obs_time":"2400","station_name":"BALTIMORE")"),
-                         &out)
+  ASSERT_TRUE(mapper
+                  .Map(Observation("USW00093721", "2016-01-23", "PRCP", "0",
+                                   R"(,"mflag":"T","sflag":"0","obs_time":"2400","station_name":"BALTIMORE")"),
+                       &out)
                   .ok());
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(query::ItemToTypedJson(Whole(out[0])),
@@ -87,16 +88,16 @@ TEST(RecordMapperTest, UnmappableRecordsSayWhy) {
   EXPECT_TRUE(out.empty());
 }
 
-
 // A JSON number keeps every significant digit from record to item (DynamoDB keeps 38); a
 // double would turn 12345678901234567890123 into 12345678901234568000000.
 TEST(RecordMapperTest, NumbersKeepEverySignificantDigit) {
   auto spec = *LoadPipeline("sensors");
   RecordMapper mapper(&spec, TablesOf(spec));
   std::vector<MappedItem> out;
-  ASSERT_TRUE(mapper.Map(R"({"sensor_id":"s","temperature":12345678901234567890123,)"
-                         R"("current_time":98765432109876543210987654321})",
-                         &out)
+  ASSERT_TRUE(mapper
+                  .Map(R"({"sensor_id":"s","temperature":12345678901234567890123,)"
+                       R"("current_time":98765432109876543210987654321})",
+                       &out)
                   .ok());
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].item.Find("Temperature")->scalar(), "12345678901234567890123");
@@ -111,7 +112,8 @@ TEST(RecordMapperTest, NumbersKeepEverySignificantDigit) {
 
   // A number in an untyped mapping keeps its digits too.
   auto loose = ParsePipelineSpec(R"({"consumer":"c","stream":"s","targets":[{"table":"things",
-      "key_schema":{"partition_key":"id:S"},"key":{"id":"id"},"attributes":{"v":"v"}}]})", "test");
+      "key_schema":{"partition_key":"id:S"},"key":{"id":"id"},"attributes":{"v":"v"}}]})",
+                                 "test");
   ASSERT_TRUE(loose.ok()) << loose.status().ToString();
   RecordMapper loose_mapper(&*loose, TablesOf(*loose));
   out.clear();
@@ -133,7 +135,6 @@ TEST(RecordMapperTest, NumbersOverThirtyEightDigitsAreRejectedWithTheReason) {
   EXPECT_TRUE(out.empty());
 }
 
-
 // Records are read without a DOM, but still as JSON: trailing content, bad number tokens and
 // bad escapes are invalid; nested paths, null (as missing), escapes and duplicate keys (the last
 // wins) behave as a DOM would.
@@ -153,9 +154,10 @@ TEST(RecordMapperTest, RecordsAreReadAsJsonWithoutADom) {
     EXPECT_NE(s.message().find("not valid JSON"), std::string::npos) << bad << ": " << s.message();
   }
   EXPECT_TRUE(out.empty());
-  ASSERT_TRUE(mapper.Map(R"( {"skip":{"deep":[{"x":"}"}]},"id":"a\u00e9\"","reading":{"other":true,"value":2.50},)"
-                         R"("note":null,"reading":{"value":-7}} )",
-                         &out)
+  ASSERT_TRUE(mapper
+                  .Map(R"( {"skip":{"deep":[{"x":"}"}]},"id":"a\u00e9\"","reading":{"other":true,"value":2.50},)"
+                       R"("note":null,"reading":{"value":-7}} )",
+                       &out)
                   .ok());
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(query::ItemToTypedJson(out[0].item), "{\"id\":{\"S\":\"a\xc3\xa9\\\"\"},\"v\":{\"N\":\"-7\"}}");

@@ -1,11 +1,10 @@
 // MappingRunner with parallel_shards: the ready shards' batches are invoked together, each shard
 // still in order with one batch in flight, and every record is delivered exactly once.
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "stream/functions/mapping_runner.h"

@@ -3,9 +3,8 @@
 // (the handler's table writes staged and committed with the checkpoint).
 #include "stream/functions/mapping_runner.h"
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "query/item_json.h"

@@ -56,7 +56,8 @@ class AwsCliTest : public ::testing::Test {
         response.status = error->http_status;
         response.body = nlohmann::json{{"__type", error->type}, {"message", error->message}}.dump();
       } else if (target && *target == "Kinesis_20131202.PutRecord") {
-        response.body = R"({"ShardId":"shardId-000000000000","SequenceNumber":"49590338271490256608559692538361571095921575989136588898"})";
+        response.body =
+            R"({"ShardId":"shardId-000000000000","SequenceNumber":"49590338271490256608559692538361571095921575989136588898"})";
       } else {
         response.body = R"({"StreamNames":["weather"],"HasMoreStreams":false})";
       }

@@ -13,7 +13,8 @@ using nlohmann::json;
 
 std::string Hex(std::string_view hex) {
   std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
   return out;
 }
 
@@ -98,8 +99,10 @@ TEST(CborTest, RefusesWhatJsonCannotCarry) {
       "3bffffffffffffffff",  // -2^64
       "",                    // nothing
       "1903",                // truncated integer
-      "83010203" "00",       // trailing bytes
-      "820102" "03",         // trailing bytes
+      "83010203"
+      "00",  // trailing bytes
+      "820102"
+      "03",                  // trailing bytes
       "8301",                // unfinished array
       "9f01",                // unfinished indefinite array
       "ff",                  // break outside an indefinite item
@@ -132,10 +135,13 @@ TEST(CborTest, EncodesBlobsAsByteStringsAndTimestampsWithTag1) {
   std::string bytes = JsonToCbor(value, {"Data"}, {"ApproximateArrivalTimestamp"});
   // nlohmann's object is a sorted map: members come out in name order.
   EXPECT_EQ(ToHex(bytes),
-            "a3"                                                                   // map(3)
-            "781b" + ToHex("ApproximateArrivalTimestamp") + "c11a514b67b0" +       // tag 1, 1363896240
-            "6444617461" "43010203"                                                // "Data": h'010203'
-            "6c" + ToHex("PartitionKey") + "616b");                                // "PartitionKey": "k"
+            "a3"  // map(3)
+            "781b" +
+                ToHex("ApproximateArrivalTimestamp") + "c11a514b67b0" +  // tag 1, 1363896240
+                "6444617461"
+                "43010203"  // "Data": h'010203'
+                "6c" +
+                ToHex("PartitionKey") + "616b");  // "PartitionKey": "k"
   auto back = CborToJson(bytes);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(*back, value);
@@ -158,7 +164,7 @@ TEST(CborTest, EncodesScalarsAsRfc8949Does) {
 TEST(CborTest, BlobFieldsMatchAtAnyDepthAndBadBase64StaysText) {
   json value = json::parse(R"({"Records":[{"Data":"aGVsbG8=","SequenceNumber":"1"},{"Data":"not base64!"}]})");
   std::string bytes = JsonToCbor(value, {"Data"}, {});
-  EXPECT_NE(bytes.find(std::string("\x45hello")), std::string::npos);  // byte string(5) "hello"
+  EXPECT_NE(bytes.find(std::string("\x45hello")), std::string::npos);        // byte string(5) "hello"
   EXPECT_NE(bytes.find(std::string("\x6bnot base64!")), std::string::npos);  // left a text string
   auto back = CborToJson(bytes);
   ASSERT_TRUE(back.ok());

@@ -3,9 +3,9 @@
 #include "tools/http/http_client.h"
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -68,8 +68,8 @@ TEST(HttpClientTest, SignedRequestsVerifyOnTheServer) {
   VerifyingServer server;
   auto client = Client::Create(server.url() + "/", kCreds, "us-east-1");
   ASSERT_TRUE(client.ok()) << client.status().ToString();
-  std::vector<std::pair<std::string, std::string>> json_headers = {
-      {"Content-Type", "application/x-amz-json-1.1"}, {"X-Amz-Target", "Kinesis_20131202.ListStreams"}};
+  std::vector<std::pair<std::string, std::string>> json_headers = {{"Content-Type", "application/x-amz-json-1.1"},
+                                                                   {"X-Amz-Target", "Kinesis_20131202.ListStreams"}};
   // Several requests on the one kept-alive connection, with bodies of several sizes.
   for (std::string body : {std::string("{}"), std::string(R"({"StreamName":"s","Limit":5})"), std::string(300000, 'x'),
                            std::string(3 << 20, 'y')}) {
@@ -83,7 +83,8 @@ TEST(HttpClientTest, SignedRequestsVerifyOnTheServer) {
   auto bare = (*client)->Send("POST", "/", {}, "{}", "kinesis");
   EXPECT_EQ(bare->status, 200) << bare->body;
   // Other methods, paths (encoded ones are signed by SignRequest, not libcurl) and queries.
-  auto get = (*client)->Send("GET", "/2015-03-31/functions/f%3A1/configuration?Qualifier=%24LATEST&a=1", {}, "", "lambda");
+  auto get =
+      (*client)->Send("GET", "/2015-03-31/functions/f%3A1/configuration?Qualifier=%24LATEST&a=1", {}, "", "lambda");
   EXPECT_EQ(get->status, 200) << get->body;
   EXPECT_EQ(Json(get).value("path", ""), "/2015-03-31/functions/f:1/configuration");
   auto unsorted = (*client)->Send("GET", "/path?b=2&a=x%20y&a=0", {}, "", "lambda");
@@ -196,12 +197,13 @@ TEST(HttpClientTest, FindsCredentialsAndRegionWhereTheAwsCliDoes) {
   EXPECT_FALSE(FindAwsCredentials().has_value());
   EXPECT_EQ(FindAwsRegion(), "us-east-1");
 
-  std::ofstream(home / ".aws" / "credentials") << "[default]\naws_access_key_id = AKIDFILE\n"
-                                                   "aws_secret_access_key = filesecret\n"
-                                                   "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\n"
-                                                   "aws_session_token = devtoken\n";
+  std::ofstream(home / ".aws" / "credentials")
+      << "[default]\naws_access_key_id = AKIDFILE\n"
+         "aws_secret_access_key = filesecret\n"
+         "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\n"
+         "aws_session_token = devtoken\n";
   std::ofstream(home / ".aws" / "config") << "[default]\nregion = eu-central-1\n[profile dev]\nregion = ap-south-1\n"
-                                              "s3 =\n  max_concurrent_requests = 4\n";
+                                             "s3 =\n  max_concurrent_requests = 4\n";
   auto creds = FindAwsCredentials();
   ASSERT_TRUE(creds.has_value());
   EXPECT_EQ(creds->access_key_id, "AKIDFILE");

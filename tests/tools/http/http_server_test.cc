@@ -183,8 +183,9 @@ TEST(HttpServerTest, ChunkedBodyIsDecoded) {
   auto server = StartOrDie({}, echo.handler());
   ASSERT_NE(server, nullptr);
   RawConnection conn(server->port());
-  ASSERT_TRUE(conn.Send("PUT /bucket/object HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        "5\r\nhello\r\n1\r\n \r\n6\r\nchunks\r\n0\r\n\r\n"));
+  ASSERT_TRUE(
+      conn.Send("PUT /bucket/object HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "5\r\nhello\r\n1\r\n \r\n6\r\nchunks\r\n0\r\n\r\n"));
   RawResponse response;
   ASSERT_TRUE(conn.Read(&response));
   EXPECT_EQ(response.status, 200);
@@ -203,8 +204,9 @@ TEST(HttpServerTest, ChunkedBodyOverTheLimitIs413) {
   auto server = StartOrDie(options, echo.handler());
   ASSERT_NE(server, nullptr);
   RawConnection conn(server->port());
-  ASSERT_TRUE(conn.Send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        "5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n"));
+  ASSERT_TRUE(
+      conn.Send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n"));
   RawResponse response;
   ASSERT_TRUE(conn.Read(&response));
   EXPECT_EQ(response.status, 413);

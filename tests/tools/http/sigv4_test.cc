@@ -66,16 +66,15 @@ TEST(SigV4Test, AwsTestSuiteGetVanilla) {
 // The S3 documentation's "GET Object" example (Range header, x-amz-content-sha256 of the empty body).
 TEST(SigV4Test, AwsS3GetObjectExample) {
   CredentialStore store{{{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}}};
-  Request request = Make(
-      "GET", "/test.txt",
-      {{"Host", "examplebucket.s3.amazonaws.com"},
-       {"Range", "bytes=0-9"},
-       {"x-amz-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
-       {"x-amz-date", "20130524T000000Z"},
-       {"Authorization",
-        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"
-        "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,"
-        "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"}});
+  Request request = Make("GET", "/test.txt",
+                         {{"Host", "examplebucket.s3.amazonaws.com"},
+                          {"Range", "bytes=0-9"},
+                          {"x-amz-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+                          {"x-amz-date", "20130524T000000Z"},
+                          {"Authorization",
+                           "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"
+                           "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,"
+                           "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"}});
   EXPECT_EQ(ErrorType(VerifySignature(request, store, At(2013, 5, 24, 0, 5, 0))), "none");
 }
 
@@ -103,9 +102,9 @@ std::vector<Signed> BotocoreRequests() {
     std::vector<std::pair<std::string, std::string>> headers;
     for (const auto& h : line["headers"]) headers.emplace_back(h[0].get<std::string>(), h[1].get<std::string>());
     auto body = Base64Decode(line["body_base64"].get<std::string>());
-    out.push_back({line["name"].get<std::string>(),
-                   Make(line["method"].get<std::string>(), line["target"].get<std::string>(), std::move(headers),
-                        body.value_or(""))});
+    out.push_back(
+        {line["name"].get<std::string>(), Make(line["method"].get<std::string>(), line["target"].get<std::string>(),
+                                               std::move(headers), body.value_or(""))});
   }
   return out;
 }
@@ -185,32 +184,36 @@ TEST(SigV4Test, MissingAndMalformedAuthorization) {
       "",
   };
   for (const char* header : kMalformed) {
-    auto parsed = ParseAuthorization(Make("POST", "/", {{"X-Amz-Date", "20150830T123600Z"}, {"Authorization", header}}));
+    auto parsed =
+        ParseAuthorization(Make("POST", "/", {{"X-Amz-Date", "20150830T123600Z"}, {"Authorization", header}}));
     ASSERT_TRUE(std::holds_alternative<AuthError>(parsed)) << header;
     EXPECT_EQ(std::get<AuthError>(parsed).type, "IncompleteSignatureException") << header;
     EXPECT_EQ(std::get<AuthError>(parsed).http_status, 400);
   }
   // Well-formed but without any date header.
-  auto no_date = ParseAuthorization(Make(
-      "POST", "/",
-      {{"Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/svc/aws4_request, SignedHeaders=host, "
-                         "Signature=ab"}}));
+  auto no_date = ParseAuthorization(
+      Make("POST", "/",
+           {{"Authorization",
+             "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/svc/aws4_request, SignedHeaders=host, "
+             "Signature=ab"}}));
   ASSERT_TRUE(std::holds_alternative<AuthError>(no_date));
   EXPECT_NE(std::get<AuthError>(no_date).message.find("'X-Amz-Date' or a 'Date' header"), std::string::npos);
   // Dates outside what the clock can hold (found by the fuzzer: the conversion overflowed).
   for (auto date : std::vector<std::pair<std::string, std::string>>{{"X-Amz-Date", "00010101T000000Z"},
-                                                                      {"X-Amz-Date", "99991231T235959Z"},
-                                                                      {"Date", "Mon, 01 Jan -30000 00:00:00 GMT"},
-                                                                      {"Date", "Mon, 01 Jan 0001 00:00:00 GMT"}}) {
-    auto parsed = ParseAuthorization(Make(
-        "POST", "/",
-        {date, {"Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/svc/aws4_request, "
-                                 "SignedHeaders=host, Signature=ab"}}));
+                                                                    {"X-Amz-Date", "99991231T235959Z"},
+                                                                    {"Date", "Mon, 01 Jan -30000 00:00:00 GMT"},
+                                                                    {"Date", "Mon, 01 Jan 0001 00:00:00 GMT"}}) {
+    auto parsed = ParseAuthorization(Make("POST", "/",
+                                          {date,
+                                           {"Authorization",
+                                            "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/svc/aws4_request, "
+                                            "SignedHeaders=host, Signature=ab"}}));
     ASSERT_TRUE(std::holds_alternative<AuthError>(parsed)) << date.second;
     EXPECT_EQ(std::get<AuthError>(parsed).type, "IncompleteSignatureException") << date.second;
   }
   // A presigned query missing its signature.
-  auto presigned = ParseAuthorization(Make("GET", "/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20150830T123600Z", {}));
+  auto presigned =
+      ParseAuthorization(Make("GET", "/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20150830T123600Z", {}));
   ASSERT_TRUE(std::holds_alternative<AuthError>(presigned));
   EXPECT_EQ(std::get<AuthError>(presigned).type, "AuthorizationQueryParametersError");
 }

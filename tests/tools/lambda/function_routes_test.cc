@@ -38,9 +38,9 @@ TEST(FunctionRoutesTest, MatchesTemplatesAndPrefersLiterals) {
   ASSERT_TRUE(files.has_value());
   EXPECT_EQ(files->path_parameters.at("path"), "a/b/c.txt");
   EXPECT_EQ(MatchRoute(routes, "POST", "/customers")->route.function, "create");
-  EXPECT_FALSE(MatchRoute(routes, "GET", "/customers").has_value());       // POST only
-  EXPECT_FALSE(MatchRoute(routes, "GET", "/customers/a/b").has_value());   // one segment only
-  EXPECT_FALSE(MatchRoute(routes, "GET", "/files").has_value());           // {path+} needs one
+  EXPECT_FALSE(MatchRoute(routes, "GET", "/customers").has_value());      // POST only
+  EXPECT_FALSE(MatchRoute(routes, "GET", "/customers/a/b").has_value());  // one segment only
+  EXPECT_FALSE(MatchRoute(routes, "GET", "/files").has_value());          // {path+} needs one
   EXPECT_FALSE(MatchRoute(routes, "GET", "/other").has_value());
 }
 

@@ -3,10 +3,10 @@
 #include "tools/lambda/function_runtime.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -139,18 +139,20 @@ TEST_F(FunctionRuntimeTest, ImportErrorIsReported) {
 
 TEST_F(FunctionRuntimeTest, NodeCallbackAsyncAndPromiseStyles) {
   Create("nodecb", "nodejs20.x", "index.handler",
-         {{"index.js", "exports.handler = function(event, context, callback) {\n"
-                       "  console.log('got', event.n);\n"
-                       "  setTimeout(() => callback(null, {n: event.n, id: context.awsRequestId,\n"
-                       "    waits: context.callbackWaitsForEmptyEventLoop, left: context.getRemainingTimeInMillis()}), 5);\n"
-                       "};\n"}});
+         {{"index.js",
+           "exports.handler = function(event, context, callback) {\n"
+           "  console.log('got', event.n);\n"
+           "  setTimeout(() => callback(null, {n: event.n, id: context.awsRequestId,\n"
+           "    waits: context.callbackWaitsForEmptyEventLoop, left: context.getRemainingTimeInMillis()}), 5);\n"
+           "};\n"}});
   Json cb = Invoke("nodecb", {{"n", 7}});
   EXPECT_EQ(cb["n"], 7);
   EXPECT_EQ(cb["waits"], true);
   EXPECT_GT(cb["left"].get<int>(), 0);
   Create("nodeasync", "nodejs18.x", "index.handler",
-         {{"index.js", "exports.handler = async (event) => { if (event.fail) throw new TypeError('bad'); "
-                       "return {doubled: event.n * 2}; };\n"}});
+         {{"index.js",
+           "exports.handler = async (event) => { if (event.fail) throw new TypeError('bad'); "
+           "return {doubled: event.n * 2}; };\n"}});
   EXPECT_EQ(Invoke("nodeasync", {{"n", 4}})["doubled"], 8);
   InvokeResult result;
   Json error = Invoke("nodeasync", {{"fail", true}}, &result);
@@ -164,14 +166,16 @@ TEST_F(FunctionRuntimeTest, NodeCallbackAsyncAndPromiseStyles) {
 TEST_F(FunctionRuntimeTest, ProvidedRuntimeRunsTheCodesBootstrap) {
   // A custom runtime in Python, speaking the Runtime API itself with urllib.
   Create("custom", "provided.al2023", "ignored",
-         {{"bootstrap", "#!/usr/bin/python3\n"
-                        "import os, urllib.request\n"
-                        "api = 'http://' + os.environ['AWS_LAMBDA_RUNTIME_API'] + '/2018-06-01/runtime/invocation/'\n"
-                        "while True:\n"
-                        "    r = urllib.request.urlopen(api + 'next')\n"
-                        "    rid = r.headers['Lambda-Runtime-Aws-Request-Id']\n"
-                        "    body = r.read()\n"
-                        "    urllib.request.urlopen(urllib.request.Request(api + rid + '/response', data=b'{\"echo\":' + body + b'}'))\n"}},
+         {{"bootstrap",
+           "#!/usr/bin/python3\n"
+           "import os, urllib.request\n"
+           "api = 'http://' + os.environ['AWS_LAMBDA_RUNTIME_API'] + '/2018-06-01/runtime/invocation/'\n"
+           "while True:\n"
+           "    r = urllib.request.urlopen(api + 'next')\n"
+           "    rid = r.headers['Lambda-Runtime-Aws-Request-Id']\n"
+           "    body = r.read()\n"
+           "    urllib.request.urlopen(urllib.request.Request(api + rid + '/response', data=b'{\"echo\":' + body + "
+           "b'}'))\n"}},
          3, true);
   Json answer = Invoke("custom", {{"x", 1}});
   EXPECT_EQ(answer["echo"]["x"], 1);
@@ -179,9 +183,10 @@ TEST_F(FunctionRuntimeTest, ProvidedRuntimeRunsTheCodesBootstrap) {
 
 TEST_F(FunctionRuntimeTest, AccessKeyNamesTheInvocationInFlight) {
   Create("keys", "python3.12", "app.handler",
-         {{"app.py", "import os\n"
-                     "def handler(event, context):\n"
-                     "    return os.environ['AWS_ACCESS_KEY_ID']\n"}});
+         {{"app.py",
+           "import os\n"
+           "def handler(event, context):\n"
+           "    return os.environ['AWS_ACCESS_KEY_ID']\n"}});
   std::string hook_key, hook_request;
   InvokeOptions options;
   options.request_id = "rid-42";

@@ -55,10 +55,14 @@ TEST(FunctionStoreTest, CreateGetListUpdateDelete) {
   });
   ASSERT_TRUE(configured.ok());
   EXPECT_EQ(store.Get("f1").value().timeout_seconds, 9);
-  EXPECT_EQ(store.UpdateConfiguration("f1", [](FunctionConfig* c) {
-                  c->timeout_seconds = 0;
-                  return Status::OK();
-                }).status().code(),
+  EXPECT_EQ(store
+                .UpdateConfiguration("f1",
+                                     [](FunctionConfig* c) {
+                                       c->timeout_seconds = 0;
+                                       return Status::OK();
+                                     })
+                .status()
+                .code(),
             Status::Code::kInvalidArgument);
 
   ASSERT_TRUE(store.Delete("f1").ok());

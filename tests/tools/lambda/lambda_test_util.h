@@ -22,7 +22,8 @@ inline std::string ZipOf(const std::map<std::string, std::string>& files, bool e
     std::filesystem::path p = std::filesystem::path(dir.path()) / name;
     std::filesystem::create_directories(p.parent_path());
     std::ofstream(p) << content;
-    if (executable) std::filesystem::permissions(p, std::filesystem::perms::owner_all, std::filesystem::perm_options::add);
+    if (executable)
+      std::filesystem::permissions(p, std::filesystem::perms::owner_all, std::filesystem::perm_options::add);
   }
   auto zip = ZipDirectory(dir.path());
   EXPECT_TRUE(zip.ok()) << zip.status().ToString();

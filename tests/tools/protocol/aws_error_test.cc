@@ -20,14 +20,13 @@ TEST(AwsErrorTest, StatusesMapOntoEachServicesNames) {
 
 TEST(AwsErrorTest, EnvelopeIsAwsShapeAndRoundTripsTheStatusForTheCli) {
   Json body = ErrorBody(ErrorForStatus(Service::kKinesis, Status::Corruption("malformed log key")));
-  EXPECT_EQ(body.dump(),
-            R"({"__type":"InternalFailure","freshetStatus":"corruption","message":"malformed log key"})");
+  EXPECT_EQ(body.dump(), R"({"__type":"InternalFailure","freshetStatus":"corruption","message":"malformed log key"})");
   Status back = StatusForErrorBody(500, body);
   EXPECT_EQ(back.code(), Status::Code::kCorruption);
   EXPECT_EQ(back.message(), "malformed log key");
   // Errors from another AWS endpoint (no freshetStatus, namespaced type, "Message").
-  Status s = StatusForErrorBody(400, {{"__type", "com.amazonaws.kinesis#ResourceNotFoundException"},
-                                      {"Message", "Stream x not found."}});
+  Status s = StatusForErrorBody(
+      400, {{"__type", "com.amazonaws.kinesis#ResourceNotFoundException"}, {"Message", "Stream x not found."}});
   EXPECT_EQ(s.code(), Status::Code::kNotFound);
   EXPECT_EQ(s.message(), "ResourceNotFoundException: Stream x not found.");
   EXPECT_EQ(StatusForErrorBody(400, {{"__type", "LimitExceededException"}}).code(), Status::Code::kLimitExceeded);

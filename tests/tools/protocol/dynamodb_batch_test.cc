@@ -49,11 +49,12 @@ TEST_F(DynamoDbBatchTest, BatchLimitsAndDuplicates) {
 TEST_F(DynamoDbBatchTest, TransactWriteAllOrNothing) {
   DOk("PutItem", {{"TableName", "Atab"}, {"Item", {{"k", S("acct")}, {"v", N("10")}}}});
   Json tx = {{"TransactItems",
-              {{{"Update", {{"TableName", "Atab"},
-                            {"Key", {{"k", S("acct")}}},
-                            {"UpdateExpression", "SET v = v - :n"},
-                            {"ConditionExpression", "v >= :n"},
-                            {"ExpressionAttributeValues", {{":n", N("7")}}}}}},
+              {{{"Update",
+                 {{"TableName", "Atab"},
+                  {"Key", {{"k", S("acct")}}},
+                  {"UpdateExpression", "SET v = v - :n"},
+                  {"ConditionExpression", "v >= :n"},
+                  {"ExpressionAttributeValues", {{":n", N("7")}}}}}},
                {{"Put", {{"TableName", "Btab"}, {"Item", {{"k", S("receipt")}, {"v", N("7")}}}}}}}}};
   DOk("TransactWriteItems", tx);
   EXPECT_EQ(Get("Atab", "acct")["Item"]["v"], N("3"));
@@ -62,25 +63,29 @@ TEST_F(DynamoDbBatchTest, TransactWriteAllOrNothing) {
   tx["TransactItems"][1]["Put"]["Item"]["k"] = S("receipt2");
   Reply cancelled = D("TransactWriteItems", tx);
   EXPECT_EQ(ErrorType(cancelled), "TransactionCanceledException");
-  EXPECT_EQ(Message(cancelled),
-            "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None]");
+  EXPECT_EQ(
+      Message(cancelled),
+      "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None]");
   EXPECT_EQ(cancelled.body["CancellationReasons"][0]["Code"], "ConditionalCheckFailed");
   EXPECT_EQ(cancelled.body["CancellationReasons"][1]["Code"], "None");
   EXPECT_TRUE(Get("Btab", "receipt2").empty());
   EXPECT_EQ(Get("Atab", "acct")["Item"]["v"], N("3"));
 
-  Json same_item = {{"TransactItems", {{{"Put", {{"TableName", "Atab"}, {"Item", {{"k", S("z")}}}}}},
-                                        {{"Delete", {{"TableName", "Atab"}, {"Key", {{"k", S("z")}}}}}}}}};
+  Json same_item = {{"TransactItems",
+                     {{{"Put", {{"TableName", "Atab"}, {"Item", {{"k", S("z")}}}}}},
+                      {{"Delete", {{"TableName", "Atab"}, {"Key", {{"k", S("z")}}}}}}}}};
   EXPECT_EQ(Message(D("TransactWriteItems", same_item)),
             "Transaction request cannot include multiple operations on one item");
 }
 
 TEST_F(DynamoDbBatchTest, ClientRequestTokenIsIdempotent) {
   Json tx = {{"ClientRequestToken", "tok-1"},
-             {"TransactItems", {{{"Update", {{"TableName", "Atab"},
-                                             {"Key", {{"k", S("n")}}},
-                                             {"UpdateExpression", "ADD v :one"},
-                                             {"ExpressionAttributeValues", {{":one", N("1")}}}}}}}}};
+             {"TransactItems",
+              {{{"Update",
+                 {{"TableName", "Atab"},
+                  {"Key", {{"k", S("n")}}},
+                  {"UpdateExpression", "ADD v :one"},
+                  {"ExpressionAttributeValues", {{":one", N("1")}}}}}}}}};
   DOk("TransactWriteItems", tx);
   DOk("TransactWriteItems", tx);  // the same request again: success, not written twice
   EXPECT_EQ(Get("Atab", "n")["Item"]["v"], N("1"));
@@ -93,8 +98,9 @@ TEST_F(DynamoDbBatchTest, ClientRequestTokenIsIdempotent) {
 
 TEST_F(DynamoDbBatchTest, TransactGetItems) {
   DOk("PutItem", {{"TableName", "Atab"}, {"Item", {{"k", S("1")}, {"v", N("5")}}}});
-  Json r = DOk("TransactGetItems", {{"TransactItems", {{{"Get", {{"TableName", "Atab"}, {"Key", {{"k", S("1")}}}}}},
-                                                       {{"Get", {{"TableName", "Btab"}, {"Key", {{"k", S("2")}}}}}}}}});
+  Json r = DOk("TransactGetItems", {{"TransactItems",
+                                     {{{"Get", {{"TableName", "Atab"}, {"Key", {{"k", S("1")}}}}}},
+                                      {{"Get", {{"TableName", "Btab"}, {"Key", {{"k", S("2")}}}}}}}}});
   EXPECT_EQ(r["Responses"][0]["Item"]["v"], N("5"));
   EXPECT_EQ(r["Responses"][1], Json::object());
 }
@@ -105,18 +111,26 @@ TEST_F(DynamoDbBatchTest, TransactGetSeesWholeTransactions) {
   auto move = [&](const std::string& from_table, const std::string& from, const std::string& to_table,
                   const std::string& to) {
     return Json{{"TransactItems",
-                 {{{"Update", {{"TableName", from_table}, {"Key", {{"k", S(from)}}}, {"UpdateExpression", "ADD v :m"},
-                               {"ExpressionAttributeValues", {{":m", N("-1")}}}}}},
-                  {{"Update", {{"TableName", to_table}, {"Key", {{"k", S(to)}}}, {"UpdateExpression", "ADD v :p"},
-                               {"ExpressionAttributeValues", {{":p", N("1")}}}}}}}}};
+                 {{{"Update",
+                    {{"TableName", from_table},
+                     {"Key", {{"k", S(from)}}},
+                     {"UpdateExpression", "ADD v :m"},
+                     {"ExpressionAttributeValues", {{":m", N("-1")}}}}}},
+                  {{"Update",
+                    {{"TableName", to_table},
+                     {"Key", {{"k", S(to)}}},
+                     {"UpdateExpression", "ADD v :p"},
+                     {"ExpressionAttributeValues", {{":p", N("1")}}}}}}}}};
   };
   std::thread writer([&] {
-    for (int i = 0; i < 200; ++i) DOk("TransactWriteItems", i % 2 ? move("Btab", "y", "Atab", "x") : move("Atab", "x", "Btab", "y"));
+    for (int i = 0; i < 200; ++i)
+      DOk("TransactWriteItems", i % 2 ? move("Btab", "y", "Atab", "x") : move("Atab", "x", "Btab", "y"));
   });
   int checked = 0;
   for (int i = 0; i < 300; ++i) {
-    Json r = DOk("TransactGetItems", {{"TransactItems", {{{"Get", {{"TableName", "Atab"}, {"Key", {{"k", S("x")}}}}}},
-                                                         {{"Get", {{"TableName", "Btab"}, {"Key", {{"k", S("y")}}}}}}}}});
+    Json r = DOk("TransactGetItems", {{"TransactItems",
+                                       {{{"Get", {{"TableName", "Atab"}, {"Key", {{"k", S("x")}}}}}},
+                                        {{"Get", {{"TableName", "Btab"}, {"Key", {{"k", S("y")}}}}}}}}});
     const int sum = std::stoi(r["Responses"][0]["Item"]["v"]["N"].get<std::string>()) +
                     std::stoi(r["Responses"][1]["Item"]["v"]["N"].get<std::string>());
     EXPECT_EQ(sum, 100);

@@ -14,9 +14,7 @@ class DynamoDbItemsTest : public DynamoDbTest {
     DynamoDbTest::SetUp();
     CreateTable("Wtab");
   }
-  Json Key(const std::string& station, const std::string& date) {
-    return {{"station", S(station)}, {"date", S(date)}};
-  }
+  Json Key(const std::string& station, const std::string& date) { return {{"station", S(station)}, {"date", S(date)}}; }
 };
 
 TEST_F(DynamoDbItemsTest, PutGetDeleteWithReturnValues) {
@@ -49,9 +47,7 @@ TEST_F(DynamoDbItemsTest, PutGetDeleteWithReturnValues) {
 }
 
 TEST_F(DynamoDbItemsTest, Conditions) {
-  Json put = {{"TableName", "Wtab"},
-              {"Item", Key("s", "d")},
-              {"ConditionExpression", "attribute_not_exists(station)"}};
+  Json put = {{"TableName", "Wtab"}, {"Item", Key("s", "d")}, {"ConditionExpression", "attribute_not_exists(station)"}};
   DOk("PutItem", put);
   Reply again = D("PutItem", put);
   EXPECT_EQ(ErrorType(again), "ConditionalCheckFailedException");
@@ -61,9 +57,8 @@ TEST_F(DynamoDbItemsTest, Conditions) {
   EXPECT_EQ(D("PutItem", put).body["Item"], Key("s", "d"));
 
   // Legacy Expected.
-  Reply legacy = D("DeleteItem", {{"TableName", "Wtab"},
-                                  {"Key", Key("s", "d")},
-                                  {"Expected", {{"v", {{"Value", N("3")}}}}}});
+  Reply legacy =
+      D("DeleteItem", {{"TableName", "Wtab"}, {"Key", Key("s", "d")}, {"Expected", {{"v", {{"Value", N("3")}}}}}});
   EXPECT_EQ(ErrorType(legacy), "ConditionalCheckFailedException");
   DOk("DeleteItem", {{"TableName", "Wtab"}, {"Key", Key("s", "d")}, {"Expected", {{"v", {{"Exists", false}}}}}});
 
@@ -161,7 +156,8 @@ TEST_F(DynamoDbItemsTest, ConditionalPutsRaceExactlyOneWins) {
     for (int i = 0; i < kRounds; ++i) {
       Json item = Key("race", std::to_string(i));
       item["winner"] = N(std::to_string(who));
-      Reply r = D("PutItem", {{"TableName", "Wtab"}, {"Item", item}, {"ConditionExpression", "attribute_not_exists(station)"}});
+      Reply r = D("PutItem",
+                  {{"TableName", "Wtab"}, {"Item", item}, {"ConditionExpression", "attribute_not_exists(station)"}});
       if (r.ok()) {
         ++wins[who];
       } else {

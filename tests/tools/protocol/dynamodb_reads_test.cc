@@ -15,9 +15,10 @@ class DynamoDbReadsTest : public DynamoDbTest {
     for (int s = 0; s < 3; ++s) {
       for (int d = 1; d <= 10; ++d) {
         DOk("PutItem", {{"TableName", "Rtab"},
-                        {"Item", {{"station", S("st" + std::to_string(s))},
-                                  {"day", N(std::to_string(d))},
-                                  {"tmax", N(std::to_string(d * 10 + s))}}}});
+                        {"Item",
+                         {{"station", S("st" + std::to_string(s))},
+                          {"day", N(std::to_string(d))},
+                          {"tmax", N(std::to_string(d * 10 + s))}}}});
       }
     }
   }
@@ -54,9 +55,7 @@ TEST_F(DynamoDbReadsTest, QueryRangeOrderAndCounts) {
 }
 
 TEST_F(DynamoDbReadsTest, LimitCountsBeforeFilterAndPagesResume) {
-  Json req = Query({{"Limit", 4},
-                    {"FilterExpression", "tmax > :t"},
-                    {"ExpressionAttributeValues", {{":t", N("60")}}}});
+  Json req = Query({{"Limit", 4}, {"FilterExpression", "tmax > :t"}, {"ExpressionAttributeValues", {{":t", N("60")}}}});
   Json page1 = DOk("Query", req);
   EXPECT_EQ(page1["ScannedCount"], 4);  // days 3..6
   EXPECT_EQ(page1["Count"], 1);         // only day 6 (tmax 61) passes
@@ -95,7 +94,8 @@ TEST_F(DynamoDbReadsTest, ScanPagesAndSegmentsCoverTheTableOnce) {
   Json req = {{"TableName", "Rtab"}, {"Limit", 7}};
   for (int pages = 0; pages < 10; ++pages) {
     Json r = DOk("Scan", req);
-    for (const Json& item : r["Items"]) seen.insert(item["station"]["S"].get<std::string>() + item["day"]["N"].get<std::string>());
+    for (const Json& item : r["Items"])
+      seen.insert(item["station"]["S"].get<std::string>() + item["day"]["N"].get<std::string>());
     if (!r.contains("LastEvaluatedKey")) break;
     req["ExclusiveStartKey"] = r["LastEvaluatedKey"];
   }

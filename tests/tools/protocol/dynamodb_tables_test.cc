@@ -6,10 +6,12 @@ namespace {
 
 Json SensorTable() {
   return {{"TableName", "SensorData"},
-          {"KeySchema", {{{"AttributeName", "SensorId"}, {"KeyType", "HASH"}},
-                         {{"AttributeName", "CurrentTime"}, {"KeyType", "RANGE"}}}},
-          {"AttributeDefinitions", {{{"AttributeName", "SensorId"}, {"AttributeType", "S"}},
-                                   {{"AttributeName", "CurrentTime"}, {"AttributeType", "N"}}}},
+          {"KeySchema",
+           {{{"AttributeName", "SensorId"}, {"KeyType", "HASH"}},
+            {{"AttributeName", "CurrentTime"}, {"KeyType", "RANGE"}}}},
+          {"AttributeDefinitions",
+           {{{"AttributeName", "SensorId"}, {"AttributeType", "S"}},
+            {{"AttributeName", "CurrentTime"}, {"AttributeType", "N"}}}},
           {"ProvisionedThroughput", {{"ReadCapacityUnits", 5}, {"WriteCapacityUnits", 7}}}};
 }
 
@@ -56,8 +58,9 @@ TEST_F(DynamoDbTest, CreateTableErrors) {
   extra["AttributeDefinitions"].push_back({{"AttributeName", "x"}, {"AttributeType", "S"}});
   Reply r = D("CreateTable", extra);
   EXPECT_EQ(ErrorType(r), "ValidationException");
-  EXPECT_EQ(Message(r), "One or more parameter values were invalid: Number of attributes in KeySchema does not "
-                        "exactly match number of attributes defined in AttributeDefinitions");
+  EXPECT_EQ(Message(r),
+            "One or more parameter values were invalid: Number of attributes in KeySchema does not "
+            "exactly match number of attributes defined in AttributeDefinitions");
 
   Json missing = SensorTable();
   missing["TableName"] = "Tab3";
@@ -122,11 +125,13 @@ TEST_F(DynamoDbTest, UpdateTableAndTags) {
   Json described = DOk("DescribeTable", {{"TableName", "SensorData"}})["Table"];
   EXPECT_EQ(described["ProvisionedThroughput"]["ReadCapacityUnits"], 9);
   EXPECT_EQ(described["BillingModeSummary"]["BillingMode"], "PROVISIONED");
-  Reply gsi = D("UpdateTable", {{"TableName", "SensorData"}, {"GlobalSecondaryIndexUpdates", {{{"Create", Json::object()}}}}});
+  Reply gsi =
+      D("UpdateTable", {{"TableName", "SensorData"}, {"GlobalSecondaryIndexUpdates", {{{"Create", Json::object()}}}}});
   EXPECT_NE(Message(gsi).find("indexName"), std::string::npos) << Message(gsi);  // Create without IndexName
 
   const std::string arn = described["TableArn"];
-  DOk("TagResource", {{"ResourceArn", arn}, {"Tags", {{{"Key", "a"}, {"Value", "1"}}, {{"Key", "b"}, {"Value", "2"}}}}});
+  DOk("TagResource",
+      {{"ResourceArn", arn}, {"Tags", {{{"Key", "a"}, {"Value", "1"}}, {{"Key", "b"}, {"Value", "2"}}}}});
   DOk("UntagResource", {{"ResourceArn", arn}, {"TagKeys", {"a"}}});
   EXPECT_EQ(DOk("ListTagsOfResource", {{"ResourceArn", arn}})["Tags"], Json::array({{{"Key", "b"}, {"Value", "2"}}}));
   // The key schema is untouched and items still work.

@@ -16,7 +16,8 @@ TEST(KinesisCodecTest, SequenceNumbersAreLongDecimalsNamingTheirShard) {
   // Within a shard, text order is numeric order (all are 38 digits).
   EXPECT_LT(SequenceNumberText(2, 9), SequenceNumberText(2, 10));
   EXPECT_EQ(SequenceNumberText(7, UINT64_MAX).size(), 38u);
-  for (const char* bad : {"", "12", "abc", "2126764793255865396646091296448551321x", "99999999999999999999999999999999999999999"}) {
+  for (const char* bad :
+       {"", "12", "abc", "2126764793255865396646091296448551321x", "99999999999999999999999999999999999999999"}) {
     EXPECT_FALSE(ParseSequenceNumber(bad)) << bad;
   }
 }

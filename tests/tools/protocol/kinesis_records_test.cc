@@ -22,8 +22,9 @@ class KinesisRecordsTest : public DispatcherTest {
 
 TEST_F(KinesisRecordsTest, PutRecordThenGetRecordsRoundTripsBytes) {
   const std::string bytes("\x00\x01\xfe{\"x\":1}", 10);
-  Json put = Ok("PutRecord", {{"StreamName", "s"}, {"PartitionKey", "a"}, {"Data", query::EncodeBase64(bytes)},
-                              {"ExplicitHashKey", "0"}});
+  Json put =
+      Ok("PutRecord",
+         {{"StreamName", "s"}, {"PartitionKey", "a"}, {"Data", query::EncodeBase64(bytes)}, {"ExplicitHashKey", "0"}});
   EXPECT_EQ(put["ShardId"], "shardId-000000000000");
   EXPECT_EQ(put["SequenceNumber"], kinesis::SequenceNumberText(0, 1));
   EXPECT_EQ(put["EncryptionType"], "NONE");
@@ -48,7 +49,8 @@ TEST_F(KinesisRecordsTest, PutRecordThenGetRecordsRoundTripsBytes) {
 TEST_F(KinesisRecordsTest, PutRecordsAnswersPerRecordInOrder) {
   Json records = Json::array();
   for (int i = 0; i < 20; ++i) {
-    records.push_back({{"PartitionKey", "k" + std::to_string(i)}, {"Data", query::EncodeBase64("r" + std::to_string(i))}});
+    records.push_back(
+        {{"PartitionKey", "k" + std::to_string(i)}, {"Data", query::EncodeBase64("r" + std::to_string(i))}});
   }
   Json put = Ok("PutRecords", {{"StreamName", "s"}, {"Records", records}});
   EXPECT_EQ(put["FailedRecordCount"], 0);
@@ -74,7 +76,9 @@ TEST_F(KinesisRecordsTest, ValidationAsAws) {
             "ValidationException");
   EXPECT_EQ(ErrorType(K("PutRecord", {{"StreamName", "s"}, {"PartitionKey", ""}, {"Data", ""}})),
             "ValidationException");
-  Reply big_hash = K("PutRecord", {{"StreamName", "s"}, {"PartitionKey", "a"}, {"Data", ""},
+  Reply big_hash = K("PutRecord", {{"StreamName", "s"},
+                                   {"PartitionKey", "a"},
+                                   {"Data", ""},
                                    {"ExplicitHashKey", "340282366920938463463374607431768211456"}});
   EXPECT_EQ(ErrorType(big_hash), "InvalidArgumentException");
   EXPECT_NE(Message(big_hash).find("[0, 2^128-1]"), std::string::npos);
@@ -91,8 +95,8 @@ TEST_F(KinesisRecordsTest, ValidationAsAws) {
 
 TEST_F(KinesisRecordsTest, IteratorTypesAndTheirErrors) {
   for (int i = 0; i < 3; ++i) {
-    Ok("PutRecord", {{"StreamName", "s"}, {"PartitionKey", "a"}, {"Data", query::EncodeBase64("x")},
-                     {"ExplicitHashKey", "1"}});
+    Ok("PutRecord",
+       {{"StreamName", "s"}, {"PartitionKey", "a"}, {"Data", query::EncodeBase64("x")}, {"ExplicitHashKey", "1"}});
   }
   const std::string second = kinesis::SequenceNumberText(0, 2);
   auto read = [&](const Json& extra) {
@@ -105,22 +109,24 @@ TEST_F(KinesisRecordsTest, IteratorTypesAndTheirErrors) {
   // A timestamp after every record: an empty page at once, not a wait.
   EXPECT_EQ(read({{"ShardIteratorType", "AT_TIMESTAMP"}, {"Timestamp", 4102444800.0}}).size(), 0u);
 
-  Reply wrong_shard = K("GetShardIterator", {{"StreamName", "s"}, {"ShardId", "shardId-000000000001"},
+  Reply wrong_shard = K("GetShardIterator", {{"StreamName", "s"},
+                                             {"ShardId", "shardId-000000000001"},
                                              {"ShardIteratorType", "AT_SEQUENCE_NUMBER"},
                                              {"StartingSequenceNumber", second}});
   EXPECT_EQ(ErrorType(wrong_shard), "InvalidArgumentException");
   EXPECT_EQ(Message(wrong_shard),
             "Invalid StartingSequenceNumber. It encodes shardId-000000000000, while it was used in a call to a shard "
             "with shardId-000000000001");
-  EXPECT_EQ(ErrorType(K("GetShardIterator", {{"StreamName", "s"}, {"ShardId", "shardId-000000000009"},
-                                             {"ShardIteratorType", "LATEST"}})),
+  EXPECT_EQ(ErrorType(K("GetShardIterator",
+                        {{"StreamName", "s"}, {"ShardId", "shardId-000000000009"}, {"ShardIteratorType", "LATEST"}})),
             "ResourceNotFoundException");
-  EXPECT_EQ(ErrorType(K("GetShardIterator", {{"StreamName", "s"}, {"ShardId", "shardId-000000000000"},
-                                             {"ShardIteratorType", "SIDEWAYS"}})),
+  EXPECT_EQ(ErrorType(K("GetShardIterator",
+                        {{"StreamName", "s"}, {"ShardId", "shardId-000000000000"}, {"ShardIteratorType", "SIDEWAYS"}})),
             "ValidationException");
-  EXPECT_EQ(ErrorType(K("GetShardIterator", {{"StreamName", "s"}, {"ShardId", "shardId-000000000000"},
-                                             {"ShardIteratorType", "AT_TIMESTAMP"}})),
-            "InvalidArgumentException");
+  EXPECT_EQ(
+      ErrorType(K("GetShardIterator",
+                  {{"StreamName", "s"}, {"ShardId", "shardId-000000000000"}, {"ShardIteratorType", "AT_TIMESTAMP"}})),
+      "InvalidArgumentException");
 }
 
 TEST_F(KinesisRecordsTest, IteratorsExpireAndDieWithTheirStream) {

@@ -57,7 +57,8 @@ TEST_F(DispatcherTest, AccountShardLimitAnswersLimitExceeded) {
   Ok("CreateStream", {{"StreamName", "a"}, {"ShardCount", 4}});
   Reply over = K("CreateStream", {{"StreamName", "b"}, {"ShardCount", 2}});
   EXPECT_EQ(ErrorType(over), "LimitExceededException");
-  EXPECT_NE(Message(over).find("Current shard count for the account: 4. Limit: 5."), std::string::npos) << Message(over);
+  EXPECT_NE(Message(over).find("Current shard count for the account: 4. Limit: 5."), std::string::npos)
+      << Message(over);
   Ok("CreateStream", {{"StreamName", "b"}, {"ShardCount", 1}});
   Json limits = Ok("DescribeLimits", Json::object());
   EXPECT_EQ(limits["ShardLimit"], 5);
@@ -98,8 +99,9 @@ TEST_F(DispatcherTest, ListShardsPagesAndFilters) {
   EXPECT_EQ(ids[4], "shardId-000000000004");
   Json after = Ok("ListShards", {{"StreamName", "s"}, {"ExclusiveStartShardId", "shardId-000000000003"}});
   EXPECT_EQ(after["Shards"].size(), 1u);
-  Json filtered = Ok("ListShards", {{"StreamName", "s"},
-                                    {"ShardFilter", {{"Type", "AFTER_SHARD_ID"}, {"ShardId", "shardId-000000000001"}}}});
+  Json filtered =
+      Ok("ListShards",
+         {{"StreamName", "s"}, {"ShardFilter", {{"Type", "AFTER_SHARD_ID"}, {"ShardId", "shardId-000000000001"}}}});
   EXPECT_EQ(filtered["Shards"].size(), 3u);
   EXPECT_EQ(Ok("ListShards", {{"StreamName", "s"}, {"ShardFilter", {{"Type", "AT_LATEST"}}}})["Shards"].size(), 5u);
   Reply both = K("ListShards", {{"StreamName", "s"}, {"NextToken", "x"}});

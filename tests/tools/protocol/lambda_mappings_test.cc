@@ -31,12 +31,13 @@ class LambdaMappingsTest : public test::DispatcherTest {
 };
 
 TEST_F(LambdaMappingsTest, CreateGetListUpdateDeleteWithLambdasShapes) {
-  Reply created = L("CreateEventSourceMapping", {{"FunctionName", "arn:aws:lambda:us-east-1:000000000000:function:f"},
-                                                 {"EventSourceArn", std::string(kArn) + "in"},
-                                                 {"StartingPosition", "TRIM_HORIZON"},
-                                                 {"BisectBatchOnFunctionError", true},
-                                                 {"FunctionResponseTypes", {"ReportBatchItemFailures"}},
-                                                 {"DestinationConfig", {{"OnFailure", {{"Destination", std::string(kArn) + "dlq"}}}}}});
+  Reply created = L("CreateEventSourceMapping",
+                    {{"FunctionName", "arn:aws:lambda:us-east-1:000000000000:function:f"},
+                     {"EventSourceArn", std::string(kArn) + "in"},
+                     {"StartingPosition", "TRIM_HORIZON"},
+                     {"BisectBatchOnFunctionError", true},
+                     {"FunctionResponseTypes", {"ReportBatchItemFailures"}},
+                     {"DestinationConfig", {{"OnFailure", {{"Destination", std::string(kArn) + "dlq"}}}}}});
   ASSERT_EQ(created.http_status, 200) << created.body.dump();
   std::string uuid = created.body["UUID"];
   EXPECT_EQ(uuid.size(), 36u);
@@ -56,8 +57,9 @@ TEST_F(LambdaMappingsTest, CreateGetListUpdateDeleteWithLambdasShapes) {
 
   EXPECT_EQ(L("ListEventSourceMappings", {{"FunctionName", "f"}}).body["EventSourceMappings"].size(), 1u);
   EXPECT_EQ(L("ListEventSourceMappings", {{"FunctionName", "g"}}).body["EventSourceMappings"].size(), 0u);
-  EXPECT_EQ(L("ListEventSourceMappings", {{"EventSourceArn", std::string(kArn) + "in"}}).body["EventSourceMappings"].size(),
-            1u);
+  EXPECT_EQ(
+      L("ListEventSourceMappings", {{"EventSourceArn", std::string(kArn) + "in"}}).body["EventSourceMappings"].size(),
+      1u);
 
   Reply updated = L("UpdateEventSourceMapping", {{"UUID", uuid}, {"BatchSize", 500}, {"Enabled", false}});
   ASSERT_EQ(updated.http_status, 200) << updated.body.dump();
@@ -81,13 +83,15 @@ TEST_F(LambdaMappingsTest, ErrorsAreLambdas) {
                                                      {"EventSourceArn", "arn:aws:sqs:us-east-1:000000000000:q"},
                                                      {"StartingPosition", "LATEST"}})),
             "InvalidParameterValueException");
-  EXPECT_EQ(ErrorType(L("CreateEventSourceMapping", {{"FunctionName", "f"}, {"EventSourceArn", std::string(kArn) + "in"}})),
-            "InvalidParameterValueException")
+  EXPECT_EQ(
+      ErrorType(L("CreateEventSourceMapping", {{"FunctionName", "f"}, {"EventSourceArn", std::string(kArn) + "in"}})),
+      "InvalidParameterValueException")
       << "StartingPosition is required for Kinesis";
-  EXPECT_EQ(ErrorType(L("CreateEventSourceMapping", {{"FunctionName", "f"},
-                                                     {"EventSourceArn", std::string(kArn) + "in"},
-                                                     {"StartingPosition", "LATEST"},
-                                                     {"DestinationConfig", {{"OnFailure", {{"Destination", std::string(kArn) + "nope"}}}}}})),
+  EXPECT_EQ(ErrorType(L("CreateEventSourceMapping",
+                        {{"FunctionName", "f"},
+                         {"EventSourceArn", std::string(kArn) + "in"},
+                         {"StartingPosition", "LATEST"},
+                         {"DestinationConfig", {{"OnFailure", {{"Destination", std::string(kArn) + "nope"}}}}}})),
             "InvalidParameterValueException");
   EXPECT_EQ(ErrorType(L("GetEventSourceMapping", {{"UUID", "00000000-0000-4000-8000-000000000000"}})),
             "ResourceNotFoundException");
@@ -120,11 +124,10 @@ TEST_F(LambdaMappingsTest, AWorkersItemOperationsGoThroughItsInvocationsStagedWr
             200);
   // The worker sees its write, a condition included; everyone else does not.
   EXPECT_TRUE(D("GetItem", {{"TableName", "tab"}, {"Key", key}}, "AKIDWORKER").body.contains("Item"));
-  EXPECT_EQ(ErrorType(D("PutItem", {{"TableName", "tab"},
-                                    {"Item", key},
-                                    {"ConditionExpression", "attribute_not_exists(k)"}},
-                        "AKIDWORKER")),
-            "ConditionalCheckFailedException");
+  EXPECT_EQ(
+      ErrorType(D("PutItem", {{"TableName", "tab"}, {"Item", key}, {"ConditionExpression", "attribute_not_exists(k)"}},
+                  "AKIDWORKER")),
+      "ConditionalCheckFailedException");
   EXPECT_FALSE(D("GetItem", {{"TableName", "tab"}, {"Key", key}}).body.contains("Item"));
   EXPECT_FALSE(D("GetItem", {{"TableName", "tab"}, {"Key", key}}, "AKIDOTHER").body.contains("Item"));
   EXPECT_EQ(D("Scan", {{"TableName", "tab"}}, "AKIDWORKER").body["Count"], 1);

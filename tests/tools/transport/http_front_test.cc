@@ -73,20 +73,19 @@ TEST_F(HttpFrontTest, JsonRequestsGetJsonRepliesWithTheRegionOfTheSignature) {
 }
 
 TEST_F(HttpFrontTest, CborRequestsGetCborRepliesWithBlobsAndTimestamps) {
-  ASSERT_EQ(front_->Handle(Post("CreateStream", R"({"StreamName":"s","ShardCount":1})", "application/x-amz-json-1.1"))
-                .status,
-            200);
+  ASSERT_EQ(
+      front_->Handle(Post("CreateStream", R"({"StreamName":"s","ShardCount":1})", "application/x-amz-json-1.1")).status,
+      200);
   // PutRecord as the Java SDK sends it: Data as a CBOR byte string.
   nlohmann::json put = {{"StreamName", "s"}, {"PartitionKey", "k"}, {"Data", "AAEC"}};  // bytes 00 01 02
   auto r = front_->Handle(Post("PutRecord", http::JsonToCbor(put, {"Data"}, {}), "application/x-amz-cbor-1.1"));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.content_type, "application/x-amz-cbor-1.1");
-  auto it_reply = front_->Handle(Post("GetShardIterator",
-                                      http::JsonToCbor({{"StreamName", "s"},
-                                                        {"ShardId", "shardId-000000000000"},
-                                                        {"ShardIteratorType", "TRIM_HORIZON"}},
-                                                       {}, {}),
-                                      "application/x-amz-cbor-1.1"));
+  auto it_reply = front_->Handle(Post(
+      "GetShardIterator",
+      http::JsonToCbor(
+          {{"StreamName", "s"}, {"ShardId", "shardId-000000000000"}, {"ShardIteratorType", "TRIM_HORIZON"}}, {}, {}),
+      "application/x-amz-cbor-1.1"));
   auto it = http::CborToJson(it_reply.body);
   ASSERT_TRUE(it.ok());
   auto got = front_->Handle(Post("GetRecords", http::JsonToCbor({{"ShardIterator", (*it)["ShardIterator"]}}, {}, {}),
@@ -131,7 +130,6 @@ TEST_F(HttpFrontTest, AuthenticationAnswersAsAws) {
   get.path = "/nothing";
   EXPECT_EQ(front_->Handle(get).status, 404);
 }
-
 
 // A service that claims requests signed for `service_name`, or unsigned GETs of `path`.
 class FakeService : public HttpService {

@@ -4,6 +4,7 @@
 #include "tools/transport/lambda_service.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "storage/db.h"
@@ -39,8 +40,8 @@ class LambdaServiceTest : public ::testing::Test {
   }
   void TearDown() override { runtime_->Stop(); }
 
-  http::Response Send(const std::string& method, const std::string& path, const std::string& body,
-                       bool verified = true, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  http::Response Send(const std::string& method, const std::string& path, const std::string& body, bool verified = true,
+                      std::vector<std::pair<std::string, std::string>> headers = {}) {
     http::Request r;
     r.method = method;
     r.path = path;
@@ -59,7 +60,10 @@ class LambdaServiceTest : public ::testing::Test {
   }
   std::string CreateBody(const std::string& name, const std::string& code) {
     std::string zip = lambda::test::ZipOf({{"app.py", code}});
-    return Json{{"FunctionName", name}, {"Runtime", "python3.12"}, {"Handler", "app.handler"}, {"Role", "r"},
+    return Json{{"FunctionName", name},
+                {"Runtime", "python3.12"},
+                {"Handler", "app.handler"},
+                {"Role", "r"},
                 {"Code", {{"ZipFile", text::EncodeBase64(zip)}}}}
         .dump();
   }
@@ -93,8 +97,8 @@ TEST_F(LambdaServiceTest, RestPathsStatusesAndRawInvokePayload) {
   http::Response list = Send("GET", "/2015-03-31/functions/", "");
   EXPECT_EQ(Json::parse(list.body)["Functions"].size(), 1u);
 
-  http::Response invoked = Send("POST", "/2015-03-31/functions/f/invocations", R"({"n": 21})", false,
-                                {{"x-amz-log-type", "Tail"}});
+  http::Response invoked =
+      Send("POST", "/2015-03-31/functions/f/invocations", R"({"n": 21})", false, {{"x-amz-log-type", "Tail"}});
   EXPECT_EQ(invoked.status, 200);
   EXPECT_EQ(invoked.body, "42");  // the function's answer as it is, not wrapped
   EXPECT_EQ(Header(invoked, "X-Amz-Executed-Version"), "$LATEST");
@@ -108,11 +112,11 @@ TEST_F(LambdaServiceTest, RestPathsStatusesAndRawInvokePayload) {
   EXPECT_EQ(Header(failed, "X-Amz-Function-Error"), "Unhandled");
   EXPECT_EQ(Json::parse(failed.body)["errorType"], "KeyError");
 
-  http::Response event = Send("POST", "/2015-03-31/functions/f/invocations", R"({"n": 1})", false,
-                              {{"x-amz-invocation-type", "Event"}});
+  http::Response event =
+      Send("POST", "/2015-03-31/functions/f/invocations", R"({"n": 1})", false, {{"x-amz-invocation-type", "Event"}});
   EXPECT_EQ(event.status, 202);
-  http::Response dry = Send("POST", "/2015-03-31/functions/f/invocations", "{}", false,
-                            {{"x-amz-invocation-type", "DryRun"}});
+  http::Response dry =
+      Send("POST", "/2015-03-31/functions/f/invocations", "{}", false, {{"x-amz-invocation-type", "DryRun"}});
   EXPECT_EQ(dry.status, 204);
 
   http::Response deleted = Send("DELETE", "/2015-03-31/functions/f", "");
