@@ -67,7 +67,7 @@ void Measure(const char* label, const std::string& path, int repeat) {
 
 // Writes `rows` by_station lines cycling through stations, days and elements (values in raw units).
 void WriteSynthetic(const std::string& path, long rows, bool gzip) {
-  static const char* kElements[] = {"PRCP", "SNOW", "SNWD", "TMAX", "TMIN"};
+  static const char* const kElements[] = {"PRCP", "SNOW", "SNWD", "TMAX", "TMIN"};
   FILE* plain = gzip ? nullptr : std::fopen(path.c_str(), "wb");
   gzFile gz = gzip ? gzopen(path.c_str(), "wb1") : nullptr;
   char line[96];

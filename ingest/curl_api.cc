@@ -40,8 +40,8 @@ CurlApi LoadCurl() {
 }  // namespace
 
 const CurlApi& Curl() {
-  static const CurlApi api = LoadCurl();
-  return api;
+  static const CurlApi kApi = LoadCurl();
+  return kApi;
 }
 
 }  // namespace freshet::ingest

@@ -18,6 +18,7 @@ packages=(
   libsqlite3-dev          # freshet sql: SQLite reads the tables through its virtual-table interface
   python3                 # test helpers: CDO API stand-in, independent checks
   clang libclang-rt-14-dev  # the fuzz stage: clang++ with libFuzzer, ASan and UBSan runtimes
+  clang-format clang-tidy # the style check of the test command (tools/check-style.sh)
   libcpp-httplib-dev      # HTTP server of `freshet serve --http` (tools/http/)
   libcbor-dev             # application/x-amz-cbor-1.1, the Kinesis Java SDK's and KPL's encoding
   libzip-dev              # zip: Lambda function code unpacked (tools/lambda/zip_archive.cc), Firehose's ZIP objects
@@ -27,6 +28,7 @@ packages=(
   chromium                # tests: the dashboard in a real headless browser (Dashboard.browser)
   libsnappy-dev           # delivery streams: Firehose's Snappy and HADOOP_SNAPPY object compression
   libpugixml-dev          # S3, IAM and STS speak XML: bodies parsed (DeleteObjects, multipart) and replies built
+  nodejs                  # Lambda functions with a nodejsNN.x runtime run on it (tools/lambda/)
 )
 
 # The AWS SDK for JavaScript v3 for Node function workers (NODE_PATH), as Lambda's Node.js runtimes
@@ -34,9 +36,15 @@ packages=(
 install_node_sdk() {
   local dir
   dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lambda"
-  if [ -d "$dir/node_modules/@aws-sdk/client-dynamodb" ] || ! command -v npm >/dev/null; then
+  if [ -d "$dir/node_modules/@aws-sdk/client-dynamodb" ]; then
     return 0
   fi
+  # Debian's nodejs comes without npm (a node from elsewhere usually brings its own).
+  if ! command -v npm >/dev/null && [ "$(id -u)" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null ||
+      echo "install-deps: npm could not be installed" >&2
+  fi
+  command -v npm >/dev/null || return 0
   (cd "$dir" && npm ci --no-fund --no-audit >/dev/null) ||
     echo "install-deps: npm ci in $dir failed; Node functions will run without the AWS SDK" >&2
 }

@@ -2,6 +2,8 @@
 # Installs what is missing, builds, and runs every test through ctest: first a Release build
 # (-O3, the build type a user is most likely to pick, and the one whose optimizer raises warnings
 # -O2 does not; warnings are errors here, FRESHET_WERROR=ON), then the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Before building: the style check (tools/check-style.sh --all-format: clang-format over every
+# tracked C++ file, clang-tidy over the files the last commit changed); FRESHET_SKIP_STYLE=1 skips it.
 # FRESHET_SKIP_SANITIZE=1 skips the sanitizer pass (quicker local runs).
 # Last, the libFuzzer targets (clang, tests/fuzz/) run over their corpora for a bounded time:
 # FRESHET_FUZZ_SECONDS per target (default 15); FRESHET_SKIP_FUZZ=1 skips them.
@@ -13,6 +15,10 @@ jobs=$(nproc)
 
 echo "== build (Release, warnings as errors) =="
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DFRESHET_WERROR=ON >/dev/null
+if [ "${FRESHET_SKIP_STYLE:-0}" != 1 ]; then
+  echo "== style (clang-format, clang-tidy) =="
+  tools/check-style.sh --all-format build
+fi
 cmake --build build -j"$jobs"
 echo "== tests =="
 (cd build && ctest --output-on-failure -j"$jobs" --timeout 1200)

@@ -125,7 +125,7 @@ Engine::~Engine() {
 
 Status Engine::ErrorFor(int rc, std::string_view sql) const {
   std::string message = sqlite3_errmsg(conn_);
-  const std::string kMayNot = " may not be modified";
+  constexpr std::string_view kMayNot = " may not be modified";
   if (message.rfind("table ", 0) == 0 && message.size() > kMayNot.size() &&
       message.compare(message.size() - kMayNot.size(), kMayNot.size(), kMayNot) == 0) {
     const std::string table = message.substr(6, message.size() - 6 - kMayNot.size());
