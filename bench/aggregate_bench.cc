@@ -31,23 +31,7 @@ using namespace freshet;
 
 namespace {
 
-int RunCli(const std::vector<std::string>& args) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argv;
-    std::string bin = FRESHET_BIN_PATH;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (!freopen("/dev/null", "w", stdout)) _exit(127);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
-}
+int RunCli(const std::vector<std::string>& args) { return bench::RunQuietly(FRESHET_BIN_PATH, args) ? 0 : 1; }
 
 struct Run {
   double seconds = 0;

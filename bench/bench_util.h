@@ -1,12 +1,18 @@
-// Small helpers for the benchmarks: timing, temp dirs, machine description.
+// Small helpers for the benchmarks: timing, temp dirs, machine description, running the CLI.
 #pragma once
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace freshet::bench {
 
@@ -42,5 +48,33 @@ class BenchDir {
  private:
   std::string path_;
 };
+
+// Runs `bin args...` as a child with its stdout sent to /dev/null (stderr kept) and waits for it.
+// True if it exited 0; then *cpu (if given) gets its user + system seconds and *max_rss_kb (if
+// given) its peak resident set.
+inline bool RunQuietly(const std::string& bin, const std::vector<std::string>& args, double* cpu = nullptr,
+                       long* max_rss_kb = nullptr) {
+  std::fflush(stdout);  // or the child would write our buffered output again
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char*> argv;
+    std::string path = bin;
+    argv.push_back(path.data());
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    if (!freopen("/dev/null", "w", stdout)) _exit(127);
+    execv(path.c_str(), argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  struct rusage ru {};
+  if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return false;
+  if (max_rss_kb) *max_rss_kb = ru.ru_maxrss;
+  if (cpu) {
+    *cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  }
+  return true;
+}
 
 }  // namespace freshet::bench

@@ -156,27 +156,7 @@ double RunRaw(const std::vector<Obs>& obs, size_t batch, bool sync) {
 
 // Runs the freshet binary with `args`; returns false on failure. *cpu gets user+system seconds.
 bool RunFreshetCli(const std::vector<std::string>& args, double* cpu, long* max_rss_kb = nullptr) {
-  std::fflush(stdout);  // or the child would write our buffered output again
-  pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argv;
-    std::string bin = FRESHET_BIN_PATH;
-    argv.push_back(bin.data());
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    if (!freopen("/dev/null", "w", stdout)) _exit(127);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  struct rusage ru {};
-  if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return false;
-  if (max_rss_kb) *max_rss_kb = ru.ru_maxrss;
-  if (cpu) {
-    *cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-  }
-  return true;
+  return bench::RunQuietly(FRESHET_BIN_PATH, args, cpu, max_rss_kb);
 }
 
 // The CLI path: a fresh data dir loaded through `freshet ingest file` (JSON lines, not timed),

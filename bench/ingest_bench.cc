@@ -31,6 +31,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/bench_util.h"
 #include "ingest/file_ingest.h"
 #include "stream/stream_log.h"
 
@@ -170,23 +171,7 @@ double PutsOnly(const std::string& file, int repeat) {
 }
 
 bool RunCli(const std::vector<std::string>& args, double* cpu) {
-  std::fflush(stdout);  // or the child would write our buffered output again
-  pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argv;
-    std::string bin = FRESHET_BIN_PATH;
-    argv.push_back(bin.data());
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    if (!freopen("/dev/null", "w", stdout)) _exit(127);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  struct rusage ru {};
-  if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return false;
-  if (cpu) *cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-  return true;
+  return freshet::bench::RunQuietly(FRESHET_BIN_PATH, args, cpu);
 }
 
 double WholeCli(const std::string& file, int repeat, uint64_t observations, double* cpu) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "query/item_json.h"
+#include "query/item_key.h"
 #include "storage/codec.h"
 
 namespace freshet::query {
@@ -27,24 +28,14 @@ uint64_t SequenceOf(std::string_view key) {
 }  // namespace
 
 std::string ChangePrefix(uint32_t table_id, uint64_t label_ms) {
-  std::string prefix;
-  codec::PutFixed32(&prefix, kChangeSpace);
-  codec::PutFixed32(&prefix, table_id);
+  std::string prefix = TableSpacePrefix(kChangeSpace, table_id);
   codec::PutFixed64(&prefix, label_ms);
   return prefix;
 }
 
-KeyRange ChangeRange(uint32_t table_id, uint64_t label_ms) {
-  std::string prefix = ChangePrefix(table_id, label_ms);
-  return KeyRange{prefix, codec::PrefixSuccessor(prefix)};
-}
+KeyRange ChangeRange(uint32_t table_id, uint64_t label_ms) { return PrefixRange(ChangePrefix(table_id, label_ms)); }
 
-KeyRange AllChangesRange(uint32_t table_id) {
-  std::string prefix;
-  codec::PutFixed32(&prefix, kChangeSpace);
-  codec::PutFixed32(&prefix, table_id);
-  return KeyRange{prefix, codec::PrefixSuccessor(prefix)};
-}
+KeyRange AllChangesRange(uint32_t table_id) { return PrefixRange(TableSpacePrefix(kChangeSpace, table_id)); }
 
 void AddChangeRecord(const TableDescription& table, const Item* old, const Item* item, bool ttl, uint64_t now_ms,
                      storage::Batch* batch) {

@@ -6,9 +6,7 @@
 #include "storage/codec.h"
 
 namespace freshet::query {
-namespace {
-
-AttributeValue::Type ValueTypeOf(KeyType type) {
+AttributeValue::Type KeyValueType(KeyType type) {
   switch (type) {
     case KeyType::kS: return AttributeValue::Type::kS;
     case KeyType::kN: return AttributeValue::Type::kN;
@@ -16,6 +14,8 @@ AttributeValue::Type ValueTypeOf(KeyType type) {
   }
   return AttributeValue::Type::kS;
 }
+
+namespace {
 
 bool DecodeComponent(KeyType type, std::string_view* in, std::string* out) {
   if (type == KeyType::kN) return codec::GetOrderedNumber(in, out);
@@ -57,8 +57,15 @@ std::string TableKeyPrefix(uint32_t table_id) {
   return prefix;
 }
 
+std::string TableSpacePrefix(uint32_t space, uint32_t table_id) {
+  std::string prefix;
+  codec::PutFixed32(&prefix, space);
+  codec::PutFixed32(&prefix, table_id);
+  return prefix;
+}
+
 Status AppendKeyComponent(const KeyAttribute& attr, const AttributeValue& value, size_t max_bytes, std::string* dst) {
-  if (value.type() != ValueTypeOf(attr.type)) {
+  if (value.type() != KeyValueType(attr.type)) {
     return Status::InvalidArgument("key attribute '" + attr.name + "' must be of type " +
                                    std::string(KeyTypeName(attr.type)) + ", not " +
                                    std::string(TypeName(value.type())));
@@ -119,14 +126,14 @@ bool ItemKeyDecoder::DecodeValues(std::string_view key, const AttributeValue** p
       return false;
     }
     partition_encoded_.assign(start.substr(0, start.size() - key.size()));
-    partition_.AssignScalar(ValueTypeOf(table_.partition_key.type), scratch_);
+    partition_.AssignScalar(KeyValueType(table_.partition_key.type), scratch_);
   }
   *partition = &partition_;
   *sort = nullptr;
   if (table_.sort_key) {
     scratch_.clear();
     if (!DecodeComponent(table_.sort_key->type, &key, &scratch_)) return false;
-    sort_.AssignScalar(ValueTypeOf(table_.sort_key->type), scratch_);
+    sort_.AssignScalar(KeyValueType(table_.sort_key->type), scratch_);
     *sort = &sort_;
   }
   return key.empty();

@@ -28,6 +28,14 @@ inline constexpr size_t kMaxSortKeyBytes = 1024;
 // u32 table id: the prefix of every key of the table.
 std::string TableKeyPrefix(uint32_t table_id);
 
+// u32 space u32 table_id: the prefix of a table's keys in one of the spaces after every table id
+// (kIndexSpace for index entries, kChangeSpace for change records), which the space's own key
+// continues.
+std::string TableSpacePrefix(uint32_t space, uint32_t table_id);
+
+// The attribute value type a key attribute of `type` holds (S, N or B).
+AttributeValue::Type KeyValueType(KeyType type);
+
 // Appends the key component for `value` as attribute `attr`. Errors: InvalidArgument naming
 // the attribute if `value` is not of attr.type, is empty, is longer than `max_bytes`, or (N) is
 // not a valid number.

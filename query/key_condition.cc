@@ -58,10 +58,12 @@ Result<KeyRange> QueryRangeUnder(std::string prefix, const KeyAttribute& partiti
   return range;
 }
 
-KeyRange TableRange(uint32_t table_id) {
-  std::string prefix = TableKeyPrefix(table_id);
-  return KeyRange{prefix, codec::PrefixSuccessor(prefix)};
+KeyRange PrefixRange(std::string prefix) {
+  std::string upper = codec::PrefixSuccessor(prefix);
+  return KeyRange{std::move(prefix), std::move(upper)};
 }
+
+KeyRange TableRange(uint32_t table_id) { return PrefixRange(TableKeyPrefix(table_id)); }
 
 std::string EncodePageToken(std::string_view key) {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -47,6 +47,9 @@ Result<KeyRange> QueryRangeUnder(std::string prefix, const KeyAttribute& partiti
                                  const std::optional<KeyAttribute>& sort_key, std::string_view what,
                                  const AttributeValue& partition, const std::optional<SortKeyCondition>& condition);
 
+// Every key that starts with `prefix`.
+KeyRange PrefixRange(std::string prefix);
+
 // The range of every item of `table`.
 KeyRange TableRange(uint32_t table_id);
 

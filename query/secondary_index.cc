@@ -8,21 +8,12 @@
 namespace freshet::query {
 namespace {
 
-AttributeValue::Type ValueTypeOf(KeyType type) {
-  switch (type) {
-    case KeyType::kS: return AttributeValue::Type::kS;
-    case KeyType::kN: return AttributeValue::Type::kN;
-    case KeyType::kB: return AttributeValue::Type::kB;
-  }
-  return AttributeValue::Type::kS;
-}
-
 // Appends one index key component; false if the attribute is absent.
 Result<bool> AppendIndexComponent(const IndexDescription& index, const KeyAttribute& attr, const Item& item,
                                   size_t max_bytes, std::string* dst) {
   const AttributeValue* v = item.Find(attr.name);
   if (!v) return false;
-  if (v->type() != ValueTypeOf(attr.type)) {
+  if (v->type() != KeyValueType(attr.type)) {
     return Status::InvalidArgument("One or more parameter values were invalid: Type mismatch for Index Key " +
                                    attr.name + " Expected: " + std::string(KeyTypeName(attr.type)) +
                                    " Actual: " + std::string(TypeName(v->type())) + " IndexName: " + index.name);
@@ -42,24 +33,14 @@ Result<bool> AppendIndexComponent(const IndexDescription& index, const KeyAttrib
 }  // namespace
 
 std::string IndexPrefix(uint32_t table_id, uint32_t number) {
-  std::string prefix;
-  codec::PutFixed32(&prefix, kIndexSpace);
-  codec::PutFixed32(&prefix, table_id);
+  std::string prefix = TableSpacePrefix(kIndexSpace, table_id);
   codec::PutFixed32(&prefix, number);
   return prefix;
 }
 
-KeyRange IndexRange(uint32_t table_id, uint32_t number) {
-  std::string prefix = IndexPrefix(table_id, number);
-  return KeyRange{prefix, codec::PrefixSuccessor(prefix)};
-}
+KeyRange IndexRange(uint32_t table_id, uint32_t number) { return PrefixRange(IndexPrefix(table_id, number)); }
 
-KeyRange AllIndexesRange(uint32_t table_id) {
-  std::string prefix;
-  codec::PutFixed32(&prefix, kIndexSpace);
-  codec::PutFixed32(&prefix, table_id);
-  return KeyRange{prefix, codec::PrefixSuccessor(prefix)};
-}
+KeyRange AllIndexesRange(uint32_t table_id) { return PrefixRange(TableSpacePrefix(kIndexSpace, table_id)); }
 
 Result<bool> AppendIndexKey(const TableDescription& table, const IndexDescription& index, const Item& item,
                             std::string* dst) {

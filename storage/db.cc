@@ -23,9 +23,6 @@
 
 namespace freshet::storage {
 
-std::unique_ptr<Iterator> NewRocksIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string lower,
-                                           std::string upper);
-
 namespace fs = std::filesystem;
 
 struct Db::Impl {
@@ -333,7 +330,7 @@ Status Db::WriteGroup(const std::vector<Writer*>& group) {
 
 std::unique_ptr<Iterator> Db::NewIterator(Cf cf, std::string lower, std::string upper) const {
   if (StagedWrites* staged = CurrentStaging(this)) return staged->NewIterator(cf, std::move(lower), std::move(upper));
-  return NewRocksIterator(impl_->db, impl_->handle(cf), std::move(lower), std::move(upper));
+  return NewRocksIterator(impl_->db, impl_->handle(cf), nullptr, std::move(lower), std::move(upper));
 }
 
 Status Db::CompactRange(Cf cf, std::string_view begin, std::string_view end) {

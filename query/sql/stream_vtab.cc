@@ -7,6 +7,7 @@
 #include <ctime>
 #include <string>
 
+#include "query/sql/scan_cursor.h"
 #include "query/sql/vtabs.h"
 #include "storage/codec.h"
 #include "stream/shard_router.h"
@@ -28,13 +29,9 @@ struct StreamVtab {
   const StreamAux* aux = nullptr;
 };
 
-struct StreamCursor {
-  sqlite3_vtab_cursor base{};
-  std::unique_ptr<storage::Snapshot> own_snapshot;
-  std::unique_ptr<storage::Iterator> it;
+struct StreamCursor : ScanCursor {
   codec::LogKey key;
   codec::LogValue value;
-  sqlite3_int64 rowid = 0;
 };
 
 bool ValidUtf8(std::string_view s) {
@@ -87,7 +84,7 @@ int Open(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
 }
 
 int Close(sqlite3_vtab_cursor* c) {
-  delete reinterpret_cast<StreamCursor*>(c);
+  delete CursorOf<StreamCursor>(c);
   return SQLITE_OK;
 }
 
@@ -111,34 +108,25 @@ int SetRow(StreamCursor* cursor) {
 }
 
 int Filter(sqlite3_vtab_cursor* c, int, const char*, int, sqlite3_value**) {
-  auto* cursor = reinterpret_cast<StreamCursor*>(c);
+  auto* cursor = CursorOf<StreamCursor>(c);
   const StreamAux* aux = reinterpret_cast<StreamVtab*>(c->pVtab)->aux;
-  const storage::Snapshot* snapshot = aux->state->snapshot;
-  if (!snapshot) {
-    cursor->own_snapshot = std::make_unique<storage::Snapshot>(aux->state->db);
-    snapshot = cursor->own_snapshot.get();
-  }
   const std::string prefix = codec::LogKey::StreamPrefix(aux->stream.id);
-  cursor->it = snapshot->NewIterator(storage::Cf::kLog, prefix, codec::PrefixSuccessor(prefix));
-  cursor->it->Seek(prefix);
-  cursor->rowid = 0;
+  cursor->Start(*aux->state, storage::Cf::kLog, prefix, codec::PrefixSuccessor(prefix));
   return SetRow(cursor);
 }
 
 int Next(sqlite3_vtab_cursor* c) {
-  auto* cursor = reinterpret_cast<StreamCursor*>(c);
+  auto* cursor = CursorOf<StreamCursor>(c);
   cursor->it->Next();
   return SetRow(cursor);
 }
-
-int Eof(sqlite3_vtab_cursor* c) { return !reinterpret_cast<StreamCursor*>(c)->it->Valid(); }
 
 void ResultText(sqlite3_context* ctx, std::string_view s) {
   sqlite3_result_text(ctx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
 }
 
 int Column(sqlite3_vtab_cursor* c, sqlite3_context* ctx, int column) {
-  auto* cursor = reinterpret_cast<StreamCursor*>(c);
+  auto* cursor = CursorOf<StreamCursor>(c);
   switch (column) {
     case 0: ResultText(ctx, stream::ShardId(cursor->key.shard)); break;
     case 1: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(cursor->key.sequence)); break;
@@ -157,29 +145,7 @@ int Column(sqlite3_vtab_cursor* c, sqlite3_context* ctx, int column) {
   return SQLITE_OK;
 }
 
-int Rowid(sqlite3_vtab_cursor* c, sqlite3_int64* rowid) {
-  *rowid = reinterpret_cast<StreamCursor*>(c)->rowid;
-  return SQLITE_OK;
-}
-
-sqlite3_module MakeModule() {
-  sqlite3_module m{};
-  m.iVersion = 1;
-  m.xConnect = Connect;
-  m.xBestIndex = BestIndex;
-  m.xDisconnect = Disconnect;
-  m.xDestroy = Disconnect;
-  m.xOpen = Open;
-  m.xClose = Close;
-  m.xFilter = Filter;
-  m.xNext = Next;
-  m.xEof = Eof;
-  m.xColumn = Column;
-  m.xRowid = Rowid;
-  return m;
-}
-
-const sqlite3_module kStreamModule = MakeModule();
+const sqlite3_module kStreamModule = ScanModule(Connect, BestIndex, Disconnect, Open, Close, Filter, Next, Column);
 
 }  // namespace
 

@@ -25,6 +25,7 @@
 
 #include "query/item_key.h"
 #include "query/key_condition.h"
+#include "query/sql/scan_cursor.h"
 #include "query/sql/vtabs.h"
 
 namespace freshet::query::sql {
@@ -53,12 +54,8 @@ struct TableVtab {
   const TableColumns* columns = nullptr;
 };
 
-struct TableCursor {
-  sqlite3_vtab_cursor base{};
-  std::unique_ptr<storage::Snapshot> own_snapshot;
-  std::unique_ptr<storage::Iterator> it;
+struct TableCursor : ScanCursor {
   ItemRow row;
-  sqlite3_int64 rowid = 0;
   explicit TableCursor(const TableColumns* c) : row(c) {}
 };
 
@@ -271,7 +268,7 @@ int Open(sqlite3_vtab* base, sqlite3_vtab_cursor** out) {
 }
 
 int Close(sqlite3_vtab_cursor* c) {
-  delete reinterpret_cast<TableCursor*>(c);
+  delete CursorOf<TableCursor>(c);
   return SQLITE_OK;
 }
 
@@ -290,33 +287,23 @@ int SetRow(TableCursor* cursor) {
 }
 
 int Filter(sqlite3_vtab_cursor* c, int idx_num, const char* idx_str, int argc, sqlite3_value** argv) {
-  auto* cursor = reinterpret_cast<TableCursor*>(c);
+  auto* cursor = CursorOf<TableCursor>(c);
   cursor->row.SetColumnsUsed(ColumnsUsed(idx_str));
   auto* vtab = reinterpret_cast<TableVtab*>(c->pVtab);
   KeyRange range = RangeFor(vtab->columns->table, idx_num, argc, argv);
   if (!range.upper.empty() && range.lower >= range.upper) range.upper = range.lower;  // empty
-  const storage::Snapshot* snapshot = vtab->state->snapshot;
-  if (!snapshot) {
-    cursor->own_snapshot = std::make_unique<storage::Snapshot>(vtab->state->db);
-    snapshot = cursor->own_snapshot.get();
-  }
-  std::string lower = range.lower;
-  cursor->it = snapshot->NewIterator(storage::Cf::kItems, std::move(lower), range.upper);
-  cursor->it->Seek(range.lower);
-  cursor->rowid = 0;
+  cursor->Start(*vtab->state, storage::Cf::kItems, range.lower, range.upper);
   return SetRow(cursor);
 }
 
 int Next(sqlite3_vtab_cursor* c) {
-  auto* cursor = reinterpret_cast<TableCursor*>(c);
+  auto* cursor = CursorOf<TableCursor>(c);
   cursor->it->Next();
   return SetRow(cursor);
 }
 
-int Eof(sqlite3_vtab_cursor* c) { return !reinterpret_cast<TableCursor*>(c)->it->Valid(); }
-
 int Column(sqlite3_vtab_cursor* c, sqlite3_context* ctx, int column) {
-  auto* cursor = reinterpret_cast<TableCursor*>(c);
+  auto* cursor = CursorOf<TableCursor>(c);
   if (!cursor->row.Result(column, ctx)) {
     auto* vtab = reinterpret_cast<TableVtab*>(c->pVtab);
     sqlite3_result_error(ctx, ("item of table '" + vtab->columns->table.name + "' is malformed").c_str(), -1);
@@ -325,30 +312,7 @@ int Column(sqlite3_vtab_cursor* c, sqlite3_context* ctx, int column) {
   return SQLITE_OK;
 }
 
-int Rowid(sqlite3_vtab_cursor* c, sqlite3_int64* rowid) {
-  *rowid = reinterpret_cast<TableCursor*>(c)->rowid;
-  return SQLITE_OK;
-}
-
-sqlite3_module MakeModule() {
-  sqlite3_module m{};
-  m.iVersion = 1;
-  m.xCreate = nullptr;  // eponymous-only
-  m.xConnect = Connect;
-  m.xBestIndex = BestIndex;
-  m.xDisconnect = Disconnect;
-  m.xDestroy = Disconnect;
-  m.xOpen = Open;
-  m.xClose = Close;
-  m.xFilter = Filter;
-  m.xNext = Next;
-  m.xEof = Eof;
-  m.xColumn = Column;
-  m.xRowid = Rowid;
-  return m;
-}
-
-const sqlite3_module kTableModule = MakeModule();
+const sqlite3_module kTableModule = ScanModule(Connect, BestIndex, Disconnect, Open, Close, Filter, Next, Column);
 
 }  // namespace
 

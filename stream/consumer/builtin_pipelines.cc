@@ -1,46 +1,66 @@
 // The built-in pipeline specs (see pipeline_spec.h for the grammar). `freshet pipeline show
 // NAME` prints them, so a user can start a spec of their own from one.
 #include <map>
+#include <string>
+#include <string_view>
 
 #include "stream/consumer/pipeline_spec.h"
 
 namespace freshet::stream {
 namespace {
 
-// NOAA observation records (ingest/observation.h) merged into one item per station and day.
-constexpr const char* kWeather = R"({
-  "consumer": "weather",
-  "stream": "weather",
+// The start of every NOAA pipeline: the weather stream of observation records
+// (ingest/observation.h) and its dead letters; `targets` (JSON objects, comma-separated) follow.
+std::string NoaaPipeline(std::string_view consumer, std::string_view targets) {
+  std::string out = "{\n";
+  out.append(R"(  "consumer": ")").append(consumer).append("\",\n");
+  out += R"(  "stream": "weather",
   "dead_letter_stream": "weather-dlq",
   "create_if_missing": true,
   "stream_shards": 4,
-  "targets": [{
-    "table": "weather",
-    "key_schema": {"partition_key": "station:S", "sort_key": "date:S"},
+  "targets": [)";
+  out += targets;
+  out += "]\n}";
+  return out;
+}
+
+// A target merging each observation's value, as attribute {element}, into one item per station
+// and day with the station's name. `when` (a JSON condition, or empty) selects the records;
+// `extra_attributes` (whole lines) are spelled after {element}.
+std::string StationDayTarget(std::string_view table, std::string_view when, std::string_view extra_attributes) {
+  std::string out = "{\n";
+  out.append(R"(    "table": ")").append(table).append("\",\n");
+  out += R"(    "key_schema": {"partition_key": "station:S", "sort_key": "date:S"},
     "mode": "merge",
-    "key": {"station": "station", "date": "date"},
+)";
+  if (!when.empty()) out.append(R"(    "when": )").append(when).append(",\n");
+  out += R"(    "key": {"station": "station", "date": "date"},
     "attributes": {
       "{element}": {"field": "value", "type": "N"},
-      "{element}_mflag": {"field": "mflag", "optional": true},
+)";
+  out += extra_attributes;
+  out += R"(      "station_name": {"field": "station_name", "optional": true}
+    }
+  })";
+  return out;
+}
+
+// NOAA observation records merged into one item per station and day.
+std::string Weather() {
+  constexpr const char* kFlags = R"(      "{element}_mflag": {"field": "mflag", "optional": true},
       "{element}_qflag": {"field": "qflag", "optional": true},
       "{element}_sflag": {"field": "sflag", "optional": true},
       "{element}_obs_time": {"field": "obs_time", "optional": true},
-      "station_name": {"field": "station_name", "optional": true}
-    }
-  }]
-})";
+)";
+  return NoaaPipeline("weather", StationDayTarget("weather", "", kFlags));
+}
 
 // Monthly figures per station from the same NOAA records (metric: mm and degrees C), kept
 // exactly once by aggregates: total precipitation and snowfall, the highest TMAX and lowest
 // TMIN, the mean TMAX and TMIN (with their sums and counts), and the days each element was
 // observed (one record per station, day and element).
-constexpr const char* kWeatherMonthly = R"({
-  "consumer": "weather-monthly",
-  "stream": "weather",
-  "dead_letter_stream": "weather-dlq",
-  "create_if_missing": true,
-  "stream_shards": 4,
-  "targets": [{
+std::string WeatherMonthly() {
+  return NoaaPipeline("weather-monthly", R"({
     "table": "weather_monthly",
     "key_schema": {"partition_key": "station:S", "sort_key": "month:S"},
     "mode": "aggregate",
@@ -57,39 +77,18 @@ constexpr const char* kWeatherMonthly = R"({
       "first_date": {"min": {"field": "date", "type": "S"}},
       "last_date": {"max": {"field": "date", "type": "S"}}
     }
-  }]
-})";
+  })");
+}
 
 // The classic student pipeline: a Lambda function writing precipitation and temperature
 // observations into two DynamoDB tables keyed by station and date, with the station name.
-constexpr const char* kStudent = R"({
-  "consumer": "student",
-  "stream": "weather",
-  "dead_letter_stream": "weather-dlq",
-  "create_if_missing": true,
-  "stream_shards": 4,
-  "targets": [{
-    "table": "Precipitation",
-    "key_schema": {"partition_key": "station:S", "sort_key": "date:S"},
-    "mode": "merge",
-    "when": {"field": "element", "in": ["PRCP", "SNOW"]},
-    "key": {"station": "station", "date": "date"},
-    "attributes": {
-      "{element}": {"field": "value", "type": "N"},
-      "station_name": {"field": "station_name", "optional": true}
-    }
-  }, {
-    "table": "Temperature",
-    "key_schema": {"partition_key": "station:S", "sort_key": "date:S"},
-    "mode": "merge",
-    "when": {"field": "element", "in": ["TMIN", "TMAX"]},
-    "key": {"station": "station", "date": "date"},
-    "attributes": {
-      "{element}": {"field": "value", "type": "N"},
-      "station_name": {"field": "station_name", "optional": true}
-    }
-  }]
-})";
+std::string Student() {
+  const std::string precipitation =
+      StationDayTarget("Precipitation", R"({"field": "element", "in": ["PRCP", "SNOW"]})", "");
+  const std::string temperature =
+      StationDayTarget("Temperature", R"({"field": "element", "in": ["TMIN", "TMAX"]})", "");
+  return NoaaPipeline("student", precipitation + ", " + temperature);
+}
 
 // IoT sensor readings such as {"sensor_id":"sensor-2","temperature":88.8,"current_time":987654321}.
 constexpr const char* kSensors = R"({
@@ -148,10 +147,10 @@ constexpr const char* kOpenWeather = R"({
   }]
 })";
 
-const std::map<std::string, const char*, std::less<>>& Builtins() {
-  static const std::map<std::string, const char*, std::less<>> builtins = {{"weather", kWeather},
-                                                                           {"weather-monthly", kWeatherMonthly},
-                                                                           {"student", kStudent},
+const std::map<std::string, std::string, std::less<>>& Builtins() {
+  static const std::map<std::string, std::string, std::less<>> builtins = {{"weather", Weather()},
+                                                                           {"weather-monthly", WeatherMonthly()},
+                                                                           {"student", Student()},
                                                                            {"sensors", kSensors},
                                                                            {"openweather", kOpenWeather}};
   return builtins;
@@ -168,7 +167,7 @@ std::vector<std::string> BuiltinPipelineNames() {
 Result<std::string> BuiltinPipelineJson(std::string_view name) {
   auto it = Builtins().find(name);
   if (it == Builtins().end()) return Status::NotFound("no built-in pipeline '" + std::string(name) + "'");
-  return std::string(it->second);
+  return it->second;
 }
 
 }  // namespace freshet::stream

@@ -14,19 +14,10 @@
 #include <sstream>
 #include <thread>
 
-#include "tests/cli/process.h"
+#include "tests/cli/crash_harness.h"
 
 namespace freshet::test {
 namespace {
-
-std::vector<std::string> SortedLines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::stringstream ss(text);
-  std::string line;
-  while (std::getline(ss, line)) lines.push_back(line);
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
 
 // Observations of 30 stations over 12 months (so many records of a step hit the same group),
 // about 1 in 50 unusable (no date, or a TMAX that is not a number) for the dead-letter path.
@@ -58,48 +49,20 @@ std::string MakeRecords(int n, std::mt19937& rng) {
   return out;
 }
 
-struct DataDir {
-  std::string path;
-  ProcessResult Run(std::vector<std::string> args, const std::string& input = "") const {
-    args.insert(args.begin(), {"--data-dir", path});
-    return RunFreshet(args, input);
-  }
-};
-
 TEST(AggregateCrashTest, KilledAggregateConsumerEndsExactlyAsAnUninterruptedRun) {
-  const char* env = std::getenv("FRESHET_CRASH_CYCLES");
-  const int cycles = env ? std::atoi(env) : 30;
+  const int cycles = CrashCycles(30);
   std::mt19937 rng(4242);
   TempDir dir;
-  DataDir killed{dir.path() + "/killed"}, reference{dir.path() + "/reference"};
-  for (const DataDir* d : {&killed, &reference}) {
-    ASSERT_EQ(d->Run({"stream", "create", "weather", "--shards", "4"}).exit_code, 0);
-  }
+  KilledAndReference dirs(dir.path());
+  const DataDir &killed = dirs.killed, &reference = dirs.reference;
+  ASSERT_TRUE(dirs.CreateStream("weather", 4));
   int killed_mid_run = 0;
   for (int i = 0; i < cycles; ++i) {
     const std::string chunk = MakeRecords(1500, rng);
-    for (const DataDir* d : {&killed, &reference}) {
-      auto put = d->Run({"--no-sync", "stream", "put", "weather", "--file", "-", "--partition-key-field", "station",
-                         "--output", "summary"},
-                        chunk);
-      ASSERT_EQ(put.exit_code, 0) << put.err;
-    }
-    pid_t pid = StartFreshet({"--data-dir", killed.path, "consume", "--pipeline", "weather-monthly", "--batch",
-                              std::to_string(5 + rng() % 40)},
-                             "", dir.path() + "/consume.out", dir.path() + "/consume.err");
-    std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 150));
-    kill(pid, SIGKILL);
-    int code = WaitExit(pid);
-    if (code == 128 + SIGKILL) {
-      ++killed_mid_run;
-    } else {
-      ASSERT_EQ(code, 0) << ReadFile(dir.path() + "/consume.err");
-    }
+    ASSERT_TRUE(PutIntoEach({&killed, &reference}, "weather", chunk));
+    ASSERT_TRUE(ConsumeAndKillAtRandom(killed, "weather-monthly", rng, dir.path(), &killed_mid_run));
   }
-  auto full = reference.Run({"consume", "--pipeline", "weather-monthly"});  // one uninterrupted run
-  ASSERT_EQ(full.exit_code, 0) << full.err;
-  auto drain = killed.Run({"consume", "--pipeline", "weather-monthly"});
-  ASSERT_EQ(drain.exit_code, 0) << drain.err;
+  ASSERT_TRUE(dirs.ConsumeBoth("weather-monthly"));
   EXPECT_GE(killed_mid_run, cycles / 4) << "kills should land while the consumer is working";
   std::printf("aggregate crash test: %d runs, %d killed mid-run\n", cycles, killed_mid_run);
 

@@ -12,19 +12,10 @@
 #include <random>
 #include <thread>
 
-#include "tests/cli/process.h"
+#include "tests/cli/crash_harness.h"
 
 namespace freshet::test {
 namespace {
-
-std::vector<std::string> SortedLines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::stringstream ss(text);
-  std::string line;
-  while (std::getline(ss, line)) lines.push_back(line);
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
 
 // Weather observation records, with about 1 in 50 unusable (no date, or a value that is not a
 // number) so the dead-letter path is exercised too.
@@ -54,59 +45,30 @@ std::string MakeRecords(int n, std::mt19937& rng) {
   return out;
 }
 
-struct DataDir {
-  std::string path;
-  ProcessResult Run(std::vector<std::string> args, const std::string& input = "") const {
-    args.insert(args.begin(), {"--data-dir", path});
-    return RunFreshet(args, input);
-  }
-};
-
 // Dead letters as (source shard, source sequence number, reason), sorted.
 std::vector<std::string> DeadLetters(const DataDir& d) {
   auto r = d.Run({"stream", "read", "weather-dlq", "--output", "jsonl"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> out;
-  for (const auto& line : SortedLines(r.out)) {
-    auto rec = nlohmann::json::parse(nlohmann::json::parse(line)["data"].get<std::string>());
-    out.push_back(rec["shard_id"].get<std::string>() + "/" + rec["sequence_number"].get<std::string>() + "/" +
-                  rec["reason"].get<std::string>());
-  }
+  for (const auto& line : SortedLines(r.out)) out.push_back(DeadLetterOrigin(line));
   std::sort(out.begin(), out.end());
   return out;
 }
 
 TEST(ConsumerCrashTest, KilledConsumerEndsExactlyAsAnUninterruptedRun) {
-  const char* env = std::getenv("FRESHET_CRASH_CYCLES");
-  const int cycles = env ? std::atoi(env) : 30;
+  const int cycles = CrashCycles(30);
   std::mt19937 rng(12345);
   TempDir dir;
-  DataDir killed{dir.path() + "/killed"}, reference{dir.path() + "/reference"};
-
-  for (const DataDir* d : {&killed, &reference}) {
-    ASSERT_EQ(d->Run({"stream", "create", "weather", "--shards", "4"}).exit_code, 0);
-  }
+  KilledAndReference dirs(dir.path());
+  const DataDir &killed = dirs.killed, &reference = dirs.reference;
+  ASSERT_TRUE(dirs.CreateStream("weather", 4));
   int killed_mid_run = 0;
   for (int i = 0; i < cycles; ++i) {
     // New records before every run, the same into both directories, so every run has work to do
     // however fast the machine is.
     const std::string chunk = MakeRecords(1500, rng);
-    for (const DataDir* d : {&killed, &reference}) {
-      auto put = d->Run({"--no-sync", "stream", "put", "weather", "--file", "-", "--partition-key-field", "station",
-                         "--output", "summary"},
-                        chunk);
-      ASSERT_EQ(put.exit_code, 0) << put.err;
-    }
-    pid_t pid = StartFreshet(
-        {"--data-dir", killed.path, "consume", "--pipeline", "weather", "--batch", std::to_string(5 + rng() % 40)}, "",
-        dir.path() + "/consume.out", dir.path() + "/consume.err");
-    std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 150));
-    kill(pid, SIGKILL);
-    int code = WaitExit(pid);
-    if (code == 128 + SIGKILL)
-      ++killed_mid_run;
-    else
-      ASSERT_EQ(code, 0) << ReadFile(dir.path() + "/consume.err");
+    ASSERT_TRUE(PutIntoEach({&killed, &reference}, "weather", chunk));
+    ASSERT_TRUE(ConsumeAndKillAtRandom(killed, "weather", rng, dir.path(), &killed_mid_run));
     // After every kill: each cursor is at or below its shard's tip.
     auto status = killed.Run({"consumer", "status", "weather", "--output", "json"});
     if (status.exit_code == 3) continue;  // killed before its first commit: no cursor yet
@@ -117,10 +79,7 @@ TEST(ConsumerCrashTest, KilledConsumerEndsExactlyAsAnUninterruptedRun) {
       EXPECT_LE(std::stoull(shard["cursor"].get<std::string>()), std::stoull(shard["tip"].get<std::string>()));
     }
   }
-  auto full = reference.Run({"consume", "--pipeline", "weather"});  // one uninterrupted run
-  ASSERT_EQ(full.exit_code, 0) << full.err;
-  auto drain = killed.Run({"consume", "--pipeline", "weather"});
-  ASSERT_EQ(drain.exit_code, 0) << drain.err;
+  ASSERT_TRUE(dirs.ConsumeBoth("weather"));
   EXPECT_GE(killed_mid_run, cycles / 4) << "kills should land while the consumer is working";
   std::printf("consumer crash test: %d runs, %d killed mid-run\n", cycles, killed_mid_run);
 

@@ -20,7 +20,7 @@
 #include <set>
 #include <thread>
 
-#include "tests/cli/process.h"
+#include "tests/cli/crash_harness.h"
 
 namespace freshet::test {
 namespace {
@@ -62,11 +62,7 @@ class CrashTest : public ::testing::Test {
         {"--data-dir", data(), "consume", "--pipeline", dir_.path() + "/crash.json", "--follow", "--batch", "50"}, "",
         dir_.path() + "/consumer.out", dir_.path() + "/consumer.err");
     children_.push_back(pid);
-    // Up to 30 s: sanitizer builds start slowly. A writer started before the socket exists would
-    // open the directory itself and find it locked.
-    for (int i = 0; i < 6000 && !std::filesystem::exists(data() + "/freshet.sock"); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    WaitForOwnerSocket(data());  // a writer started before it would find the directory locked
     return pid;
   }
   // Lines of `path` that are complete (a killed writer may leave half a line).
@@ -117,12 +113,7 @@ class CrashTest : public ::testing::Test {
     std::stringstream lines(r.out);
     std::string line;
     while (std::getline(lines, line)) {
-      if (dead_letters) {  // where the record came from and why, not where the letter went
-        auto d = json::parse(json::parse(line)["data"].get<std::string>());
-        line = d["shard_id"].get<std::string>() + "/" + d["sequence_number"].get<std::string>() + "/" +
-               d["reason"].get<std::string>();
-      }
-      out.push_back(line);
+      out.push_back(dead_letters ? DeadLetterOrigin(line) : line);
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -139,8 +130,7 @@ class CrashTest : public ::testing::Test {
 };
 
 TEST_F(CrashTest, KillWriterAndConsumerAtRandomMomentsNothingLostNothingTwice) {
-  const char* env = std::getenv("FRESHET_CRASH_CYCLES");
-  const int cycles = env ? std::atoi(env) : 50;
+  const int cycles = CrashCycles(50);
   std::mt19937 rng(20261122);
   std::ofstream(dir_.path() + "/crash.json") << Spec("crash");
   std::ofstream(dir_.path() + "/reference.json") << Spec("reference");

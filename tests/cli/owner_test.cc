@@ -10,7 +10,7 @@
 #include <set>
 #include <thread>
 
-#include "tests/cli/process.h"
+#include "tests/cli/crash_harness.h"
 
 namespace freshet::test {
 namespace {
@@ -27,10 +27,7 @@ class OwnerTest : public ::testing::Test {
   pid_t StartServe() {
     pid_t pid = StartFreshet({"--data-dir", data(), "serve", "--pipeline", "weather"}, "", dir_.path() + "/serve.out",
                              dir_.path() + "/serve.err");
-    for (int i = 0; i < 1200 && !std::filesystem::exists(data() + "/freshet.sock"); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    EXPECT_TRUE(std::filesystem::exists(data() + "/freshet.sock")) << ReadFile(dir_.path() + "/serve.err");
+    EXPECT_TRUE(WaitForOwnerSocket(data())) << ReadFile(dir_.path() + "/serve.err");
     return pid;
   }
   // Observation records for stations of one writer, with values derived from the station and day.

@@ -21,41 +21,14 @@
 #include "ingest/file_ingest.h"
 #include "ingest/formats.h"
 #include "ingest/record_sink.h"
+#include "tests/fuzz/ingest_fuzz_util.h"
 
 namespace freshet::ingest {
 namespace {
 
-// Checks what IngestFile promises a sink: non-empty batches within the Kinesis limits.
-class CheckingSink : public RecordSink {
- public:
-  Status Put(std::vector<PendingRecord>&& records) override {
-    if (records.empty() || records.size() > kMaxBatchRecords) std::abort();
-    size_t bytes = 0;
-    for (const PendingRecord& r : records) {
-      if (!CheckRecordLimits(r).ok()) std::abort();
-      bytes += r.partition_key.size() + r.data.size();
-    }
-    if (bytes > kMaxBatchBytes) std::abort();
-    count += records.size();
-    return Status::OK();
-  }
-  size_t count = 0;
-};
+using fuzz::CheckingSink;
 
-// One temp file per process, rewritten for every input and removed at exit.
-struct TempFile {
-  TempFile() {
-    const char* dir = std::getenv("TMPDIR");
-    path = std::string(dir && *dir ? dir : "/tmp") + "/freshet-ingest-file-fuzz-" + std::to_string(getpid());
-  }
-  ~TempFile() { std::remove(path.c_str()); }
-  std::string path;
-};
-
-const std::string& TempPath() {
-  static const TempFile file;
-  return file.path;
-}
+const std::string& TempPath() { return fuzz::TempPath("ingest-file-fuzz"); }
 
 }  // namespace
 }  // namespace freshet::ingest
@@ -69,10 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view payload(reinterpret_cast<const char*>(data) + 1, size - 1);
   (void)DetectFormat(payload.substr(0, payload.find('\n')));
 
-  FILE* f = std::fopen(TempPath().c_str(), "wb");
-  if (!f) std::abort();
-  bool written = std::fwrite(payload.data(), 1, payload.size(), f) == payload.size();
-  if (std::fclose(f) != 0 || !written) std::abort();
+  if (!fuzz::WriteWholeFile(TempPath(), payload)) std::abort();
 
   CheckingSink sink;
   std::ostringstream errors;

@@ -30,6 +30,7 @@
 #include "ingest/http_client.h"
 #include "ingest/record_sink.h"
 #include "ingest/units.h"
+#include "tests/fuzz/ingest_fuzz_util.h"
 
 namespace freshet::ingest {
 
@@ -82,42 +83,11 @@ namespace {
 
 constexpr int kModes = 10;
 
-class CountingSink : public RecordSink {
- public:
-  Status Put(std::vector<PendingRecord>&& records) override {
-    if (records.empty() || records.size() > kMaxBatchRecords) std::abort();  // the batcher's contract
-    size_t bytes = 0;
-    for (const PendingRecord& r : records) {
-      if (!CheckRecordLimits(r).ok()) std::abort();  // parsers must not emit over-limit records
-      bytes += r.partition_key.size() + r.data.size();
-    }
-    if (bytes > kMaxBatchBytes) std::abort();
-    count += records.size();
-    return Status::OK();
-  }
-  size_t count = 0;
-};
+using fuzz::CheckingSink;
 
-// One temp file per process, rewritten for every input and removed at exit.
-struct TempFile {
-  TempFile() {
-    const char* dir = std::getenv("TMPDIR");
-    path = std::string(dir && *dir ? dir : "/tmp") + "/freshet-ingest-fuzz-" + std::to_string(getpid());
-  }
-  ~TempFile() { std::remove(path.c_str()); }
-  std::string path;
-};
-const std::string& TempPath() {
-  static const TempFile file;
-  return file.path;
-}
+const std::string& TempPath() { return fuzz::TempPath("ingest-fuzz"); }
 
-bool WriteTemp(std::string_view payload) {
-  FILE* f = std::fopen(TempPath().c_str(), "wb");
-  if (!f) return false;
-  bool ok = std::fwrite(payload.data(), 1, payload.size(), f) == payload.size();
-  return std::fclose(f) == 0 && ok;
-}
+bool WriteTemp(std::string_view payload) { return fuzz::WriteWholeFile(TempPath(), payload); }
 
 // IngestFile's loop without the file: blank lines skipped, the first other line is the header
 // if the parser has one, every other line parsed (a parser's library exception is a skipped
@@ -188,7 +158,7 @@ void FuzzCdo(std::string_view payload) {
   options.retry_base_ms = 0;              // no sleeping between retries
   options.requests_per_second = 1 << 30;  // nor in the rate limiter
   StationNameCache cache("");
-  CountingSink sink;
+  CheckingSink sink;
   Result<CdoStats> stats = IngestFromCdo(options, &cache, &sink);
   if (stats.ok() && stats->records != sink.count) std::abort();
 }

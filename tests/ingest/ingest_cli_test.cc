@@ -11,26 +11,10 @@
 namespace freshet::ingest {
 namespace {
 
-struct CliRun {
-  int exit_code;
-  std::string out, err;
-};
+using test::CliRun;
 
 CliRun Freshet(const std::string& data_dir, const std::string& args, const std::string& tmp) {
-  const char* bin = std::getenv("FRESHET_BIN");
-#ifdef FRESHET_DEFAULT_BIN
-  if (!bin || !*bin) bin = FRESHET_DEFAULT_BIN;
-#endif
-  std::string cmd = std::string(bin ? bin : "freshet") + " --data-dir " + data_dir + " --no-sync " + args + " >" + tmp +
-                    "/out 2>" + tmp + "/err";
-  int rc = std::system(cmd.c_str());
-  auto slurp = [](const std::string& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
-  return CliRun{WEXITSTATUS(rc), slurp(tmp + "/out"), slurp(tmp + "/err")};
+  return test::RunFreshetCli(data_dir, "--no-sync " + args, tmp);
 }
 
 TEST(IngestCliTest, FileIntoAStreamAndMalformedLinesExitTwo) {

@@ -1,6 +1,8 @@
-// Helpers for the ingest tests: an in-memory RecordSink, files, and parsing a text in one format.
+// Helpers for the ingest tests: an in-memory RecordSink, files, parsing a text in one format, and
+// running the freshet binary.
 #pragma once
 
+#include <sys/wait.h>
 #include <zlib.h>
 
 #include <cstdlib>
@@ -39,6 +41,31 @@ inline std::string SourceDir() {
 #endif
   return dir && *dir ? dir : ".";
 }
+// What a run of the freshet binary printed, and its exit code.
+struct CliRun {
+  int exit_code;
+  std::string out, err;
+};
+
+// Runs `freshet --data-dir <data_dir> <args>` through the shell ($FRESHET_BIN, else the build's
+// binary), its output going through files in `tmp`.
+inline CliRun RunFreshetCli(const std::string& data_dir, const std::string& args, const std::string& tmp) {
+  const char* bin = std::getenv("FRESHET_BIN");
+#ifdef FRESHET_DEFAULT_BIN
+  if (!bin || !*bin) bin = FRESHET_DEFAULT_BIN;
+#endif
+  std::string cmd = std::string(bin ? bin : "freshet") + " --data-dir " + data_dir + " " + args + " >" + tmp +
+                    "/out 2>" + tmp + "/err";
+  int rc = std::system(cmd.c_str());
+  auto slurp = [](const std::string& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  return CliRun{WEXITSTATUS(rc), slurp(tmp + "/out"), slurp(tmp + "/err")};
+}
+
 inline std::string BundledExport() { return SourceDir() + "/data/noaa/cdo-montgomery-md-2012-2018.csv.gz"; }
 
 inline void WriteFile(const std::string& path, const std::string& text) {

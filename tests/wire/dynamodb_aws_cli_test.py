@@ -5,7 +5,7 @@ import json
 import os
 import unittest
 
-from wire_util import Server
+from wire_util import ServerTestCase
 
 SENSOR_TABLE = {
     "TableName": "SensorData",
@@ -17,15 +17,7 @@ SENSOR_TABLE = {
 }
 
 
-class DynamoDbAwsCliTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
-
+class DynamoDbAwsCliTest(ServerTestCase):
     def test_sensor_table_workflow(self):
         aws = self.server.aws
         spec = os.path.join(self.server.tmp, "sensor-data-table.json")

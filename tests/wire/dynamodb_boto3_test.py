@@ -4,19 +4,15 @@ UpdateExpression, a conditional put, and a query by station and date range with 
 import decimal
 import unittest
 
-from wire_util import Server
+from wire_util import ServerTestCase
 
 
-class DynamoDbBoto3Test(unittest.TestCase):
+class DynamoDbBoto3Test(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Server().start()
+        super().setUpClass()
         cls.client = cls.server.boto3("dynamodb")
-        import boto3
-        session = boto3.session.Session(aws_access_key_id="AKIDEXAMPLE",
-                                        aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                                        region_name="us-east-1")
-        cls.resource = session.resource("dynamodb", endpoint_url=cls.server.url)
+        cls.resource = cls.server.boto3_resource("dynamodb")
         cls.client.create_table(
             TableName="weather",
             KeySchema=[{"AttributeName": "station", "KeyType": "HASH"},
@@ -25,10 +21,6 @@ class DynamoDbBoto3Test(unittest.TestCase):
                                   {"AttributeName": "date", "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST")
         cls.client.get_waiter("table_exists").wait(TableName="weather", WaiterConfig={"Delay": 1})
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
 
     def test_batch_writer_and_paged_query(self):
         from boto3.dynamodb.conditions import Attr, Key

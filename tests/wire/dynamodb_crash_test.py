@@ -9,12 +9,11 @@ FRESHET_WIRE_CRASH_CYCLES sets the number of kills (default 3)."""
 import os
 import random
 import threading
-import time
 import unittest
 
 import botocore.exceptions
 
-from wire_util import Server
+from wire_util import Server, kill_under_load
 
 ACCOUNTS = 20
 WORKERS = 4
@@ -118,14 +117,7 @@ class DynamoDbCrashTest(unittest.TestCase):
                             return  # the server died under us
 
                 threads = [threading.Thread(target=work, args=(w,)) for w in range(WORKERS)]
-                for t in threads:
-                    t.start()
-                time.sleep(0.5 + random.random())
-                server.stop(sig=9)
-                stop.set()
-                for t in threads:
-                    t.join()
-                server.start()  # recovers from the write-ahead log
+                kill_under_load(server, threads, stop, 0.5 + random.random())
                 client = server.boto3("dynamodb")
                 txs, puts = self.check(client, acked_tx, acked_puts)
             self.assertGreater(len(acked_tx), cycles, "some transactions were acknowledged")

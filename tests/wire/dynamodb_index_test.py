@@ -8,23 +8,19 @@ import unittest
 
 from botocore.exceptions import ClientError
 
-from wire_util import Server
+from wire_util import ServerTestCase
 
 
 def keys(items, *names):
     return [tuple(i[n] for n in names) for i in items]
 
 
-class DynamoDbIndexTest(unittest.TestCase):
+class DynamoDbIndexTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Server().start()
+        super().setUpClass()
         cls.client = cls.server.boto3("dynamodb")
-        import boto3
-        session = boto3.session.Session(aws_access_key_id="AKIDEXAMPLE",
-                                        aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                                        region_name="us-east-1")
-        cls.resource = session.resource("dynamodb", endpoint_url=cls.server.url)
+        cls.resource = cls.server.boto3_resource("dynamodb")
         cls.client.create_table(
             TableName="obs",
             KeySchema=[{"AttributeName": "station", "KeyType": "HASH"},
@@ -57,10 +53,6 @@ class DynamoDbIndexTest(unittest.TestCase):
                     if d == 4:
                         item["alert"] = "heat"
                     batch.put_item(Item=item)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
 
     def test_describe_shows_indexes(self):
         t = self.client.describe_table(TableName="obs")["Table"]

@@ -8,23 +8,19 @@ import unittest
 
 from botocore.exceptions import ClientError
 
-from wire_util import Server
+from wire_util import ServerTestCase
 
 
 def typed(key):
     return {k: {"S": v} for k, v in key.items()}
 
 
-class DynamoDbStreamsTest(unittest.TestCase):
+class DynamoDbStreamsTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Server().start()
+        super().setUpClass()
         cls.client = cls.server.boto3("dynamodb")
         cls.streams = cls.server.boto3("dynamodbstreams")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
 
     def records(self, arn, iterator_type="TRIM_HORIZON", **kwargs):
         shard = self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]

@@ -5,22 +5,14 @@ import json
 import os
 import unittest
 
-from wire_util import Server
+from wire_util import ServerTestCase
 
 TRUST = {"Version": "2012-10-17",
          "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
                         "Action": "sts:AssumeRole"}]}
 
 
-class IamAwsCliTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
-
+class IamAwsCliTest(ServerTestCase):
     def test_role_for_a_function(self):
         aws = self.server.aws
         identity = aws("sts", "get-caller-identity")

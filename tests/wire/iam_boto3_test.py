@@ -7,7 +7,7 @@ import unittest
 
 import botocore.exceptions
 
-from wire_util import Server
+from wire_util import ServerTestCase
 
 TRUST = {"Version": "2012-10-17",
          "Statement": [{"Effect": "Allow", "Principal": {"Service": "firehose.amazonaws.com"},
@@ -17,16 +17,12 @@ S3_WRITE = {"Version": "2012-10-17",
                            "Resource": ["arn:aws:s3:::delivery-bucket/*"]}]}
 
 
-class IamBoto3Test(unittest.TestCase):
+class IamBoto3Test(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Server().start()
+        super().setUpClass()
         cls.iam = cls.server.boto3("iam")
         cls.sts = cls.server.boto3("sts")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
 
     def error(self, fn, **kwargs):
         with self.assertRaises(botocore.exceptions.ClientError) as cm:

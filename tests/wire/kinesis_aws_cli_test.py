@@ -3,18 +3,10 @@ pipeline's setup and producer scripts use, run exactly as users write them."""
 import base64
 import unittest
 
-from wire_util import Server
+from wire_util import ServerTestCase
 
 
-class KinesisAwsCliTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
-
+class KinesisAwsCliTest(ServerTestCase):
     def test_create_describe_put_get(self):
         aws = self.server.aws
         aws("kinesis", "create-stream", "--stream-name", "input-stream", "--shard-count", "2")

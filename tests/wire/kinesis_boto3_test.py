@@ -3,7 +3,7 @@ partial-failure handling, paging through ListShards, reading every shard with Ge
 import json
 import unittest
 
-from wire_util import Server
+from wire_util import ServerTestCase
 
 
 def put_all(kinesis, stream, records):
@@ -24,15 +24,11 @@ def put_all(kinesis, stream, records):
     return acked, resp["FailedRecordCount"]
 
 
-class KinesisBoto3Test(unittest.TestCase):
+class KinesisBoto3Test(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Server().start()
+        super().setUpClass()
         cls.kinesis = cls.server.boto3("kinesis")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
 
     def read_all(self, stream):
         out = []

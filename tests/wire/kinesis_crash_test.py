@@ -8,12 +8,11 @@ import os
 import random
 import subprocess
 import threading
-import time
 import unittest
 
 import botocore.exceptions
 
-from wire_util import Server
+from wire_util import Server, kill_under_load
 
 PRODUCERS = 4
 BATCH = 50
@@ -51,14 +50,7 @@ class KinesisCrashTest(unittest.TestCase):
                             acked.add(batch_id)
 
                 threads = [threading.Thread(target=produce, args=(w,)) for w in range(PRODUCERS)]
-                for t in threads:
-                    t.start()
-                time.sleep(0.5 + random.random())
-                server.stop(sig=9)
-                stop.set()
-                for t in threads:
-                    t.join()
-                server.start()  # recovers from the write-ahead log
+                kill_under_load(server, threads, stop, 0.5 + random.random())
             server.stop()
             out = server.freshet("stream", "read", "s", "--output", "jsonl").stdout
             counts = {}

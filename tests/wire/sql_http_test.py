@@ -15,15 +15,15 @@ import botocore.auth
 import botocore.awsrequest
 import botocore.credentials
 
-from wire_util import FRESHET, Server, client_env
+from wire_util import FRESHET, ServerTestCase, client_env
 
 TARGET = "Freshet_20261129.ExecuteSql"
 
 
-class SqlOverHttpTest(unittest.TestCase):
+class SqlOverHttpTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Server().start()
+        super().setUpClass()
         ddb = cls.server.boto3("dynamodb")
         ddb.create_table(TableName="Music",
                          KeySchema=[{"AttributeName": "Artist", "KeyType": "HASH"},
@@ -35,10 +35,6 @@ class SqlOverHttpTest(unittest.TestCase):
                                      ("Händel", 1741, "4")]:
             ddb.put_item(TableName="Music", Item={"Artist": {"S": artist}, "Year": {"N": str(year)},
                                                   "Rating": {"N": rating}})
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
 
     def post(self, body, target=TARGET):
         data = json.dumps(body).encode()

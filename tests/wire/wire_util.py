@@ -12,6 +12,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 
 FRESHET = os.environ.get("FRESHET_BIN", "freshet")
 AWS = shutil.which("aws", path="/usr/bin") or "aws"
@@ -23,13 +24,19 @@ def free_port():
         return s.getsockname()[1]
 
 
+# The dummy credentials every client signs with (freshet checks signatures, not who signed).
+ACCESS_KEY_ID = "AKIDEXAMPLE"
+SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+REGION = "us-east-1"
+
+
 def client_env(home):
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update({
         "HOME": home,
-        "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
-        "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
+        "AWS_DEFAULT_REGION": REGION,
         "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_PAGER": "",
         "AWS_MAX_ATTEMPTS": "1",
@@ -90,17 +97,51 @@ class Server:
             return p
         return json.loads(p.stdout) if p.stdout.strip() else None
 
-    def boto3(self, service):
+    @staticmethod
+    def _session():
         import boto3
+        return boto3.session.Session(aws_access_key_id=ACCESS_KEY_ID, aws_secret_access_key=SECRET_ACCESS_KEY,
+                                     region_name=REGION)
+
+    def boto3(self, service):
+        """A boto3 client of `service` for this server (no retries)."""
         import botocore.config
-        session = boto3.session.Session(aws_access_key_id="AKIDEXAMPLE",
-                                        aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                                        region_name="us-east-1")
-        return session.client(service, endpoint_url=self.url,
-                              config=botocore.config.Config(retries={"max_attempts": 1}))
+        return self._session().client(service, endpoint_url=self.url,
+                                      config=botocore.config.Config(retries={"max_attempts": 1}))
+
+    def boto3_resource(self, service):
+        """A boto3 resource of `service` (e.g. dynamodb's Table objects) for this server."""
+        return self._session().resource(service, endpoint_url=self.url)
 
     def freshet(self, *args, check=True):
         p = subprocess.run([FRESHET, "--data-dir", self.data] + list(args), capture_output=True, text=True, timeout=120)
         if check and p.returncode != 0:
             raise AssertionError("freshet %s failed (%d): %s" % (" ".join(args), p.returncode, p.stderr))
         return p
+
+
+class ServerTestCase(unittest.TestCase):
+    """A test case sharing one started Server (cls.server) among its tests; a subclass's setUpClass
+    calls super().setUpClass() first, then makes its clients and fixtures."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+
+def kill_under_load(server, workers, stop, pause):
+    """Starts the `workers` threads, lets them load `server` for `pause` seconds, SIGKILLs it, sets
+    the `stop` event, waits for the workers (each must return once the server is gone or `stop`
+    is set) and starts the server again, which recovers from its write-ahead log."""
+    for t in workers:
+        t.start()
+    time.sleep(pause)
+    server.stop(sig=9)
+    stop.set()
+    for t in workers:
+        t.join()
+    server.start()

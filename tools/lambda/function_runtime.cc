@@ -2,11 +2,8 @@
 // get, the invocation's log lines, and asynchronous invocations.
 #include "tools/lambda/function_runtime.h"
 
-#include <fcntl.h>
-#include <openssl/sha.h>
 #include <unistd.h>
 
-#include <array>
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
@@ -15,12 +12,13 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <thread>
 
 #include "storage/db.h"
 #include "tools/lambda/bootstrap_sources.h"
+#include "tools/lambda/function_log_file.h"
 #include "tools/lambda/function_store.h"
+#include "tools/lambda/invocation_ids.h"
 #include "tools/lambda/worker.h"
 #include "tools/lambda/worker_spec.h"
 #include "tools/lambda/zip_archive.h"
@@ -30,56 +28,6 @@ namespace {
 
 using Json = nlohmann::json;
 constexpr size_t kTailBytes = 4096;
-
-std::string NewRequestId() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t a = rng(), b = rng();
-  char text[40];
-  std::snprintf(text, sizeof(text), "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xFFFF), static_cast<unsigned>(a & 0x0FFF),
-                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3FFF)),
-                static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
-  return text;
-}
-
-std::string AccessKeyFor(const std::string& function, int number) {
-  std::string seed = function + "#" + std::to_string(number);
-  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest;
-  SHA256(reinterpret_cast<const unsigned char*>(seed.data()), seed.size(), digest.data());
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string key = "ASIA";
-  for (int i = 0; i < 8; ++i) {
-    key += kHex[digest[static_cast<size_t>(i)] >> 4];
-    key += kHex[digest[static_cast<size_t>(i)] & 15];
-  }
-  return key;
-}
-
-// One function's log file, appended to by every worker of the function.
-class LogFile {
- public:
-  explicit LogFile(const std::string& path) {
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  }
-  ~LogFile() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  void Write(std::string_view text) {
-    if (fd_ < 0) return;
-    std::lock_guard lock(mu_);
-    while (!text.empty()) {
-      ssize_t n = ::write(fd_, text.data(), text.size());
-      if (n <= 0) return;  // logs are best effort: a full disk must not fail invocations
-      text.remove_prefix(static_cast<size_t>(n));
-    }
-  }
-
- private:
-  std::mutex mu_;
-  int fd_ = -1;
-};
 
 struct PooledWorker {
   std::unique_ptr<Worker> worker;
@@ -92,7 +40,7 @@ struct Pool {
   std::vector<std::unique_ptr<PooledWorker>> idle;
   int total = 0;  // idle + busy + starting
   int next_number = 0;
-  std::shared_ptr<LogFile> log;
+  std::shared_ptr<FunctionLogFile> log;
 };
 
 // Workers run in their code directory, so every path they are given must be absolute.
@@ -131,7 +79,7 @@ class FunctionRuntime::Impl {
  private:
   struct Lease {
     std::unique_ptr<PooledWorker> pooled;
-    std::shared_ptr<LogFile> log;
+    std::shared_ptr<FunctionLogFile> log;
   };
 
   Result<Lease> Acquire(const FunctionConfig& config);
@@ -190,7 +138,7 @@ Result<FunctionRuntime::Impl::Lease> FunctionRuntime::Impl::Acquire(const Functi
   std::vector<std::unique_ptr<PooledWorker>> discard;  // destroyed after the lock is released
   std::unique_lock lock(mu_);
   Pool& pool = pools_[config.name];
-  if (!pool.log) pool.log = std::make_shared<LogFile>(store_.LogPath(config.name));
+  if (!pool.log) pool.log = std::make_shared<FunctionLogFile>(store_.LogPath(config.name));
   if (pool.revision != config.revision_id) {
     for (auto& w : pool.idle) {
       keys_.erase(w->access_key);
@@ -216,9 +164,9 @@ Result<FunctionRuntime::Impl::Lease> FunctionRuntime::Impl::Acquire(const Functi
     if (pool.total < std::max(1, options_.max_workers_per_function)) {
       ++pool.total;
       auto pooled = std::make_unique<PooledWorker>();
-      pooled->access_key = AccessKeyFor(config.name, pool.next_number++);
+      pooled->access_key = WorkerAccessKey(config.name, pool.next_number++);
       pooled->revision = config.revision_id;
-      std::shared_ptr<LogFile> log = pool.log;
+      std::shared_ptr<FunctionLogFile> log = pool.log;
       lock.unlock();
       auto started = StartWorker(config, pooled->access_key);
       lock.lock();

@@ -89,7 +89,7 @@ Json RoleJson(const storage::IamStore& store, const storage::IamRole& role, bool
   return j;
 }
 
-Json PolicyJson(const storage::IamPolicy& p) {
+Json PolicyJson(const storage::IamPolicy& p, bool with_tags) {
   Json j = {{"PolicyName", p.name},
             {"PolicyId", p.id},
             {"Arn", p.arn},
@@ -101,10 +101,11 @@ Json PolicyJson(const storage::IamPolicy& p) {
             {"CreateDate", IsoSeconds(p.created_ms)},
             {"UpdateDate", IsoSeconds(p.updated_ms)}};
   if (!p.description.empty()) j["Description"] = p.description;
+  if (with_tags && !p.tags.empty()) j["Tags"] = TagsJson(p.tags);
   return j;
 }
 
-Outcome Page(const Json& request, const std::vector<Json>& items, const char* list_name, Json* out) {
+Outcome Page(const Json& request, const std::vector<Json>& items, const char* list_name) {
   size_t start = 0, max_items = 100;
   if (auto marker = Param(request, "Marker")) {
     char* end = nullptr;
@@ -128,10 +129,11 @@ Outcome Page(const Json& request, const std::vector<Json>& items, const char* li
   Json list = Json::array();
   size_t i = start;
   for (; i < items.size() && list.size() < max_items; ++i) list.push_back(items[i]);
-  (*out)[list_name] = std::move(list);
-  (*out)["IsTruncated"] = i < items.size();
-  if (i < items.size()) (*out)["Marker"] = std::to_string(i);
-  return Json::object();
+  Json out = Json::object();
+  out[list_name] = std::move(list);
+  out["IsTruncated"] = i < items.size();
+  if (i < items.size()) out["Marker"] = std::to_string(i);
+  return out;
 }
 
 }  // namespace freshet::protocol::iam

@@ -34,12 +34,20 @@ std::string IsoSeconds(uint64_t ms);
 std::string UrlEncodeDocument(std::string_view document);
 
 Json RoleJson(const storage::IamStore& store, const storage::IamRole& role, bool with_tags);
-Json PolicyJson(const storage::IamPolicy& policy);
+Json PolicyJson(const storage::IamPolicy& policy, bool with_tags);
 Json TagsJson(const std::vector<storage::IamTag>& tags);
 
 // Pages `items` as IAM does: Marker (opaque: the index to resume at) and MaxItems (1..1000,
-// default 100). Adds the page under `list_name`, IsTruncated and Marker to `out`.
-Outcome Page(const Json& request, const std::vector<Json>& items, const char* list_name, Json* out);
+// default 100). Returns the response: the page under `list_name`, IsTruncated and Marker; or
+// ValidationError for a bad Marker or MaxItems.
+Outcome Page(const Json& request, const std::vector<Json>& items, const char* list_name);
+
+// In an operation handler (a function of `const Call& call` returning Outcome): declares
+// std::string `var` holding request member `member`, or returns RequireParam's ValidationError
+// naming `wire`.
+#define FRESHET_IAM_PARAM(var, member, wire) \
+  std::string var;                           \
+  if (Outcome _o = RequireParam(call.request, member, wire, &var); !_o.ok()) return _o
 
 inline storage::IamStore Store(const Call& call) { return storage::IamStore(call.backend.db, call.context.account_id); }
 

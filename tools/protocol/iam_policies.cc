@@ -8,10 +8,6 @@
 namespace freshet::protocol::iam {
 namespace {
 
-#define FRESHET_IAM_PARAM(var, member, wire) \
-  std::string var;                           \
-  if (Outcome _o = RequireParam(call.request, member, wire, &var); !_o.ok()) return _o
-
 Json VersionJson(const storage::IamPolicy& p, const storage::IamPolicyVersion& v, bool with_document) {
   Json j = {
       {"VersionId", v.id}, {"IsDefaultVersion", v.id == p.default_version}, {"CreateDate", IsoSeconds(v.created_ms)}};
@@ -30,17 +26,13 @@ Outcome CreatePolicy(const Call& call) {
   policy.tags = TagsParam(call.request);
   FRESHET_ASSIGN_OR_RETURN(storage::IamPolicy created,
                            Store(call).CreatePolicy(std::move(policy), document, call.context.now_ms));
-  Json j = PolicyJson(created);
-  if (!created.tags.empty()) j["Tags"] = TagsJson(created.tags);
-  return Json{{"Policy", j}};
+  return Json{{"Policy", PolicyJson(created, true)}};
 }
 
 Outcome GetPolicy(const Call& call) {
   FRESHET_IAM_PARAM(arn, "PolicyArn", "policyArn");
   FRESHET_ASSIGN_OR_RETURN(storage::IamPolicy policy, Store(call).GetPolicy(arn));
-  Json j = PolicyJson(policy);
-  if (!policy.tags.empty()) j["Tags"] = TagsJson(policy.tags);
-  return Json{{"Policy", j}};
+  return Json{{"Policy", PolicyJson(policy, true)}};
 }
 
 Outcome ListPolicies(const Call& call) {
@@ -59,11 +51,9 @@ Outcome ListPolicies(const Call& call) {
   for (const auto& p : policies) {
     if (only_attached && p.attachment_count == 0) continue;
     if (p.path.rfind(prefix, 0) != 0) continue;
-    items.push_back(PolicyJson(p));
+    items.push_back(PolicyJson(p, false));
   }
-  Json out = Json::object();
-  if (Outcome o = Page(call.request, items, "Policies", &out); !o.ok()) return o;
-  return out;
+  return Page(call.request, items, "Policies");
 }
 
 Outcome DeletePolicy(const Call& call) {
@@ -103,9 +93,7 @@ Outcome ListPolicyVersions(const Call& call) {
   for (auto it = policy.versions.rbegin(); it != policy.versions.rend(); ++it) {
     items.push_back(VersionJson(policy, *it, false));
   }
-  Json out = Json::object();
-  if (Outcome o = Page(call.request, items, "Versions", &out); !o.ok()) return o;
-  return out;
+  return Page(call.request, items, "Versions");
 }
 
 Outcome DeletePolicyVersion(const Call& call) {

@@ -7,10 +7,6 @@
 namespace freshet::protocol::iam {
 namespace {
 
-#define FRESHET_IAM_PARAM(var, member, wire) \
-  std::string var;                           \
-  if (Outcome _o = RequireParam(call.request, member, wire, &var); !_o.ok()) return _o
-
 Outcome CreateRole(const Call& call) {
   FRESHET_IAM_PARAM(name, "RoleName", "roleName");
   FRESHET_IAM_PARAM(document, "AssumeRolePolicyDocument", "assumeRolePolicyDocument");
@@ -50,9 +46,7 @@ Outcome ListRoles(const Call& call) {
   FRESHET_ASSIGN_OR_RETURN(auto roles, store.ListRoles(Param(call.request, "PathPrefix").value_or("/")));
   std::vector<Json> items;
   for (const auto& r : roles) items.push_back(RoleJson(store, r, false));
-  Json out = Json::object();
-  if (Outcome o = Page(call.request, items, "Roles", &out); !o.ok()) return o;
-  return out;
+  return Page(call.request, items, "Roles");
 }
 
 Outcome DeleteRole(const Call& call) {
@@ -95,9 +89,7 @@ Outcome ListAttachedRolePolicies(const Call& call) {
     // A policy deleted behind the role's back still shows by its ARN, as IAM's eventual view would.
     items.push_back({{"PolicyName", policy.ok() ? policy->name : arn.substr(arn.rfind('/') + 1)}, {"PolicyArn", arn}});
   }
-  Json out = Json::object();
-  if (Outcome o = Page(call.request, items, "AttachedPolicies", &out); !o.ok()) return o;
-  return out;
+  return Page(call.request, items, "AttachedPolicies");
 }
 
 Outcome PutRolePolicy(const Call& call) {
@@ -128,9 +120,7 @@ Outcome ListRolePolicies(const Call& call) {
   FRESHET_ASSIGN_OR_RETURN(storage::IamRole role, Store(call).GetRole(name));
   std::vector<Json> items;
   for (const auto& [policy, document] : role.inline_policies) items.emplace_back(policy);
-  Json out = Json::object();
-  if (Outcome o = Page(call.request, items, "PolicyNames", &out); !o.ok()) return o;
-  return out;
+  return Page(call.request, items, "PolicyNames");
 }
 
 }  // namespace

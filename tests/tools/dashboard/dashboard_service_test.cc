@@ -7,6 +7,7 @@
 #include "storage/db.h"
 #include "stream/stream_log.h"
 #include "tests/test_util.h"
+#include "tests/tools/protocol/protocol_test_util.h"
 #include "tools/transport/http_front.h"
 
 namespace freshet::dashboard {
@@ -16,17 +17,10 @@ constexpr char kS3Auth[] =
     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/s3/aws4_request, "
     "SignedHeaders=host;x-amz-date, Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-class DashboardServiceTest : public ::testing::Test {
+class DashboardServiceTest : public protocol::test::DispatcherTest {
  protected:
   void SetUp() override {
-    storage::OpenOptions options;
-    options.sync = false;
-    auto db = storage::Db::Open(dir_.path(), options);
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(*db);
-    log_ = std::make_unique<stream::StreamLog>(db_.get());
-    engine_ = std::make_unique<protocol::Engine>(log_.get());
-    dispatcher_ = std::make_unique<protocol::Dispatcher>(engine_.get(), protocol::Settings{});
+    ASSERT_NO_FATAL_FAILURE(DispatcherTest::SetUp());
     front_ = std::make_unique<transport::HttpFront>(dispatcher_.get(), std::nullopt);
     service_ = std::make_unique<DashboardService>(dispatcher_.get(), db_.get());
     front_->AddService(service_.get());
@@ -47,11 +41,6 @@ class DashboardServiceTest : public ::testing::Test {
     return dispatcher_->Dispatch(target, body, protocol::RequestContext{}).body;
   }
 
-  freshet::test::TempDir dir_;
-  std::unique_ptr<storage::Db> db_;
-  std::unique_ptr<stream::StreamLog> log_;
-  std::unique_ptr<protocol::Engine> engine_;
-  std::unique_ptr<protocol::Dispatcher> dispatcher_;
   std::unique_ptr<transport::HttpFront> front_;
   std::unique_ptr<DashboardService> service_;
 };

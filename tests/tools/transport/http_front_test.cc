@@ -6,6 +6,7 @@
 #include "storage/db.h"
 #include "stream/stream_log.h"
 #include "tests/test_util.h"
+#include "tests/tools/protocol/protocol_test_util.h"
 #include "tools/http/cbor.h"
 
 namespace freshet::transport {
@@ -16,17 +17,10 @@ constexpr char kAuth[] =
     "SignedHeaders=content-type;host;x-amz-date;x-amz-target, "
     "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-class HttpFrontTest : public ::testing::Test {
+class HttpFrontTest : public protocol::test::DispatcherTest {
  protected:
   void SetUp() override {
-    storage::OpenOptions options;
-    options.sync = false;
-    auto db = storage::Db::Open(dir_.path(), options);
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(*db);
-    log_ = std::make_unique<stream::StreamLog>(db_.get());
-    engine_ = std::make_unique<protocol::Engine>(log_.get());
-    dispatcher_ = std::make_unique<protocol::Dispatcher>(engine_.get(), protocol::Settings{});
+    ASSERT_NO_FATAL_FAILURE(DispatcherTest::SetUp());
     front_ = std::make_unique<HttpFront>(dispatcher_.get(), std::nullopt);
   }
   http::Request Post(const std::string& op, const std::string& body, const std::string& type) {
@@ -48,11 +42,6 @@ class HttpFrontTest : public ::testing::Test {
     return nullptr;
   }
 
-  freshet::test::TempDir dir_;
-  std::unique_ptr<storage::Db> db_;
-  std::unique_ptr<stream::StreamLog> log_;
-  std::unique_ptr<protocol::Engine> engine_;
-  std::unique_ptr<protocol::Dispatcher> dispatcher_;
   std::unique_ptr<HttpFront> front_;
 };
 

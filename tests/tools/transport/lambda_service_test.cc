@@ -12,6 +12,7 @@
 #include "stream/stream_log.h"
 #include "tests/test_util.h"
 #include "tests/tools/lambda/lambda_test_util.h"
+#include "tests/tools/protocol/protocol_test_util.h"
 #include "tools/lambda/function_routes.h"
 #include "tools/lambda/function_runtime.h"
 #include "tools/transport/function_route_service.h"
@@ -21,21 +22,14 @@ namespace {
 
 using Json = nlohmann::json;
 
-class LambdaServiceTest : public ::testing::Test {
+class LambdaServiceTest : public protocol::test::DispatcherTest {
  protected:
   void SetUp() override {
-    storage::OpenOptions options;
-    options.sync = false;
-    auto db = storage::Db::Open(dir_.path(), options);
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(*db);
-    log_ = std::make_unique<stream::StreamLog>(db_.get());
-    engine_ = std::make_unique<protocol::Engine>(log_.get());
+    ASSERT_NO_FATAL_FAILURE(DispatcherTest::SetUp());
     lambda::RuntimeOptions runtime_options;
-    runtime_options.data_dir = dir_.path();
+    runtime_options.data_dir = db_->dir();
     runtime_ = std::make_unique<lambda::FunctionRuntime>(db_.get(), runtime_options);
     engine_->SetFunctions(runtime_.get());
-    dispatcher_ = std::make_unique<protocol::Dispatcher>(engine_.get(), protocol::Settings{});
     service_ = std::make_unique<LambdaService>(dispatcher_.get());
   }
   void TearDown() override { runtime_->Stop(); }
@@ -68,12 +62,7 @@ class LambdaServiceTest : public ::testing::Test {
         .dump();
   }
 
-  freshet::test::TempDir dir_;
-  std::unique_ptr<storage::Db> db_;
-  std::unique_ptr<stream::StreamLog> log_;
-  std::unique_ptr<protocol::Engine> engine_;
   std::unique_ptr<lambda::FunctionRuntime> runtime_;
-  std::unique_ptr<protocol::Dispatcher> dispatcher_;
   std::unique_ptr<LambdaService> service_;
 };
 

@@ -10,6 +10,7 @@
 #include "storage/db.h"
 #include "stream/stream_log.h"
 #include "tests/test_util.h"
+#include "tests/tools/protocol/protocol_test_util.h"
 
 namespace freshet::transport {
 namespace {
@@ -22,17 +23,10 @@ size_t OpenDescriptors() {
   return n;
 }
 
-class OwnerSocketTest : public ::testing::Test {
+class OwnerSocketTest : public protocol::test::DispatcherTest {
  protected:
   void SetUp() override {
-    storage::OpenOptions options;
-    options.sync = false;
-    auto db = storage::Db::Open(dir_.path(), options);
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(*db);
-    log_ = std::make_unique<stream::StreamLog>(db_.get());
-    engine_ = std::make_unique<protocol::Engine>(log_.get());
-    dispatcher_ = std::make_unique<protocol::Dispatcher>(engine_.get(), protocol::Settings{});
+    ASSERT_NO_FATAL_FAILURE(DispatcherTest::SetUp());
     auto server = OwnerServer::Start(dir_.path(), dispatcher_.get());
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(*server);
@@ -45,11 +39,6 @@ class OwnerSocketTest : public ::testing::Test {
     }
   }
 
-  freshet::test::TempDir dir_;
-  std::unique_ptr<storage::Db> db_;
-  std::unique_ptr<stream::StreamLog> log_;
-  std::unique_ptr<protocol::Engine> engine_;
-  std::unique_ptr<protocol::Dispatcher> dispatcher_;
   std::unique_ptr<OwnerServer> server_;
 };
 
