@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -49,6 +50,22 @@ class BenchDir {
   std::string path_;
 };
 
+// VmHWM (peak resident set) of a running process in kB, 0 if it cannot be read.
+inline long VmHwmKb(pid_t pid, const std::string& exe) {
+  // Before its exec the child still runs this program's copied memory: not counted.
+  std::error_code ec;
+  if (std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec) != exe) return 0;
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/status").c_str(), "r");
+  if (!f) return 0;
+  char line[256];
+  long kb = 0;
+  while (std::fgets(line, sizeof line, f)) {
+    if (std::sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
+  }
+  std::fclose(f);
+  return kb;
+}
+
 // Runs `bin args...` as a child with its stdout sent to /dev/null (stderr kept) and waits for it.
 // True if it exited 0; then *cpu (if given) gets its user + system seconds and *max_rss_kb (if
 // given) its peak resident set.
@@ -66,10 +83,22 @@ inline bool RunQuietly(const std::string& bin, const std::vector<std::string>& a
     execv(path.c_str(), argv.data());
     _exit(127);
   }
+  // The child's peak RSS is its own VmHWM, sampled every 10 ms until it exits: wait4's ru_maxrss
+  // would report this (parent) process's RSS, which a forked child holds until its exec.
   int status = 0;
   struct rusage ru {};
-  if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return false;
-  if (max_rss_kb) *max_rss_kb = ru.ru_maxrss;
+  long peak_kb = 0;
+  std::error_code ec;
+  const std::string exe = std::filesystem::canonical(bin, ec).string();
+  for (;;) {
+    const pid_t done = wait4(pid, &status, WNOHANG, &ru);
+    if (done == pid) break;
+    if (done < 0) return false;
+    if (max_rss_kb) peak_kb = std::max(peak_kb, VmHwmKb(pid, exe));
+    usleep(10000);
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return false;
+  if (max_rss_kb) *max_rss_kb = peak_kb;
   if (cpu) {
     *cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
            static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
