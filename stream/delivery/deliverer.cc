@@ -145,8 +145,11 @@ Result<std::optional<Seal>> Deliverer::Cut(uint64_t now_ms, bool flush,
     file.resize(file.size() - ext.size());
   }
   seal.entry_name = file;
-  FRESHET_ASSIGN_OR_RETURN(ProcessingConfig processing, ParseProcessingConfig(spec_.destination.processing_json));
-  if (processing.enabled) {
+  // A configuration stored before it was checked and not enabled is ignored; an enabled one that
+  // fails the checks stops the delivery with its error (the records wait).
+  Result<ProcessingConfig> processing = ParseProcessingConfig(spec_.destination.processing_json);
+  if (!processing.ok() && ProcessingRequested(spec_.destination.processing_json)) return processing.status();
+  if (processing.ok() && processing->enabled) {
     seal.processing_json = spec_.destination.processing_json;
     seal.error_key = ErrorObjectKey(spec_, fr, kProcessingFailed);
   }

@@ -125,6 +125,13 @@ Status ParseLambdaArn(std::string_view arn, ProcessingConfig* out) {
   return Status::OK();
 }
 
+bool ProcessingRequested(std::string_view json) {
+  Json j = Json::parse(json, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return false;
+  auto e = j.find("Enabled");
+  return e != j.end() && e->is_boolean() && e->get<bool>();
+}
+
 Result<ProcessingConfig> ParseProcessingConfig(std::string_view text) {
   ProcessingConfig config;
   if (text.empty()) return config;

@@ -45,6 +45,9 @@ struct ProcessingConfig {
 // is "no processing". Errors: InvalidArgument naming the member at fault.
 Result<ProcessingConfig> ParseProcessingConfig(std::string_view json);
 
+// Whether `json` says "Enabled": true (whatever else it holds).
+bool ProcessingRequested(std::string_view json);
+
 // "arn:aws:lambda:REGION:ACCOUNT:function:NAME[:$LATEST]" -> its parts; InvalidArgument otherwise.
 Status ParseLambdaArn(std::string_view arn, ProcessingConfig* out);
 

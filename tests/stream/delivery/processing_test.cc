@@ -411,5 +411,30 @@ TEST_F(Processing, ASealKeepsTheProcessingItWasMadeWith) {
   EXPECT_EQ(Object(keys[1]), "b\n");
 }
 
+TEST_F(Processing, AStoredConfigurationNotEnabledIsIgnoredAndABadEnabledOneStops) {
+  DeliverySpec spec = CreateProcessed("");
+  auto store = [&](const std::string& json) {  // as stored before configurations were checked
+    auto updated = store_->Update("d", [&](DeliverySpec* s) {
+      s->destination.processing_json = json;
+      return Status::OK();
+    });
+    EXPECT_TRUE(updated.ok());
+    return *updated;
+  };
+  DeliverySpec off = store(R"({"Enabled": false, "Processors": [{"Type": "Decompression"}]})");
+  PutAt(spec.source_stream, kT0, {"a\n"});
+  Deliverer deliverer(log_.get(), buckets_.get(), off);
+  ASSERT_EQ(*deliverer.Poll(kT0, true), 1u);
+  EXPECT_EQ(Object(ObjectKey(spec, First(spec))), "a\n");
+  DeliverySpec on = store(R"({"Enabled": true, "Processors": [{"Type": "Decompression"}]})");
+  PutAt(spec.source_stream, kT0 + 1000, {"b\n"});
+  Deliverer stopped(log_.get(), buckets_.get(), on);
+  stopped.SetProcessor(&fake_);
+  auto polled = stopped.Poll(kT0 + 1000, true);
+  ASSERT_FALSE(polled.ok());
+  EXPECT_EQ(polled.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(Keys().size(), 1u);
+}
+
 }  // namespace
 }  // namespace freshet::stream::delivery
