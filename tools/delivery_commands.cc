@@ -15,7 +15,7 @@ namespace {
 std::string Firehose(std::string_view op) { return protocol::Target(protocol::Service::kFirehose, op); }
 
 struct DeliveryArgs {
-  std::string name, bucket, prefix, error_prefix, stream, compression = "UNCOMPRESSED", data, file;
+  std::string name, bucket, prefix, error_prefix, stream, compression = "UNCOMPRESSED", data, file, lambda;
   uint32_t size_mb = 5, interval = 300;
   bool has_data = false;
 };
@@ -34,6 +34,14 @@ Status Create(Context* ctx, const DeliveryArgs& a) {
                     {"BufferingHints", {{"SizeInMBs", a.size_mb}, {"IntervalInSeconds", a.interval}}},
                     {"CompressionFormat", compression}};
   if (!a.error_prefix.empty()) dest["ErrorOutputPrefix"] = a.error_prefix;
+  if (!a.lambda.empty()) {  // a function name or its ARN
+    std::string arn =
+        a.lambda.rfind("arn:", 0) == 0 ? a.lambda : "arn:aws:lambda:us-east-1:000000000000:function:" + a.lambda;
+    dest["ProcessingConfiguration"] = {
+        {"Enabled", true},
+        {"Processors",
+         {{{"Type", "Lambda"}, {"Parameters", {{{"ParameterName", "LambdaArn"}, {"ParameterValue", arn}}}}}}}};
+  }
   api::Json req = {{"DeliveryStreamName", a.name}, {"ExtendedS3DestinationConfiguration", dest}};
   if (a.stream.empty()) {
     req["DeliveryStreamType"] = "DirectPut";
@@ -79,7 +87,18 @@ Status Describe(Context* ctx, const DeliveryArgs& a) {
   std::cout << "delivered: " << o["Objects"].size() << " objects, " << records << " records\n";
   for (const auto& obj : o["Objects"]) {
     std::cout << "  s3://" << obj.value("Bucket", "") << "/" << obj.value("Key", "") << "  " << obj.value("Records", 0)
-              << " records, " << obj.value("ObjectBytes", 0) << " bytes\n";
+              << " records, " << obj.value("ObjectBytes", 0) << " bytes";
+    if (obj.contains("ProcessedRecords")) {
+      std::cout << " (Lambda: " << obj.value("ProcessedRecords", 0) << " ok, " << obj.value("DroppedRecords", 0)
+                << " dropped, " << obj.value("FailedRecords", 0) << " failed"
+                << (obj.value("ObjectWritten", true) ? "" : "; no object written") << ")";
+    }
+    std::cout << "\n";
+    if (obj.contains("ErrorKey")) {
+      std::cout << "  s3://" << obj.value("Bucket", "") << "/" << obj.value("ErrorKey", "") << "  "
+                << obj.value("FailedRecords", 0) << " failed records, " << obj.value("ErrorObjectBytes", 0)
+                << " bytes\n";
+    }
   }
   return Status::OK();
 }
@@ -158,6 +177,9 @@ void AddDeliveryCommands(CLI::App* app, Context* ctx) {
   create->add_option("--size-mb", args->size_mb, "buffer size in MiB (1-128)")->check(CLI::Range(1u, 128u));
   create->add_option("--interval", args->interval, "buffer interval in seconds (0-900)")->check(CLI::Range(0u, 900u));
   create->add_option("--compression", args->compression, "uncompressed|gzip|zip|snappy|hadoop-snappy");
+  create->add_option("--lambda", args->lambda,
+                     "transform records with this function (name or ARN): ProcessingConfiguration with a Lambda "
+                     "processor; failed records go under the error prefix");
   create->callback(run(Create));
   group->add_subcommand("list", "List delivery streams")->callback(run(List));
   auto* describe = group->add_subcommand("describe", "Describe a delivery stream and its delivered objects");

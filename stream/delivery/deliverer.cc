@@ -8,6 +8,7 @@
 #include "stream/consumer/cursors.h"
 #include "stream/delivery/compression.h"
 #include "stream/delivery/object_naming.h"
+#include "stream/delivery/processing.h"
 #include "stream/stream_reader.h"
 
 namespace freshet::stream::delivery {
@@ -144,6 +145,14 @@ Result<std::optional<Seal>> Deliverer::Cut(uint64_t now_ms, bool flush,
     file.resize(file.size() - ext.size());
   }
   seal.entry_name = file;
+  // A configuration stored before it was checked and not enabled is ignored; an enabled one that
+  // fails the checks stops the delivery with its error (the records wait).
+  Result<ProcessingConfig> processing = ParseProcessingConfig(spec_.destination.processing_json);
+  if (!processing.ok() && ProcessingRequested(spec_.destination.processing_json)) return processing.status();
+  if (processing.ok() && processing->enabled) {
+    seal.processing_json = spec_.destination.processing_json;
+    seal.error_key = ErrorObjectKey(spec_, fr, kProcessingFailed);
+  }
   for (auto& [shard, range] : ranges) {
     seal.ranges.push_back(range);
     ShardState& st = shards_[shard];
@@ -155,7 +164,7 @@ Result<std::optional<Seal>> Deliverer::Cut(uint64_t now_ms, bool flush,
   return std::optional<Seal>(std::move(seal));
 }
 
-Result<std::string> Deliverer::Assemble(const Seal& seal, uint64_t* records) {
+Result<std::vector<Record>> Deliverer::Assemble(const Seal& seal) {
   std::vector<Record> all;
   for (const ShardRange& r : seal.ranges) {
     if (r.shard >= source_.shard_count) return Status::Corruption("delivery seal names a shard the stream lacks");
@@ -168,30 +177,26 @@ Result<std::string> Deliverer::Assemble(const Seal& seal, uint64_t* records) {
   std::sort(all.begin(), all.end(), [](const Record& a, const Record& b) {
     return Before(a.arrival_ms, a.shard, a.sequence, b.arrival_ms, b.shard, b.sequence);
   });
-  size_t total = 0;
-  for (const Record& r : all) total += r.data.size();
-  std::string data;
-  data.reserve(total);
-  for (const Record& r : all) data += r.data;
-  *records = all.size();
-  return data;
+  return all;
 }
 
 Status Deliverer::Deliver(const Seal& seal, bool seal_stored) {
+  if (!seal.processing_json.empty() && !processor_) {
+    return Status::FailedPrecondition("delivery stream '" + spec_.name +
+                                      "': its ProcessingConfiguration invokes a Lambda function, but no function "
+                                      "runtime runs in this process (serve --no-functions?); the records wait");
+  }
   if (!seal_stored) {
     storage::Batch batch;
     batch.Put(storage::Cf::kMeta, SealKey(spec_.id), seal.ToJson());
     FRESHET_RETURN_IF_ERROR(db_->Write(&batch));
   }
-  uint64_t records = 0;
-  FRESHET_ASSIGN_OR_RETURN(std::string data, Assemble(seal, &records));
+  FRESHET_ASSIGN_OR_RETURN(std::vector<Record> all, Assemble(seal));
+  const uint64_t records = all.size();
   if (records < seal.records) stats_.missed += seal.records - records;  // trimmed by retention meanwhile
-  FRESHET_ASSIGN_OR_RETURN(std::string object,
-                           Compress(seal.compression, data, seal.entry_name, seal.first_arrival_ms / 1000));
-  Status put = buckets_->PutObject(seal.bucket, seal.key, object);
-  if (!put.ok()) {
-    return put.WithContext("delivery stream '" + spec_.name + "': writing s3://" + seal.bucket + "/" + seal.key);
-  }
+  ManifestEntry entry;
+  entry.seal = seal;
+  FRESHET_RETURN_IF_ERROR(WriteObjects(seal, seal_stored, all, &entry));
   if (crash_after_object_ && crash_after_object_()) return Status::Aborted("crash point after the object (test)");
   storage::Batch batch;
   for (const ShardRange& r : seal.ranges) {
@@ -206,7 +211,7 @@ Status Deliverer::Deliver(const Seal& seal, bool seal_stored) {
       batch.Put(storage::Cf::kMeta, codec::TrimHorizonKey(source_.id, r.shard), horizon);
     }
   }
-  ManifestEntry entry{seal, object.size(), NowMs()};
+  entry.delivered_ms = NowMs();
   batch.Put(storage::Cf::kMeta, ManifestKey(spec_.id, seal.ordinal), ManifestJson(entry));
   batch.Delete(storage::Cf::kMeta, SealKey(spec_.id));
   FRESHET_RETURN_IF_ERROR(db_->Write(&batch));
@@ -218,7 +223,9 @@ Status Deliverer::Deliver(const Seal& seal, bool seal_stored) {
   next_ordinal_ = std::max(next_ordinal_, seal.ordinal + 1);
   ++stats_.objects;
   stats_.records += records;
-  stats_.bytes += data.size();
+  for (const Record& r : all) stats_.bytes += r.data.size();
+  stats_.dropped += entry.dropped;
+  stats_.failed += entry.failed;
   return Status::OK();
 }
 

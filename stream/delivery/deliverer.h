@@ -25,6 +25,17 @@
 // a flush) are never decided again differently: timing only decides when a seal is made, and the
 // seal decides the object.
 //
+// Processing. With a ProcessingConfiguration enabled, the seal's records (in object order) go
+// through the Lambda (processing.h) before compression: the Ok records' data make the object (not
+// written when none is left), the failed records make an error output object under
+// ErrorOutputPrefix (seal.error_key, named from the same first record), and both are durable
+// before the one commit, whose manifest entry records both. A redelivery invokes the function
+// again for the same records and writes its answer under the same names (removing an object the
+// new answer leaves empty): the bytes are those of the first attempt only if the function is
+// deterministic, but no record is ever in two objects or in none. The processor is set by the
+// owner of the process (SetProcessor); without one, a delivery that needs it fails with
+// FailedPrecondition before writing anything.
+//
 // Thread-safety: one thread at a time drives a Deliverer.
 #pragma once
 
@@ -39,15 +50,19 @@
 #include "storage/buckets/bucket_store.h"
 #include "stream/delivery/delivery_spec.h"
 #include "stream/delivery/delivery_state.h"
+#include "stream/delivery/record_processor.h"
 #include "stream/stream_log.h"
+#include "stream/stream_reader.h"
 
 namespace freshet::stream::delivery {
 
 struct DeliveryStats {
   uint64_t objects = 0;
   uint64_t records = 0;
-  uint64_t bytes = 0;   // record data delivered
-  uint64_t missed = 0;  // records removed by the source's retention before they were delivered
+  uint64_t bytes = 0;    // record data delivered
+  uint64_t missed = 0;   // records removed by the source's retention before they were delivered
+  uint64_t dropped = 0;  // by the processing Lambda
+  uint64_t failed = 0;   // by the processing Lambda: written to the error output
 };
 
 class Deliverer {
@@ -60,6 +75,9 @@ class Deliverer {
   // Errors: NotFound if the bucket or the source stream is gone (the buffer waits, nothing is
   // lost); IOError from the store or the Db. A failed call can be retried: it resumes at the seal.
   Result<size_t> Poll(uint64_t now_ms, bool flush);
+
+  // The processing Lambda's runner (not owned; must outlive this; null = none in this process).
+  void SetProcessor(RecordProcessor* processor) { processor_ = processor; }
 
   const DeliverySpec& spec() const { return spec_; }
   const DeliveryStats& stats() const { return stats_; }
@@ -96,7 +114,12 @@ class Deliverer {
   // it was loaded from the Db.
   Status Deliver(const Seal& seal, bool seal_stored);
   // The seal's records in object order.
-  Result<std::string> Assemble(const Seal& seal, uint64_t* records);
+  Result<std::vector<Record>> Assemble(const Seal& seal);
+  // Writes the seal's object (and error object) from its records (deliverer_output.cc); fills
+  // the manifest entry's sizes and counts.
+  Status WriteObjects(const Seal& seal, bool seal_stored, const std::vector<Record>& records, ManifestEntry* entry);
+  Status PutObject(const std::string& bucket, const std::string& key, std::string_view bytes);
+  Status RemoveObject(const std::string& bucket, const std::string& key);
 
   StreamLog* const log_;
   storage::Db* const db_;
@@ -108,6 +131,7 @@ class Deliverer {
   uint64_t next_deadline_ms_ = 0;
   DeliveryStats stats_;
   std::function<bool()> crash_after_object_;
+  RecordProcessor* processor_ = nullptr;
 };
 
 }  // namespace freshet::stream::delivery

@@ -31,6 +31,7 @@ Result<Deliverer*> DeliveryRunner::DelivererFor(const DeliverySpec& listed) {
   if (it == deliverers_.end() || it->second->spec().id != spec.id || it->second->spec().version != spec.version ||
       it->second->spec().destination.bucket != spec.destination.bucket) {
     auto d = std::make_unique<Deliverer>(log_, buckets_, spec);
+    d->SetProcessor(processor_);
     it = deliverers_.insert_or_assign(spec.name, std::move(d)).first;
   }
   return it->second.get();
@@ -70,6 +71,12 @@ Result<size_t> DeliveryRunner::Flush(const std::string& name, uint64_t now_ms) {
   FRESHET_ASSIGN_OR_RETURN(DeliverySpec spec, store_.Get(name));
   FRESHET_ASSIGN_OR_RETURN(Deliverer * deliverer, DelivererFor(spec));
   return deliverer->Poll(now_ms, true);
+}
+
+void DeliveryRunner::SetProcessor(RecordProcessor* processor) {
+  std::lock_guard lock(mu_);
+  processor_ = processor;
+  for (auto& [name, d] : deliverers_) d->SetProcessor(processor);
 }
 
 uint64_t DeliveryRunner::next_deadline_ms() const {

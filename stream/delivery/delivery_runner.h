@@ -36,6 +36,9 @@ class DeliveryRunner {
   // Errors: NotFound; the deliverer's errors.
   Result<size_t> Flush(const std::string& name, uint64_t now_ms);
   uint64_t next_deadline_ms() const;
+  // The processing Lambda's runner given to every deliverer (not owned; must outlive this; null =
+  // none: deliveries with a ProcessingConfiguration then wait with an error). Call before polling.
+  void SetProcessor(RecordProcessor* processor);
 
   // The runner of `freshet serve` in this process, if one runs (set by the owner component), so a
   // flush request served by the owner is carried out by its runner. Null otherwise.
@@ -54,6 +57,7 @@ class DeliveryRunner {
   std::map<std::string, std::unique_ptr<Deliverer>> deliverers_;  // by delivery name
   std::map<std::string, std::string> last_error_;
   uint64_t next_deadline_ms_ = 0;
+  RecordProcessor* processor_ = nullptr;
 };
 
 }  // namespace freshet::stream::delivery

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stream/delivery/object_naming.h"
+#include "stream/delivery/processing_config.h"
 
 namespace freshet::stream::delivery {
 namespace {
@@ -114,7 +115,12 @@ Status ValidateDestination(const S3Destination& d) {
   if (HasExpressions(d.prefix) && d.error_output_prefix.empty()) {
     return Status::InvalidArgument("ErrorOutputPrefix cannot be null or empty when Prefix contains expressions");
   }
-  return Status::OK();
+  if (HasExpressions(d.error_output_prefix) &&
+      d.error_output_prefix.find("!{firehose:error-output-type}") == std::string::npos) {
+    return Status::InvalidArgument("ErrorOutputPrefix '" + d.error_output_prefix +
+                                   "' has expressions, so it must contain !{firehose:error-output-type}");
+  }
+  return ParseProcessingConfig(d.processing_json).status();
 }
 
 std::string DeliverySpec::ToJson() const {

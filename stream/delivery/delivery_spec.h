@@ -48,7 +48,7 @@ struct S3Destination {
   Compression compression = Compression::kUncompressed;
   bool extended = false;                      // given as ExtendedS3DestinationConfiguration
   std::optional<std::string> file_extension;  // Extended's FileExtension (overrides the default)
-  std::string processing_json;                // ProcessingConfiguration as given (stored, not applied)
+  std::string processing_json;                // ProcessingConfiguration as given (processing_config.h)
   std::string cloudwatch_json;                // CloudWatchLoggingOptions as given (stored)
 
   uint64_t size_bytes() const { return uint64_t{size_mb} << 20; }
@@ -88,7 +88,8 @@ Status ValidateDeliveryName(std::string_view name);
 Result<std::string> BucketFromArn(std::string_view arn);
 // "arn:aws:kinesis:region:account:stream/NAME" -> "NAME"; InvalidArgument otherwise.
 Result<std::string> StreamFromArn(std::string_view arn);
-// Checks sizes, interval and the prefixes' expressions (object_naming.h) as Firehose does.
+// Checks sizes, interval, the prefixes' expressions (object_naming.h) and the
+// ProcessingConfiguration (processing_config.h) as Firehose does.
 Status ValidateDestination(const S3Destination& destination);
 
 // The hidden buffer stream of a DirectPut delivery: kInternalBufferPrefix + the delivery's id.

@@ -20,15 +20,20 @@ std::string StatePrefix(uint32_t id) {
 Json SealToJson(const Seal& s) {
   Json ranges = Json::array();
   for (const ShardRange& r : s.ranges) ranges.push_back({r.shard, r.first, r.last});
-  return {{"ordinal", s.ordinal},
-          {"bucket", s.bucket},
-          {"key", s.key},
-          {"entry", s.entry_name},
-          {"compression", CompressionName(s.compression)},
-          {"first_arrival_ms", s.first_arrival_ms},
-          {"ranges", ranges},
-          {"records", s.records},
-          {"bytes", s.bytes}};
+  Json j = {{"ordinal", s.ordinal},
+            {"bucket", s.bucket},
+            {"key", s.key},
+            {"entry", s.entry_name},
+            {"compression", CompressionName(s.compression)},
+            {"first_arrival_ms", s.first_arrival_ms},
+            {"ranges", ranges},
+            {"records", s.records},
+            {"bytes", s.bytes}};
+  if (!s.processing_json.empty()) {
+    j["processing"] = s.processing_json;
+    j["error_key"] = s.error_key;
+  }
+  return j;
 }
 
 Result<Seal> SealFromJson(const Json& j) {
@@ -44,6 +49,8 @@ Result<Seal> SealFromJson(const Json& j) {
   }
   s.records = j.at("records").get<uint64_t>();
   s.bytes = j.at("bytes").get<uint64_t>();
+  s.processing_json = j.value("processing", "");
+  s.error_key = j.value("error_key", "");
   return s;
 }
 
@@ -76,6 +83,14 @@ std::string ManifestJson(const ManifestEntry& entry) {
   Json j = SealToJson(entry.seal);
   j["object_bytes"] = entry.object_bytes;
   j["delivered_ms"] = entry.delivered_ms;
+  if (!entry.seal.processing_json.empty()) {
+    j["object_written"] = entry.object_written;
+    j["error_written"] = entry.error_written;
+    j["error_object_bytes"] = entry.error_object_bytes;
+    j["processed_ok"] = entry.processed_ok;
+    j["dropped"] = entry.dropped;
+    j["failed"] = entry.failed;
+  }
   return j.dump();
 }
 
@@ -100,6 +115,12 @@ Result<std::vector<ManifestEntry>> LoadManifest(const storage::Db& db, uint32_t 
       FRESHET_ASSIGN_OR_RETURN(e.seal, SealFromJson(j));
       e.object_bytes = j.at("object_bytes").get<uint64_t>();
       e.delivered_ms = j.at("delivered_ms").get<uint64_t>();
+      e.object_written = j.value("object_written", true);
+      e.error_written = j.value("error_written", false);
+      e.error_object_bytes = j.value("error_object_bytes", uint64_t{0});
+      e.processed_ok = j.value("processed_ok", uint64_t{0});
+      e.dropped = j.value("dropped", uint64_t{0});
+      e.failed = j.value("failed", uint64_t{0});
       out.push_back(std::move(e));
     } catch (const std::exception& e) {
       return Status::Corruption("delivery manifest entry is malformed: " + std::string(e.what()));

@@ -39,6 +39,11 @@ struct Seal {
   std::vector<ShardRange> ranges;  // by shard
   uint64_t records = 0;
   uint64_t bytes = 0;  // of record data, before compression
+  // With a processing Lambda: the ProcessingConfiguration the object is made with (fixed with the
+  // seal, so a redelivery after UpdateDestination still applies the same one) and the key of its
+  // error output object. Both "" without processing.
+  std::string processing_json;
+  std::string error_key;
 
   std::string ToJson() const;
   static Result<Seal> FromJson(std::string_view json);
@@ -48,6 +53,14 @@ struct ManifestEntry {
   Seal seal;
   uint64_t object_bytes = 0;  // as written
   uint64_t delivered_ms = 0;
+  // With processing: whether the object was written (not when every record was dropped or
+  // failed), whether the error object (seal.error_key) was, and what became of the records.
+  bool object_written = true;
+  bool error_written = false;
+  uint64_t error_object_bytes = 0;
+  uint64_t processed_ok = 0;
+  uint64_t dropped = 0;
+  uint64_t failed = 0;
 };
 
 std::string SealKey(uint32_t delivery_id);

@@ -22,12 +22,15 @@ std::string Pad(int value, int width) {
   return s.size() >= static_cast<size_t>(width) ? s : std::string(width - s.size(), '0') + s;
 }
 
-void Md5Of(const std::string& delivery_name, const FirstRecord& first, unsigned char out[MD5_DIGEST_LENGTH]) {
+// `salt` ("" for delivered objects) keeps the error object's suffix apart from its object's.
+void Md5Of(const std::string& delivery_name, const FirstRecord& first, unsigned char out[MD5_DIGEST_LENGTH],
+           std::string_view salt = "") {
   std::string input = delivery_name;
   input.push_back('\0');
   codec::PutFixed32(&input, first.stream_id);
   codec::PutFixed32(&input, first.shard);
   codec::PutFixed64(&input, first.sequence);
+  input.append(salt);
   // The one-shot MD5 is deprecated in OpenSSL 3 (see shard_router.cc); the digest is the same.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
@@ -120,9 +123,9 @@ std::string FormatTimestamp(std::string_view pattern, uint64_t ms) {
   return out;
 }
 
-std::string PositionSuffix(const std::string& delivery_name, const FirstRecord& first) {
+std::string PositionSuffix(const std::string& delivery_name, const FirstRecord& first, std::string_view salt) {
   unsigned char md5[MD5_DIGEST_LENGTH];
-  Md5Of(delivery_name, first, md5);
+  Md5Of(delivery_name, first, md5, salt);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (int i = 0; i < MD5_DIGEST_LENGTH; ++i) {
@@ -166,6 +169,23 @@ std::string ObjectKey(const DeliverySpec& spec, const FirstRecord& first) {
   if (!HasExpressions(d.prefix)) key += FormatTimestamp("yyyy/MM/dd/HH/", first.arrival_ms);
   key += spec.name + "-" + std::to_string(spec.version) + "-" +
          FormatTimestamp("yyyy-MM-dd-HH-mm-ss", first.arrival_ms) + "-" + PositionSuffix(spec.name, first);
+  key += d.file_extension ? *d.file_extension : std::string(CompressionExtension(d.compression));
+  return key;
+}
+
+std::string ErrorObjectKey(const DeliverySpec& spec, const FirstRecord& first, std::string_view error_type) {
+  const S3Destination& d = spec.destination;
+  std::string key;
+  if (HasExpressions(d.error_output_prefix)) {
+    key = ExpandPrefix(d.error_output_prefix, spec.name, first, error_type);
+  } else {
+    // Firehose: no ErrorOutputPrefix -> Prefix + error type; a plain one -> it + error type; then
+    // the hour path.
+    key = d.error_output_prefix.empty() ? ExpandPrefix(d.prefix, spec.name, first) : d.error_output_prefix;
+    key += std::string(error_type) + "/" + FormatTimestamp("yyyy/MM/dd/HH/", first.arrival_ms);
+  }
+  key += spec.name + "-" + std::to_string(spec.version) + "-" +
+         FormatTimestamp("yyyy-MM-dd-HH-mm-ss", first.arrival_ms) + "-" + PositionSuffix(spec.name, first, error_type);
   key += d.file_extension ? *d.file_extension : std::string(CompressionExtension(d.compression));
   return key;
 }

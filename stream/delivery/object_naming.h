@@ -52,8 +52,17 @@ std::string ExpandPrefix(std::string_view prefix, const std::string& delivery_na
                          std::string_view error_type = "");
 // The object key for a buffer starting at `first` (see the grammar above).
 std::string ObjectKey(const DeliverySpec& spec, const FirstRecord& first);
-// The deterministic stand-ins for Firehose's random parts.
-std::string PositionSuffix(const std::string& delivery_name, const FirstRecord& first);
+// The key of the error output object for a buffer starting at `first` (Firehose's layout):
+//   ErrorOutputPrefix with expressions: it, evaluated (!{firehose:error-output-type} = error_type);
+//   a plain ErrorOutputPrefix:          it + error_type "/" + hour path;
+//   no ErrorOutputPrefix:               Prefix + error_type "/" + hour path (Prefix then holds no
+//                                       expression: ValidateDestination requires that);
+// then the file name as for objects, with a suffix of its own (salted with error_type), and the
+// extension. error_type is "processing-failed" for records a processing Lambda failed.
+std::string ErrorObjectKey(const DeliverySpec& spec, const FirstRecord& first, std::string_view error_type);
+// The deterministic stand-ins for Firehose's random parts. `salt` makes another suffix for the
+// same first record (the error object's).
+std::string PositionSuffix(const std::string& delivery_name, const FirstRecord& first, std::string_view salt = "");
 std::string PositionRandomString(const std::string& delivery_name, const FirstRecord& first);
 
 }  // namespace freshet::stream::delivery

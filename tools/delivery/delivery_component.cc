@@ -3,10 +3,13 @@
 
 #include <atomic>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include "storage/buckets/bucket_store.h"
 #include "stream/delivery/delivery_runner.h"
+#include "tools/delivery/function_processor.h"
+#include "tools/owner.h"
 
 namespace freshet::delivery {
 namespace {
@@ -23,7 +26,16 @@ class DeliveryComponent : public cli::OwnerComponent {
 
   std::string_view name() const override { return "delivery"; }
 
-  Status Start(const cli::OwnerEnv&) override {
+  Status Start(const cli::OwnerEnv& env) override {
+    // Processing Lambdas run on the owner's function runtime; with `serve --no-functions` there is
+    // none, and deliveries that need one wait with an error.
+    if (!env.options || env.options->functions) {
+      FRESHET_ASSIGN_OR_RETURN(protocol::Backend backend, env.engine->Writer());
+      if (backend.functions) {
+        processor_ = std::make_unique<FunctionProcessor>(backend.functions);
+        runner_.SetProcessor(processor_.get());
+      }
+    }
     stream::delivery::DeliveryRunner::SetActive(&runner_);
     thread_ = std::thread([this] { Run(); });
     return Status::OK();
@@ -54,6 +66,7 @@ class DeliveryComponent : public cli::OwnerComponent {
 
   stream::StreamLog* const log_;
   storage::BucketStore buckets_;
+  std::unique_ptr<FunctionProcessor> processor_;  // declared before runner_: outlives it
   stream::delivery::DeliveryRunner runner_;
   std::atomic<bool> stop_{false};
   std::thread thread_;

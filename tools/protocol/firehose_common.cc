@@ -76,7 +76,8 @@ std::optional<AwsError> ReadDestination(const Json& config, const std::string& m
       d->file_extension = ext;
     }
     if (auto it = config.find("ProcessingConfiguration"); it != config.end() && !it->is_null()) {
-      d->processing_json = it->dump();
+      if (!it->is_object()) return WrongType("ProcessingConfiguration", "an object");
+      d->processing_json = it->dump();  // checked by ValidateDestination (processing_config.h)
     }
   }
   if (auto it = config.find("CloudWatchLoggingOptions"); it != config.end() && !it->is_null()) {

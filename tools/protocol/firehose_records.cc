@@ -3,11 +3,13 @@
 // Freshet_20261129.FlushDeliveryStream (deliver what is buffered now) and ListDeliveredObjects
 // (the delivery's object manifest).
 #include <cstdio>
+#include <memory>
 
 #include "storage/buckets/bucket_store.h"
 #include "storage/text.h"
 #include "stream/delivery/delivery_runner.h"
 #include "stream/delivery/delivery_store.h"
+#include "tools/delivery/function_processor.h"
 #include "tools/protocol/firehose_common.h"
 
 namespace freshet::protocol::firehose {
@@ -93,6 +95,10 @@ Result<size_t> Flush(const Call& call, const DeliverySpec& spec) {
   if (auto* active = stream::delivery::DeliveryRunner::Active()) return active->Flush(spec.name, call.context.now_ms);
   storage::BucketStore buckets(call.backend.db->dir() + "/buckets");
   stream::delivery::DeliveryRunner runner(call.backend.log, &buckets, nullptr);
+  // A processing Lambda runs on this process's function runtime (started on first use).
+  std::unique_ptr<delivery::FunctionProcessor> processor;
+  if (call.backend.functions) processor = std::make_unique<delivery::FunctionProcessor>(call.backend.functions);
+  runner.SetProcessor(processor.get());
   return runner.Flush(spec.name, call.context.now_ms);
 }
 
@@ -112,13 +118,24 @@ Outcome ListDeliveredObjects(const Call& call) {
                                                        static_cast<size_t>(limit.value_or(1000))));
   Json objects = Json::array();
   for (const auto& e : entries) {
-    objects.push_back({{"Ordinal", e.seal.ordinal},
-                       {"Bucket", e.seal.bucket},
-                       {"Key", e.seal.key},
-                       {"Records", e.seal.records},
-                       {"DataBytes", e.seal.bytes},
-                       {"ObjectBytes", e.object_bytes},
-                       {"DeliveredTimestamp", static_cast<double>(e.delivered_ms) / 1000.0}});
+    Json o = {{"Ordinal", e.seal.ordinal},
+              {"Bucket", e.seal.bucket},
+              {"Key", e.seal.key},
+              {"Records", e.seal.records},
+              {"DataBytes", e.seal.bytes},
+              {"ObjectBytes", e.object_bytes},
+              {"DeliveredTimestamp", static_cast<double>(e.delivered_ms) / 1000.0}};
+    if (!e.seal.processing_json.empty()) {  // processed by a Lambda
+      o["ObjectWritten"] = e.object_written;
+      o["ProcessedRecords"] = e.processed_ok;
+      o["DroppedRecords"] = e.dropped;
+      o["FailedRecords"] = e.failed;
+      if (e.error_written) {
+        o["ErrorKey"] = e.seal.error_key;
+        o["ErrorObjectBytes"] = e.error_object_bytes;
+      }
+    }
+    objects.push_back(std::move(o));
   }
   return Json{{"Objects", objects}};
 }
