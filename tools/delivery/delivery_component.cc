@@ -7,6 +7,7 @@
 
 #include "storage/buckets/bucket_store.h"
 #include "stream/delivery/delivery_runner.h"
+#include "tools/delivery/remote_object_sink.h"
 
 namespace freshet::delivery {
 namespace {
@@ -18,7 +19,8 @@ class DeliveryComponent : public cli::OwnerComponent {
   explicit DeliveryComponent(const cli::OwnerEnv& env)
       : log_(env.log),
         buckets_(env.db->dir() + "/buckets"),
-        runner_(env.log, &buckets_, [](const std::string& m) { std::cerr << "freshet: " << m << "\n"; }) {}
+        runner_(
+            env.log, &buckets_, [](const std::string& m) { std::cerr << "freshet: " << m << "\n"; }, RemoteSinks()) {}
   ~DeliveryComponent() override { Stop(); }
 
   std::string_view name() const override { return "delivery"; }

@@ -8,6 +8,7 @@
 #include "storage/text.h"
 #include "stream/delivery/delivery_runner.h"
 #include "stream/delivery/delivery_store.h"
+#include "tools/delivery/remote_object_sink.h"
 #include "tools/protocol/firehose_common.h"
 
 namespace freshet::protocol::firehose {
@@ -92,7 +93,7 @@ Outcome PutRecordBatch(const Call& call) {
 Result<size_t> Flush(const Call& call, const DeliverySpec& spec) {
   if (auto* active = stream::delivery::DeliveryRunner::Active()) return active->Flush(spec.name, call.context.now_ms);
   storage::BucketStore buckets(call.backend.db->dir() + "/buckets");
-  stream::delivery::DeliveryRunner runner(call.backend.log, &buckets, nullptr);
+  stream::delivery::DeliveryRunner runner(call.backend.log, &buckets, nullptr, delivery::RemoteSinks());
   return runner.Flush(spec.name, call.context.now_ms);
 }
 
@@ -120,7 +121,11 @@ Outcome ListDeliveredObjects(const Call& call) {
                        {"ObjectBytes", e.object_bytes},
                        {"DeliveredTimestamp", static_cast<double>(e.delivered_ms) / 1000.0}});
   }
-  return Json{{"Objects", objects}};
+  Json out{{"Objects", objects}};
+  // Where the objects are when not in this freshet's buckets (freshet's own member, as the
+  // operation is; DescribeDeliveryStream keeps AWS's shape).
+  if (!spec.destination.endpoint.empty()) out["S3Endpoint"] = spec.destination.endpoint;
+  return out;
 }
 
 }  // namespace
