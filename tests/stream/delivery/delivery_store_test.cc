@@ -97,7 +97,10 @@ TEST_F(DeliveryStoreTest, KinesisSourceStartsAtLatestDurably) {
   Deliverer deliverer(log_.get(), buckets_.get(), spec);
   ASSERT_GE(*deliverer.Poll(kT0 + 1000, true), 1u);
   std::string all;
-  for (const auto& e : *store_->Objects(spec)) all += Object(e.seal.key);
+  auto manifest = store_->Objects(spec);
+  ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
+  std::vector<ManifestEntry> entries = std::move(manifest.value());
+  for (const ManifestEntry& e : entries) all += Object(e.seal.key);
   EXPECT_EQ(all, expected);
   EXPECT_EQ(deliverer.stats().missed, 0u);
 }

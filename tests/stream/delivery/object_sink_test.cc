@@ -24,7 +24,9 @@ TEST(NormalizeS3EndpointTest, RefusesWhatIsNotSchemeHostPort) {
         "http://host#f", "http://user:pw@host", "http://ho st", "http://[::1", "http://[::1]x"}) {
     auto r = NormalizeS3Endpoint(bad);
     EXPECT_TRUE(r.status().IsInvalidArgument()) << bad;
-    if (!r.ok()) EXPECT_NE(r.status().message().find("S3 endpoint '" + std::string(bad) + "'"), std::string::npos);
+    if (!r.ok()) {
+      EXPECT_NE(r.status().message().find("S3 endpoint '" + std::string(bad) + "'"), std::string::npos);
+    }
   }
   EXPECT_EQ(NormalizeS3Endpoint("http://host/bucket").status().message(),
             "S3 endpoint 'http://host/bucket' has a path, query or fragment (expected http://HOST[:PORT] or "

@@ -15,6 +15,7 @@
 #include "tests/test_util.h"
 #include "tools/http/http_server.h"
 #include "tools/http/sigv4.h"
+#include "tools/http/sigv4_canonical.h"
 
 namespace freshet::delivery {
 namespace {
@@ -68,9 +69,9 @@ class FakeS3 {
       std::lock_guard<std::mutex> lock(mu_);
       seen_.push_back(request);
       if (auto error = http::VerifySignature(request, store_, std::chrono::system_clock::now())) {
-        response.status = error->http_status;
+        response.status = 403;  // as S3 answers a bad signature
         response.content_type = "application/xml";
-        response.body = "<?xml version=\"1.0\"?>\n<Error><Code>" + error->type + "</Code><Message>" + error->message +
+        response.body = "<?xml version=\"1.0\"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>" + error->message +
                         "</Message></Error>";
         return response;
       }
