@@ -67,7 +67,14 @@ std::vector<std::pair<std::string, std::string>> PutHeaders(std::string_view byt
 
 S3Error ParseError(std::string_view body) {
   if (body.find("<Error>") == std::string_view::npos) return {};
-  return {Element(body, "Code"), Element(body, "Message")};
+  std::string message = Element(body, "Message");
+  // The message's first part: details after a double space (freshet's S3 appends the canonical
+  // request there, which changes with each request's time) would make every failure new to a
+  // reader that reports each distinct error once.
+  if (size_t details = message.find("  "); details != std::string::npos) message.resize(details);
+  constexpr size_t kMaxMessage = 300;
+  if (message.size() > kMaxMessage) message = message.substr(0, kMaxMessage) + "...";
+  return {Element(body, "Code"), message};
 }
 
 bool Retryable(int http_status, std::string_view code) {

@@ -76,7 +76,7 @@ std::vector<std::pair<std::string, std::string>> PutHeaders(std::string_view byt
 
 struct S3Error {
   std::string code;     // "SignatureDoesNotMatch"; "" when the body is not S3's error XML
-  std::string message;  // on one line, XML entities decoded
+  std::string message;  // on one line, XML entities decoded; up to a double space, at most 300 bytes
 };
 // S3's <Error><Code>..</Code><Message>..</Message></Error>.
 S3Error ParseError(std::string_view body);

@@ -134,6 +134,11 @@ TEST(S3PutTest, ErrorsAreParsedIntoOneLine) {
   EXPECT_EQ(e.code, "SlowDown");
   EXPECT_EQ(e.message, "Please reduce your request rate & retry <soon>.");
   EXPECT_EQ(s3put::ParseError("<html>bad gateway</html>").code, "");
+  // Details after a double space (freshet's S3 puts the canonical request there) are left out.
+  EXPECT_EQ(
+      s3put::ParseError(S3ErrorXml("SignatureDoesNotMatch", "Does not match.  The Canonical String 'PUT /'")).message,
+      "Does not match.");
+  EXPECT_EQ(s3put::ParseError(S3ErrorXml("X", std::string(400, 'm'))).message, std::string(300, 'm') + "...");
 
   Status denied = s3put::ErrorForResponse("http://127.0.0.1:9", "bkt", "a/b.gz", 403,
                                           S3ErrorXml("SignatureDoesNotMatch", "The signature does not match."));
