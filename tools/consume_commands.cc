@@ -5,6 +5,7 @@
 
 #include "stream/consumer/consumer.h"
 #include "stream/consumer/cursors.h"
+#include "stream/delivery/object_sink.h"
 #include "stream/shard_router.h"
 #include "tools/cli_common.h"
 #include "tools/output.h"
@@ -195,9 +196,17 @@ void AddConsumeCommands(CLI::App* app, Context* ctx) {
       ->add_option("--shard-limit", owner->settings.account_shard_limit,
                    "open shards allowed across all streams, as AWS's account limit (default 500)")
       ->check(CLI::Range(1u, 100000u));
+  serve->add_option("--s3-endpoint", owner->settings.firehose_s3_endpoint,
+                    "delivery streams created through this server put their objects into buckets of this external "
+                    "S3-compatible endpoint, http[s]://HOST[:PORT], signed with the AWS credentials of the "
+                    "environment (default: the local buckets under <data dir>/buckets)");
   serve->callback([ctx, args, serve_pipelines, owner, http] {
     if (http->count() > 0 && (!owner->http || owner->http->empty())) owner->http = "127.0.0.1:4566";
     ctx->result = Guard([&]() -> Status {
+      if (!owner->settings.firehose_s3_endpoint.empty()) {
+        FRESHET_ASSIGN_OR_RETURN(owner->settings.firehose_s3_endpoint,
+                                 stream::delivery::NormalizeS3Endpoint(owner->settings.firehose_s3_endpoint));
+      }
       std::vector<stream::PipelineSpec> pipelines;
       for (const auto& p : *serve_pipelines) {
         FRESHET_ASSIGN_OR_RETURN(auto spec, stream::LoadPipeline(p));

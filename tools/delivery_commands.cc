@@ -16,6 +16,7 @@ std::string Firehose(std::string_view op) { return protocol::Target(protocol::Se
 
 struct DeliveryArgs {
   std::string name, bucket, prefix, error_prefix, stream, compression = "UNCOMPRESSED", data, file, lambda;
+  std::string name, bucket, prefix, error_prefix, stream, compression = "UNCOMPRESSED", data, file, s3_endpoint;
   uint32_t size_mb = 5, interval = 300;
   bool has_data = false;
 };
@@ -43,6 +44,7 @@ Status Create(Context* ctx, const DeliveryArgs& a) {
          {{{"Type", "Lambda"}, {"Parameters", {{{"ParameterName", "LambdaArn"}, {"ParameterValue", arn}}}}}}}};
   }
   api::Json req = {{"DeliveryStreamName", a.name}, {"ExtendedS3DestinationConfiguration", dest}};
+  if (!a.s3_endpoint.empty()) req["FreshetS3Endpoint"] = a.s3_endpoint;  // freshet's own member
   if (a.stream.empty()) {
     req["DeliveryStreamType"] = "DirectPut";
   } else {
@@ -53,7 +55,8 @@ Status Create(Context* ctx, const DeliveryArgs& a) {
   }
   FRESHET_RETURN_IF_ERROR(api->Call(Firehose("CreateDeliveryStream"), req).status());
   std::cout << "created delivery stream " << a.name << " -> s3://" << a.bucket << "/" << a.prefix
-            << (a.stream.empty() ? "" : " from stream " + a.stream) << "\n";
+            << (a.s3_endpoint.empty() ? "" : " at " + a.s3_endpoint)
+            << (a.stream.empty() ? "" : " from stream " + a.stream + " (records put from now on)") << "\n";
   return Status::OK();
 }
 
@@ -84,6 +87,7 @@ Status Describe(Context* ctx, const DeliveryArgs& a) {
                            api->Call(api::Freshet("ListDeliveredObjects"), {{"DeliveryStreamName", a.name}}));
   uint64_t records = 0;
   for (const auto& obj : o["Objects"]) records += obj.value("Records", uint64_t{0});
+  if (o.contains("S3Endpoint")) std::cout << "bucket endpoint: " << o.value("S3Endpoint", "") << "\n";
   std::cout << "delivered: " << o["Objects"].size() << " objects, " << records << " records\n";
   for (const auto& obj : o["Objects"]) {
     std::cout << "  s3://" << obj.value("Bucket", "") << "/" << obj.value("Key", "") << "  " << obj.value("Records", 0)
@@ -180,6 +184,10 @@ void AddDeliveryCommands(CLI::App* app, Context* ctx) {
   create->add_option("--lambda", args->lambda,
                      "transform records with this function (name or ARN): ProcessingConfiguration with a Lambda "
                      "processor; failed records go under the error prefix");
+  create->add_option("--s3-endpoint", args->s3_endpoint,
+                     "put the objects into the bucket of this external S3-compatible endpoint, "
+                     "http[s]://HOST[:PORT], signed with the AWS credentials of the delivering process's "
+                     "environment (default: serve's --s3-endpoint, else the local buckets)");
   create->callback(run(Create));
   group->add_subcommand("list", "List delivery streams")->callback(run(List));
   auto* describe = group->add_subcommand("describe", "Describe a delivery stream and its delivered objects");

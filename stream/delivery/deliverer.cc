@@ -23,8 +23,15 @@ bool Before(uint64_t a_arrival, uint32_t a_shard, uint64_t a_seq, uint64_t b_arr
 
 }  // namespace
 
+Deliverer::Deliverer(StreamLog* log, ObjectSink* sink, DeliverySpec spec)
+    : log_(log), db_(log->db()), sink_(sink), spec_(std::move(spec)) {}
+
 Deliverer::Deliverer(StreamLog* log, storage::BucketStore* buckets, DeliverySpec spec)
-    : log_(log), db_(log->db()), buckets_(buckets), spec_(std::move(spec)) {}
+    : log_(log),
+      db_(log->db()),
+      own_sink_(std::make_unique<LocalObjectSink>(buckets)),
+      sink_(own_sink_.get()),
+      spec_(std::move(spec)) {}
 
 Status Deliverer::LoadSource() {
   FRESHET_ASSIGN_OR_RETURN(StreamDescription d, log_->Get(spec_.source_stream));
@@ -197,6 +204,12 @@ Status Deliverer::Deliver(const Seal& seal, bool seal_stored) {
   ManifestEntry entry;
   entry.seal = seal;
   FRESHET_RETURN_IF_ERROR(WriteObjects(seal, seal_stored, all, &entry));
+  FRESHET_ASSIGN_OR_RETURN(std::string object,
+                           Compress(seal.compression, data, seal.entry_name, seal.first_arrival_ms / 1000));
+  Status put = sink_->PutObject(seal.bucket, seal.key, object, kObjectContentType);
+  if (!put.ok()) {
+    return put.WithContext("delivery stream '" + spec_.name + "': writing s3://" + seal.bucket + "/" + seal.key);
+  }
   if (crash_after_object_ && crash_after_object_()) return Status::Aborted("crash point after the object (test)");
   storage::Batch batch;
   for (const ShardRange& r : seal.ranges) {

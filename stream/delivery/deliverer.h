@@ -15,7 +15,8 @@
 //
 // Exactly once. A complete buffer becomes a Seal (delivery_state.h: its shard ranges, object key
 // and compression), written to the meta family and synced BEFORE its object is written; then the
-// object is written through BucketStore::PutObject (temp file, fsync, rename, fsync directory);
+// object is written through the delivery's ObjectSink (object_sink.h: the local BucketStore's temp
+// file, fsync, rename, fsync directory; or a PUT to an external S3 answered 2xx);
 // then ONE atomic write moves the cursors past the ranges, adds the manifest entry, removes the
 // seal and (for a DirectPut buffer stream) deletes the delivered records. After a crash, a seal
 // found at start is delivered again before anything else: the same records (its ranges), the same
@@ -43,6 +44,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +53,7 @@
 #include "stream/delivery/delivery_spec.h"
 #include "stream/delivery/delivery_state.h"
 #include "stream/delivery/record_processor.h"
+#include "stream/delivery/object_sink.h"
 #include "stream/stream_log.h"
 #include "stream/stream_reader.h"
 
@@ -67,13 +70,17 @@ struct DeliveryStats {
 
 class Deliverer {
  public:
-  // `log` and `buckets` are not owned and must outlive this.
+  // `log` and `sink` are not owned and must outlive this; `sink` is where spec's objects go
+  // (object_sink.h).
+  Deliverer(StreamLog* log, ObjectSink* sink, DeliverySpec spec);
+  // A deliverer writing into the local `buckets` (not owned).
   Deliverer(StreamLog* log, storage::BucketStore* buckets, DeliverySpec spec);
 
   // Delivers a seal left by an interrupted delivery, then every buffer complete at `now_ms`; with
   // `flush`, also every record visible when the call started. Returns the objects written.
   // Errors: NotFound if the bucket or the source stream is gone (the buffer waits, nothing is
-  // lost); IOError from the store or the Db. A failed call can be retried: it resumes at the seal.
+  // lost); the sink's errors; IOError from the Db. A failed call can be retried: it resumes at the
+  // seal.
   Result<size_t> Poll(uint64_t now_ms, bool flush);
 
   // The processing Lambda's runner (not owned; must outlive this; null = none in this process).
@@ -123,7 +130,8 @@ class Deliverer {
 
   StreamLog* const log_;
   storage::Db* const db_;
-  storage::BucketStore* const buckets_;
+  std::unique_ptr<ObjectSink> own_sink_;  // the local sink of the BucketStore constructor
+  ObjectSink* const sink_;
   const DeliverySpec spec_;
   StreamDescription source_;
   std::vector<ShardState> shards_;

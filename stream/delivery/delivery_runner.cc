@@ -12,8 +12,22 @@ DeliveryRunner* DeliveryRunner::Active() { return g_active.load(); }
 void DeliveryRunner::SetActive(DeliveryRunner* runner) { g_active.store(runner); }
 
 DeliveryRunner::DeliveryRunner(StreamLog* log, storage::BucketStore* buckets,
-                               std::function<void(const std::string&)> notice)
-    : log_(log), buckets_(buckets), store_(log), notice_(std::move(notice)) {}
+                               std::function<void(const std::string&)> notice, RemoteSinkFactory remote)
+    : log_(log), local_(buckets), remote_(std::move(remote)), store_(log), notice_(std::move(notice)) {}
+
+Result<ObjectSink*> DeliveryRunner::SinkFor(const S3Destination& destination) {
+  if (destination.endpoint.empty()) return static_cast<ObjectSink*>(&local_);
+  auto it = remote_sinks_.find(destination.endpoint);
+  if (it == remote_sinks_.end()) {
+    if (!remote_) {
+      return Status::FailedPrecondition("the bucket is at the S3 endpoint " + destination.endpoint +
+                                        ", which this process cannot write to");
+    }
+    FRESHET_ASSIGN_OR_RETURN(std::unique_ptr<ObjectSink> sink, remote_(destination.endpoint));
+    it = remote_sinks_.emplace(destination.endpoint, std::move(sink)).first;
+  }
+  return it->second.get();
+}
 
 Result<Deliverer*> DeliveryRunner::DelivererFor(const DeliverySpec& listed) {
   DeliverySpec spec = listed;
@@ -32,6 +46,10 @@ Result<Deliverer*> DeliveryRunner::DelivererFor(const DeliverySpec& listed) {
       it->second->spec().destination.bucket != spec.destination.bucket) {
     auto d = std::make_unique<Deliverer>(log_, buckets_, spec);
     d->SetProcessor(processor_);
+      it->second->spec().destination.bucket != spec.destination.bucket ||
+      it->second->spec().destination.endpoint != spec.destination.endpoint) {
+    FRESHET_ASSIGN_OR_RETURN(ObjectSink * sink, SinkFor(spec.destination));
+    auto d = std::make_unique<Deliverer>(log_, sink, spec);
     it = deliverers_.insert_or_assign(spec.name, std::move(d)).first;
   }
   return it->second.get();

@@ -20,14 +20,17 @@
 #include "storage/buckets/bucket_store.h"
 #include "stream/delivery/deliverer.h"
 #include "stream/delivery/delivery_store.h"
+#include "stream/delivery/object_sink.h"
 
 namespace freshet::stream::delivery {
 
 class DeliveryRunner {
  public:
   // `log` and `buckets` are not owned and must outlive this. `notice` (may be null) gets one-line
-  // messages about failing deliveries.
-  DeliveryRunner(StreamLog* log, storage::BucketStore* buckets, std::function<void(const std::string&)> notice);
+  // messages about failing deliveries. `remote` makes the sinks of deliveries to an external S3
+  // endpoint (one per endpoint, kept); without it such deliveries fail with FailedPrecondition.
+  DeliveryRunner(StreamLog* log, storage::BucketStore* buckets, std::function<void(const std::string&)> notice,
+                 RemoteSinkFactory remote = nullptr);
 
   // Polls every delivery once at `now_ms`. Returns the objects written; the earliest time any
   // buffer becomes complete by the clock is in next_deadline_ms() (0: nothing buffered).
@@ -49,8 +52,13 @@ class DeliveryRunner {
   // The deliverer for `spec` (new if the delivery is new or changed). REQUIRES: mu_ held.
   Result<Deliverer*> DelivererFor(const DeliverySpec& spec);
 
+  // The sink of a destination: the local buckets, or the endpoint's. REQUIRES: mu_ held.
+  Result<ObjectSink*> SinkFor(const S3Destination& destination);
+
   StreamLog* const log_;
-  storage::BucketStore* const buckets_;
+  LocalObjectSink local_;
+  const RemoteSinkFactory remote_;
+  std::map<std::string, std::unique_ptr<ObjectSink>> remote_sinks_;  // by endpoint
   DeliveryStore store_;
   const std::function<void(const std::string&)> notice_;
   mutable std::mutex mu_;

@@ -148,6 +148,7 @@ std::string DeliverySpec::ToJson() const {
                {"processing", d.processing_json},
                {"cloudwatch", d.cloudwatch_json}};
   if (d.file_extension) dest["file_extension"] = *d.file_extension;
+  if (!d.endpoint.empty()) dest["endpoint"] = d.endpoint;
   j["destination"] = std::move(dest);
   return j.dump();
 }
@@ -181,6 +182,7 @@ Result<DeliverySpec> DeliverySpec::FromJson(std::string_view json) {
     if (dj.contains("file_extension")) d.file_extension = dj["file_extension"].get<std::string>();
     d.processing_json = dj.value("processing", "");
     d.cloudwatch_json = dj.value("cloudwatch", "");
+    d.endpoint = dj.value("endpoint", "");
     return s;
   } catch (const std::exception& e) {
     return Status::Corruption("delivery stream description is malformed: " + std::string(e.what()));

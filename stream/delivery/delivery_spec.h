@@ -50,6 +50,11 @@ struct S3Destination {
   std::optional<std::string> file_extension;  // Extended's FileExtension (overrides the default)
   std::string processing_json;                // ProcessingConfiguration as given (processing_config.h)
   std::string cloudwatch_json;                // CloudWatchLoggingOptions as given (stored)
+  // Where the bucket is: "" for the local buckets (`<data dir>/buckets`), else an external
+  // S3-compatible endpoint "http[s]://host[:port]" (object_sink.h: NormalizeS3Endpoint). Set at
+  // creation and never changed, so a delivery's objects all go to one store. Not part of AWS's
+  // description of the destination (the endpoint is where freshet stands in for S3).
+  std::string endpoint;
 
   uint64_t size_bytes() const { return uint64_t{size_mb} << 20; }
   uint64_t interval_ms() const { return uint64_t{interval_seconds} * 1000; }

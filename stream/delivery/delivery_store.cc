@@ -5,6 +5,9 @@
 
 #include "storage/catalog.h"
 #include "storage/codec.h"
+#include "stream/consumer/cursors.h"
+#include "stream/delivery/object_sink.h"
+#include "stream/stream_reader.h"
 
 namespace freshet::stream::delivery {
 namespace {
@@ -28,18 +31,37 @@ Result<DeliverySpec> DeliveryStore::Create(DeliverySpec spec) {
     return Status::LimitExceeded("you have already consumed your firehose quota of " +
                                  std::to_string(kMaxDeliveryStreams) + " hoses");
   }
+  if (!spec.destination.endpoint.empty()) {
+    FRESHET_ASSIGN_OR_RETURN(spec.destination.endpoint, NormalizeS3Endpoint(spec.destination.endpoint));
+  }
+  // A Kinesis source is read from LATEST, as Firehose does: each shard's cursor starts at its tip
+  // as of now (a closed shard at its end), written with the description, so what the stream held
+  // before the delivery existed is never delivered, whichever process runs it and whenever.
+  // Shards created later by a reshard have no cursor and are read from their beginning.
+  StreamDescription source;
+  std::vector<uint64_t> latest;  // per shard: the last sequence number not to deliver
   if (spec.type == DeliverySpec::Type::kKinesisSource) {
-    auto source = log_->Get(spec.source_stream);
-    if (!source.ok()) return source.status();
+    auto got = log_->Get(spec.source_stream);
+    if (!got.ok()) return got.status();
+    source = std::move(*got);
+    for (uint32_t s = 0; s < source.shard_count; ++s) {
+      FRESHET_ASSIGN_OR_RETURN(uint64_t first, ResolvePosition(*db_, source, s, Position{Position::Kind::kLatest}));
+      latest.push_back(first - 1);
+    }
   }
   spec.version = 1;
   spec.status = "CREATING";
   spec.created_ms = spec.updated_ms = NowMs();
-  auto id = storage::CreateNamed(db_, codec::kMetaDelivery, spec.name, [&](uint32_t new_id) {
-    spec.id = new_id;
-    if (spec.type == DeliverySpec::Type::kDirectPut) spec.source_stream = BufferStreamName(new_id);
-    return spec.ToJson();
-  });
+  auto id = storage::CreateNamed(
+      db_, codec::kMetaDelivery, spec.name,
+      [&](uint32_t new_id) {
+        spec.id = new_id;
+        if (spec.type == DeliverySpec::Type::kDirectPut) spec.source_stream = BufferStreamName(new_id);
+        return spec.ToJson();
+      },
+      [&](uint32_t, storage::Batch* batch) {  // after describe: spec.id is the new id
+        for (uint32_t s = 0; s < latest.size(); ++s) AddCursor(spec.cursor_name(), source.id, s, latest[s], batch);
+      });
   if (!id.ok()) {
     if (id.status().code() == Status::Code::kAlreadyExists) {
       return Status::AlreadyExists("Firehose " + spec.name + " under accountId 000000000000 already exists");

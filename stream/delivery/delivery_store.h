@@ -33,9 +33,13 @@ class DeliveryStore {
  public:
   explicit DeliveryStore(StreamLog* log) : log_(log), db_(log->db()) {}  // log not owned
 
-  // Stores `spec` (name, type, source, destination; id, version, status and times are set here).
-  // Errors: InvalidArgument (name, destination, ARNs); AlreadyExists (the name is taken);
-  // NotFound (a Kinesis source stream that does not exist); LimitExceeded (kMaxDeliveryStreams).
+  // Stores `spec` (name, type, source, destination; id, version, status and times are set here;
+  // a destination endpoint is normalized). A Kinesis-sourced delivery starts at LATEST: the same
+  // atomic write that stores the description sets its cursors to every shard's tip, so records
+  // put after Create returns are delivered and those put before are not.
+  // Errors: InvalidArgument (name, destination, ARNs, endpoint URL); AlreadyExists (the name is
+  // taken); NotFound (a Kinesis source stream that does not exist); LimitExceeded
+  // (kMaxDeliveryStreams).
   Result<DeliverySpec> Create(DeliverySpec spec);
   Result<DeliverySpec> Get(const std::string& name) const;  // NotFound if absent
   Result<std::vector<DeliverySpec>> List() const;           // by name

@@ -3,7 +3,8 @@ shape users write (STS account id, IAM role, bucket, CreateDeliveryStream with t
 S3DestinationConfiguration form, DescribeDeliveryStream until ACTIVE, PutRecord); DirectPut with a
 1-second interval, put_record / put_record_batch, and the objects read back with list_objects_v2 /
 get_object, named as Firehose names them; GZIP objects that `gzip -d` decompresses; a
-Kinesis-sourced delivery draining the bundled NOAA observations."""
+Kinesis-sourced delivery, created first (it starts at LATEST), draining the bundled NOAA observations
+ingested after it."""
 import base64
 import gzip
 import json
@@ -20,6 +21,7 @@ from wire_util import Server
 
 NOAA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "noaa",
                     "cdo-montgomery-md-2012-2018.csv.gz")
+BEFORE = '{"put": "before the delivery existed"}'
 KEY_SHAPE = r"(\d{4}/\d{2}/\d{2}/\d{2}/)%s-(\d+)-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}%s"
 
 
@@ -188,8 +190,10 @@ class FirehoseBoto3Test(unittest.TestCase):
         self.assertEqual(len(objects(self.s3, "upd")), 1)  # objects stay, as on AWS
 
     def test_kinesis_source_drains_noaa_observations(self):
+        # As on Firehose, a Kinesis-sourced delivery starts at LATEST: it is created before the
+        # observations are ingested, and delivers every one of them.
         self.server.freshet("stream", "create", "weather", "--shards", "2")
-        self.server.freshet("ingest", "file", "--stream", "weather", NOAA)
+        self.server.freshet("stream", "put", "weather", "--partition-key", "p", "--data", BEFORE)
         self.s3.create_bucket(Bucket="noaa")
         self.firehose.create_delivery_stream(
             DeliveryStreamName="noaa-to-s3", DeliveryStreamType="KinesisStreamAsSource",
@@ -202,6 +206,7 @@ class FirehoseBoto3Test(unittest.TestCase):
         d = wait_active(self.firehose, "noaa-to-s3")
         self.assertEqual(d["Source"]["KinesisStreamSourceDescription"]["KinesisStreamARN"],
                          "arn:aws:kinesis:us-east-1:000000000000:stream/weather")
+        self.server.freshet("ingest", "file", "--stream", "weather", NOAA)
         self.server.freshet("delivery", "flush", "noaa-to-s3")
         keys = objects(self.s3, "noaa", "raw/")
         self.assertGreater(len(keys), 1)  # 1 MiB buffers
@@ -218,6 +223,10 @@ class FirehoseBoto3Test(unittest.TestCase):
         out = self.server.freshet("stream", "read", "weather", "--output", "jsonl").stdout
         records = [json.dumps(json.loads(base64.b64decode(json.loads(l)["data"]) if "data_base64" in l else json.loads(l)["data"]), sort_keys=True)
                    for l in out.splitlines()]
+        before = json.dumps(json.loads(BEFORE), sort_keys=True)
+        self.assertIn(before, records)  # in the stream, not delivered
+        self.assertNotIn(before, delivered)
+        records.remove(before)
         self.assertEqual(len(records), 123308)  # one record per observation (data/noaa/PROVENANCE.md)
         self.assertEqual(sorted(delivered), sorted(records))
 

@@ -47,7 +47,7 @@ def client_env(home):
 class Server:
     """`freshet serve --http 127.0.0.1:PORT` over a fresh data directory."""
 
-    def __init__(self, extra_args=(), data_dir=None):
+    def __init__(self, extra_args=(), data_dir=None, env=None):
         self.tmp = tempfile.mkdtemp(prefix="freshet-wire-")
         self.data = data_dir or os.path.join(self.tmp, "data")
         self.home = os.path.join(self.tmp, "home")
@@ -55,13 +55,14 @@ class Server:
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.extra_args = list(extra_args)
+        self.env = env  # the server's environment (None: this process's)
         self.proc = None
 
     def start(self):
         self.log = open(os.path.join(self.tmp, "serve.log"), "w")
         self.proc = subprocess.Popen(
             [FRESHET, "--data-dir", self.data, "serve", "--http", "127.0.0.1:%d" % self.port] + self.extra_args,
-            stdout=self.log, stderr=subprocess.STDOUT)
+            stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.proc.poll() is not None:

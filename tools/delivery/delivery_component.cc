@@ -10,6 +10,7 @@
 #include "stream/delivery/delivery_runner.h"
 #include "tools/delivery/function_processor.h"
 #include "tools/owner.h"
+#include "tools/delivery/remote_object_sink.h"
 
 namespace freshet::delivery {
 namespace {
@@ -21,7 +22,8 @@ class DeliveryComponent : public cli::OwnerComponent {
   explicit DeliveryComponent(const cli::OwnerEnv& env)
       : log_(env.log),
         buckets_(env.db->dir() + "/buckets"),
-        runner_(env.log, &buckets_, [](const std::string& m) { std::cerr << "freshet: " << m << "\n"; }) {}
+        runner_(
+            env.log, &buckets_, [](const std::string& m) { std::cerr << "freshet: " << m << "\n"; }, RemoteSinks()) {}
   ~DeliveryComponent() override { Stop(); }
 
   std::string_view name() const override { return "delivery"; }

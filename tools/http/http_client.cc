@@ -103,7 +103,8 @@ Result<Response> Client::Send(const std::string& method, const std::string& path
   ingest::Curl().easy_setopt(curl, CURLOPT_URL, url.c_str());
   ingest::Curl().easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   ingest::Curl().easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  ingest::Curl().easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+  ingest::Curl().easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms_);
+  ingest::Curl().easy_setopt(curl, CURLOPT_TIMEOUT_MS, total_timeout_ms_);
   ingest::Curl().easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);  // give up on a peer silent for a minute
   ingest::Curl().easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
   ingest::Curl().easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);

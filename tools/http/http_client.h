@@ -61,6 +61,13 @@ class Client {
 
   const std::string& endpoint() const { return endpoint_; }
 
+  // Bounds each later request: `connect_ms` to connect, `total_ms` for the whole request (0: no
+  // bound but the stall limit, a peer silent for a minute). Defaults: 10 s, none.
+  void SetTimeouts(long connect_ms, long total_ms) {
+    connect_timeout_ms_ = connect_ms;
+    total_timeout_ms_ = total_ms;
+  }
+
  private:
   Client(std::string endpoint, std::optional<AwsCredentials> creds, std::string region, void* curl);
 
@@ -68,6 +75,8 @@ class Client {
   std::optional<AwsCredentials> creds_;
   std::string region_;
   void* curl_;  // CURL*, kept across requests so the connection is reused
+  long connect_timeout_ms_ = 10000;
+  long total_timeout_ms_ = 0;
 };
 
 }  // namespace freshet::http

@@ -10,6 +10,7 @@
 #include "stream/delivery/delivery_runner.h"
 #include "stream/delivery/delivery_store.h"
 #include "tools/delivery/function_processor.h"
+#include "tools/delivery/remote_object_sink.h"
 #include "tools/protocol/firehose_common.h"
 
 namespace freshet::protocol::firehose {
@@ -99,6 +100,7 @@ Result<size_t> Flush(const Call& call, const DeliverySpec& spec) {
   std::unique_ptr<delivery::FunctionProcessor> processor;
   if (call.backend.functions) processor = std::make_unique<delivery::FunctionProcessor>(call.backend.functions);
   runner.SetProcessor(processor.get());
+  stream::delivery::DeliveryRunner runner(call.backend.log, &buckets, nullptr, delivery::RemoteSinks());
   return runner.Flush(spec.name, call.context.now_ms);
 }
 
@@ -137,7 +139,11 @@ Outcome ListDeliveredObjects(const Call& call) {
     }
     objects.push_back(std::move(o));
   }
-  return Json{{"Objects", objects}};
+  Json out{{"Objects", objects}};
+  // Where the objects are when not in this freshet's buckets (freshet's own member, as the
+  // operation is; DescribeDeliveryStream keeps AWS's shape).
+  if (!spec.destination.endpoint.empty()) out["S3Endpoint"] = spec.destination.endpoint;
+  return out;
 }
 
 }  // namespace

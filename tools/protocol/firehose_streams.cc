@@ -58,6 +58,10 @@ Outcome CreateDeliveryStream(const Call& call) {
     return std::move(*e);
   }
   FRESHET_CHECKED_ASSIGN(spec.tags, ReadTags(call.request, "Tags"));
+  // Where the bucket is: freshet's own member (the CLI's `delivery create --s3-endpoint`), else
+  // this endpoint's setting (`serve --s3-endpoint`), else the local buckets.
+  FRESHET_CHECKED_ASSIGN(std::optional<std::string> endpoint, OptionalString(call.request, "FreshetS3Endpoint"));
+  spec.destination.endpoint = endpoint && !endpoint->empty() ? *endpoint : call.settings.firehose_s3_endpoint;
   DeliveryStore store(call.backend.log);
   auto created = store.Create(spec);
   if (!created.ok()) {

@@ -42,6 +42,9 @@ struct RequestContext {
 struct Settings {
   uint32_t account_shard_limit = 500;  // AWS's default open-shard limit per account and region
   uint32_t on_demand_default_shards = 4;
+  // Where delivery streams created here put their objects when the request names no endpoint:
+  // "" for the local buckets, else an external S3 endpoint (`serve --s3-endpoint URL`).
+  std::string firehose_s3_endpoint;
 };
 
 struct Call {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "stream/consumer/cursors.h"
+#include "stream/delivery/deliverer.h"
 #include "tests/stream/delivery/delivery_test_util.h"
 
 namespace freshet::stream::delivery {
@@ -63,6 +65,44 @@ TEST_F(DeliveryStoreTest, UpdateBumpsWhatTheChangeSays) {
   ASSERT_TRUE(updated.ok());
   EXPECT_EQ(store_->Get("a")->version, 2u);
   EXPECT_EQ(store_->Get("a")->destination.prefix, "p/");
+}
+
+TEST_F(DeliveryStoreTest, KinesisSourceStartsAtLatestDurably) {
+  ASSERT_TRUE(log_->Create("obs", 2, 24).ok());
+  for (int i = 0; i < 10; ++i) PutAt("obs", kT0 + i, {"before" + std::to_string(i) + "\n"}, "k" + std::to_string(i));
+  // A shard closed before the delivery exists is skipped whole, so its children are readable.
+  ASSERT_TRUE(log_->MergeShards("obs", 0, 1).ok());
+  PutAt("obs", kT0 + 20, {"before-merged\n"});
+  DeliverySpec spec = MustCreate("k", 5, 60, Compression::kUncompressed, "obs");
+  // The cursors are in the store with the description: a restart changes nothing.
+  Open();
+  StreamDescription obs = *log_->Get("obs");
+  for (uint32_t s = 0; s < obs.shard_count; ++s) {
+    auto cursor = LoadCursor(*db_, spec.cursor_name(), obs.id, s);
+    ASSERT_TRUE(cursor.ok() && cursor->has_value()) << "shard " << s;
+  }
+  std::string expected;
+  for (int i = 0; i < 5; ++i) {
+    std::string data = "after" + std::to_string(i) + "\n";
+    PutAt("obs", kT0 + 100 + i, {data}, "k" + std::to_string(i));
+    expected += data;
+  }
+  // A shard made by a later reshard starts at its beginning.
+  ASSERT_TRUE(log_->SplitShard("obs", 2, HashKey{1} << 127).ok());
+  for (int i = 5; i < 10; ++i) {
+    std::string data = "after" + std::to_string(i) + "\n";
+    PutAt("obs", kT0 + 200 + i, {data}, "k" + std::to_string(i));
+    expected += data;
+  }
+  Deliverer deliverer(log_.get(), buckets_.get(), spec);
+  ASSERT_GE(*deliverer.Poll(kT0 + 1000, true), 1u);
+  std::string all;
+  auto manifest = store_->Objects(spec);
+  ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
+  std::vector<ManifestEntry> entries = std::move(manifest.value());
+  for (const ManifestEntry& e : entries) all += Object(e.seal.key);
+  EXPECT_EQ(all, expected);
+  EXPECT_EQ(deliverer.stats().missed, 0u);
 }
 
 }  // namespace

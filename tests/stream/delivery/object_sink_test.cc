@@ -1,0 +1,103 @@
+// Object sinks (stream/delivery/object_sink.h): endpoint URLs, the local sink, and how a runner
+// picks a delivery's sink.
+#include "stream/delivery/object_sink.h"
+
+#include <gtest/gtest.h>
+
+#include "stream/delivery/delivery_runner.h"
+#include "tests/stream/delivery/delivery_test_util.h"
+
+namespace freshet::stream::delivery {
+namespace {
+
+TEST(NormalizeS3EndpointTest, AcceptsSchemeHostAndPort) {
+  EXPECT_EQ(*NormalizeS3Endpoint("http://127.0.0.1:9000"), "http://127.0.0.1:9000");
+  EXPECT_EQ(*NormalizeS3Endpoint("HTTPS://s3.example.com/"), "https://s3.example.com");
+  EXPECT_EQ(*NormalizeS3Endpoint("http://minio"), "http://minio");
+  EXPECT_EQ(*NormalizeS3Endpoint("http://[::1]:4566"), "http://[::1]:4566");
+}
+
+TEST(NormalizeS3EndpointTest, RefusesWhatIsNotSchemeHostPort) {
+  for (const char* bad :
+       {"", "127.0.0.1:9000", "ftp://host", "http://", "http://:9000", "http://host:0", "http://host:65536",
+        "http://host:", "http://host:9x", "http://host/bucket", "http://host:9000/path/", "http://host?x=1",
+        "http://host#f", "http://user:pw@host", "http://ho st", "http://[::1", "http://[::1]x"}) {
+    auto r = NormalizeS3Endpoint(bad);
+    EXPECT_TRUE(r.status().IsInvalidArgument()) << bad;
+    if (!r.ok()) {
+      EXPECT_NE(r.status().message().find("S3 endpoint '" + std::string(bad) + "'"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(NormalizeS3Endpoint("http://host/bucket").status().message(),
+            "S3 endpoint 'http://host/bucket' has a path, query or fragment (expected http://HOST[:PORT] or "
+            "https://HOST[:PORT])");
+}
+
+using ObjectSinks = DeliveryFixture;
+
+TEST_F(ObjectSinks, LocalSinkWritesADurableObjectWithItsType) {
+  LocalObjectSink sink(buckets_.get());
+  ASSERT_TRUE(sink.PutObject("bkt", "a/b.gz", "bytes", kObjectContentType).ok());
+  EXPECT_EQ(Object("a/b.gz"), "bytes");
+  EXPECT_EQ(buckets_->HeadObject("bkt", "a/b.gz")->content_type, "application/octet-stream");
+  EXPECT_TRUE(sink.PutObject("missing", "k", "x", kObjectContentType).IsNotFound());
+}
+
+// A sink that keeps what it is given, standing in for an external endpoint.
+class MemorySink : public ObjectSink {
+ public:
+  explicit MemorySink(std::map<std::string, std::string>* objects) : objects_(objects) {}
+  Status PutObject(std::string_view bucket, std::string_view key, std::string_view bytes, std::string_view) override {
+    (*objects_)[std::string(bucket) + "/" + std::string(key)] = std::string(bytes);
+    return Status::OK();
+  }
+
+ private:
+  std::map<std::string, std::string>* objects_;
+};
+
+TEST_F(ObjectSinks, RunnerWritesADeliveryWithAnEndpointThroughTheRemoteSinkOnly) {
+  DeliverySpec remote;
+  remote.name = "remote";
+  remote.destination.bucket_arn = "arn:aws:s3:::bkt";
+  remote.destination.bucket = "bkt";
+  remote.destination.endpoint = "HTTP://127.0.0.1:9000/";
+  auto created = store_->Create(remote);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->destination.endpoint, "http://127.0.0.1:9000");
+  EXPECT_EQ(store_->Get("remote")->destination.endpoint, "http://127.0.0.1:9000");  // stored
+  DeliverySpec local = MustCreate("local", 5, 60);
+  ASSERT_TRUE(store_->Put(*created, {"r1\n", "r2\n"}).ok());
+  ASSERT_TRUE(store_->Put(local, {"l1\n"}).ok());
+
+  // Without a remote factory the delivery cannot run here, and says where its bucket is.
+  DeliveryRunner plain(log_.get(), buckets_.get(), nullptr);
+  auto refused = plain.Flush("remote", NowMs());
+  EXPECT_EQ(refused.status().code(), Status::Code::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("http://127.0.0.1:9000"), std::string::npos);
+
+  std::map<std::string, std::string> objects;
+  std::vector<std::string> endpoints;
+  DeliveryRunner runner(log_.get(), buckets_.get(), nullptr,
+                        [&](const std::string& endpoint) -> Result<std::unique_ptr<ObjectSink>> {
+                          endpoints.push_back(endpoint);
+                          return std::unique_ptr<ObjectSink>(std::make_unique<MemorySink>(&objects));
+                        });
+  EXPECT_EQ(*runner.Flush("remote", NowMs()), 1u);
+  EXPECT_EQ(*runner.Flush("local", NowMs()), 1u);
+  EXPECT_EQ(endpoints, std::vector<std::string>{"http://127.0.0.1:9000"});
+  ASSERT_EQ(objects.size(), 1u);
+  EXPECT_EQ(objects.begin()->second, "r1\nr2\n");
+  EXPECT_EQ(objects.begin()->first, "bkt/" + (*store_->Objects(*created))[0].seal.key);
+  // The local delivery's object is in the local bucket; the remote one's is not.
+  ASSERT_EQ(Keys().size(), 1u);
+  EXPECT_EQ(Object(Keys()[0]), "l1\n");
+
+  DeliverySpec bad = remote;
+  bad.name = "bad";
+  bad.destination.endpoint = "s3.example.com";
+  EXPECT_TRUE(store_->Create(bad).status().IsInvalidArgument());
+}
+
+}  // namespace
+}  // namespace freshet::stream::delivery
