@@ -15,8 +15,7 @@ namespace {
 std::string Firehose(std::string_view op) { return protocol::Target(protocol::Service::kFirehose, op); }
 
 struct DeliveryArgs {
-  std::string name, bucket, prefix, error_prefix, stream, compression = "UNCOMPRESSED", data, file, lambda;
-  std::string name, bucket, prefix, error_prefix, stream, compression = "UNCOMPRESSED", data, file, s3_endpoint;
+  std::string name, bucket, prefix, error_prefix, stream, compression = "UNCOMPRESSED", data, file, lambda, s3_endpoint;
   uint32_t size_mb = 5, interval = 300;
   bool has_data = false;
 };

@@ -204,12 +204,6 @@ Status Deliverer::Deliver(const Seal& seal, bool seal_stored) {
   ManifestEntry entry;
   entry.seal = seal;
   FRESHET_RETURN_IF_ERROR(WriteObjects(seal, seal_stored, all, &entry));
-  FRESHET_ASSIGN_OR_RETURN(std::string object,
-                           Compress(seal.compression, data, seal.entry_name, seal.first_arrival_ms / 1000));
-  Status put = sink_->PutObject(seal.bucket, seal.key, object, kObjectContentType);
-  if (!put.ok()) {
-    return put.WithContext("delivery stream '" + spec_.name + "': writing s3://" + seal.bucket + "/" + seal.key);
-  }
   if (crash_after_object_ && crash_after_object_()) return Status::Aborted("crash point after the object (test)");
   storage::Batch batch;
   for (const ShardRange& r : seal.ranges) {

@@ -21,13 +21,13 @@ std::string EntryName(const std::string& key, std::string_view ext) {
 }  // namespace
 
 Status Deliverer::PutObject(const std::string& bucket, const std::string& key, std::string_view bytes) {
-  Status put = buckets_->PutObject(bucket, key, bytes);
+  Status put = sink_->PutObject(bucket, key, bytes, kObjectContentType);
   if (!put.ok()) return put.WithContext("delivery stream '" + spec_.name + "': writing s3://" + bucket + "/" + key);
   return Status::OK();
 }
 
 Status Deliverer::RemoveObject(const std::string& bucket, const std::string& key) {
-  Status removed = buckets_->DeleteObject(bucket, key);
+  Status removed = sink_->DeleteObject(bucket, key);
   if (!removed.ok()) {
     return removed.WithContext("delivery stream '" + spec_.name + "': removing s3://" + bucket + "/" + key);
   }

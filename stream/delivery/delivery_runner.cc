@@ -43,13 +43,11 @@ Result<Deliverer*> DeliveryRunner::DelivererFor(const DeliverySpec& listed) {
   }
   auto it = deliverers_.find(spec.name);
   if (it == deliverers_.end() || it->second->spec().id != spec.id || it->second->spec().version != spec.version ||
-      it->second->spec().destination.bucket != spec.destination.bucket) {
-    auto d = std::make_unique<Deliverer>(log_, buckets_, spec);
-    d->SetProcessor(processor_);
       it->second->spec().destination.bucket != spec.destination.bucket ||
       it->second->spec().destination.endpoint != spec.destination.endpoint) {
     FRESHET_ASSIGN_OR_RETURN(ObjectSink * sink, SinkFor(spec.destination));
     auto d = std::make_unique<Deliverer>(log_, sink, spec);
+    d->SetProcessor(processor_);
     it = deliverers_.insert_or_assign(spec.name, std::move(d)).first;
   }
   return it->second.get();

@@ -14,6 +14,10 @@ Status LocalObjectSink::PutObject(std::string_view bucket, std::string_view key,
   return put.ok() ? Status::OK() : put.status();
 }
 
+Status LocalObjectSink::DeleteObject(std::string_view bucket, std::string_view key) {
+  return buckets_->DeleteObject(bucket, key);
+}
+
 Result<std::string> NormalizeS3Endpoint(std::string_view url) {
   auto bad = [&](const std::string& why) {
     return Status::InvalidArgument("S3 endpoint '" + std::string(url) + "' " + why +

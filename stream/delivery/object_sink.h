@@ -35,6 +35,9 @@ class ObjectSink {
   // as the store says, in one line that names the store, the bucket and the key.
   virtual Status PutObject(std::string_view bucket, std::string_view key, std::string_view bytes,
                            std::string_view content_type) = 0;
+  // Removes `bucket`/`key` (a redelivery whose processing Lambda now leaves an object empty); OK
+  // also when it does not exist. NotFound when the bucket does not exist.
+  virtual Status DeleteObject(std::string_view bucket, std::string_view key) = 0;
 };
 
 // The local buckets (storage::BucketStore: temp file, fsync, rename, fsync of the directory).
@@ -43,6 +46,7 @@ class LocalObjectSink : public ObjectSink {
   explicit LocalObjectSink(storage::BucketStore* buckets) : buckets_(buckets) {}  // not owned
   Status PutObject(std::string_view bucket, std::string_view key, std::string_view bytes,
                    std::string_view content_type) override;
+  Status DeleteObject(std::string_view bucket, std::string_view key) override;
 
  private:
   storage::BucketStore* const buckets_;

@@ -130,10 +130,25 @@ Status RemoteObjectSink::PutObject(std::string_view bucket, std::string_view key
                                       "): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment of the "
                                       "process that delivers");
   }
-  FRESHET_ASSIGN_OR_RETURN(http::Client * client, ClientFor(*creds, http::FindAwsRegion()));
+  return Send("PUT", bucket, key, s3put::PutHeaders(bytes, content_type), std::string(bytes), *creds);
+}
+
+Status RemoteObjectSink::DeleteObject(std::string_view bucket, std::string_view key) {
+  std::optional<http::AwsCredentials> creds = http::FindAwsCredentials();
+  if (!creds) {
+    return Status::FailedPrecondition("no AWS credentials to sign DELETEs to the S3 endpoint " + endpoint_ +
+                                      " (bucket " + std::string(bucket) +
+                                      "): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment of the "
+                                      "process that delivers");
+  }
+  return Send("DELETE", bucket, key, {}, std::string(), *creds);
+}
+
+Status RemoteObjectSink::Send(const char* method, std::string_view bucket, std::string_view key,
+                              const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body,
+                              const http::AwsCredentials& creds) {
+  FRESHET_ASSIGN_OR_RETURN(http::Client * client, ClientFor(creds, http::FindAwsRegion()));
   const std::string path = s3put::ObjectPath(bucket, key);
-  const auto headers = s3put::PutHeaders(bytes, content_type);
-  const std::string body(bytes);  // http::Client sends a string it does not copy
   const int attempts = std::max(1, options_.attempts);
   Status last;
   int backoff_ms = options_.backoff_ms;
@@ -142,9 +157,9 @@ Status RemoteObjectSink::PutObject(std::string_view bucket, std::string_view key
       std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
       backoff_ms *= 2;
     }
-    Result<http::Response> sent = client->Send("PUT", path, headers, body, "s3");
+    Result<http::Response> sent = client->Send(method, path, headers, body, "s3");
     if (!sent.ok()) {
-      last = sent.status();  // no answer (connect, reset, timeout): the same PUT may be sent again
+      last = sent.status();  // no answer (connect, reset, timeout): the same request may be sent again
       continue;
     }
     if (sent->status >= 200 && sent->status < 300) return Status::OK();

@@ -49,9 +49,17 @@ class RemoteObjectSink : public stream::delivery::ObjectSink {
   Status PutObject(std::string_view bucket, std::string_view key, std::string_view bytes,
                    std::string_view content_type) override;
 
+  // DELETE of `bucket`/`key` (an object a redelivery leaves empty): OK also when it does not exist,
+  // as S3 answers; errors as PutObject's.
+  Status DeleteObject(std::string_view bucket, std::string_view key) override;
+
   const std::string& endpoint() const { return endpoint_; }
 
  private:
+  // Sends `method` on /bucket/key with retries (see the file comment).
+  Status Send(const char* method, std::string_view bucket, std::string_view key,
+              const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body,
+              const http::AwsCredentials& creds);
   // The client signing with `creds` for `region`, made again when either changed.
   Result<http::Client*> ClientFor(const http::AwsCredentials& creds, const std::string& region);
 

@@ -95,12 +95,11 @@ Outcome PutRecordBatch(const Call& call) {
 Result<size_t> Flush(const Call& call, const DeliverySpec& spec) {
   if (auto* active = stream::delivery::DeliveryRunner::Active()) return active->Flush(spec.name, call.context.now_ms);
   storage::BucketStore buckets(call.backend.db->dir() + "/buckets");
-  stream::delivery::DeliveryRunner runner(call.backend.log, &buckets, nullptr);
+  stream::delivery::DeliveryRunner runner(call.backend.log, &buckets, nullptr, delivery::RemoteSinks());
   // A processing Lambda runs on this process's function runtime (started on first use).
   std::unique_ptr<delivery::FunctionProcessor> processor;
   if (call.backend.functions) processor = std::make_unique<delivery::FunctionProcessor>(call.backend.functions);
   runner.SetProcessor(processor.get());
-  stream::delivery::DeliveryRunner runner(call.backend.log, &buckets, nullptr, delivery::RemoteSinks());
   return runner.Flush(spec.name, call.context.now_ms);
 }
 

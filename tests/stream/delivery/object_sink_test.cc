@@ -51,6 +51,10 @@ class MemorySink : public ObjectSink {
     (*objects_)[std::string(bucket) + "/" + std::string(key)] = std::string(bytes);
     return Status::OK();
   }
+  Status DeleteObject(std::string_view bucket, std::string_view key) override {
+    objects_->erase(std::string(bucket) + "/" + std::string(key));
+    return Status::OK();
+  }
 
  private:
   std::map<std::string, std::string>* objects_;
