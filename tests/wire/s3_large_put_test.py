@@ -30,6 +30,29 @@ def rss_kib(pid):
     return 0
 
 
+def signed_put(server, key, signed_body, sent_body, secret="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"):
+    """A PUT to bucket "large" signed (SigV4, hex x-amz-content-sha256) for one body, sending another
+    of the same length; returns (status, body)."""
+    url = "%s/large/%s" % (server.url, key)
+    request = botocore.awsrequest.AWSRequest(method="PUT", url=url, data=signed_body)
+    request.headers["x-amz-content-sha256"] = hashlib.sha256(signed_body).hexdigest()
+    creds = botocore.credentials.Credentials("AKIDEXAMPLE", secret)
+    botocore.auth.S3SigV4Auth(creds, "s3", "us-east-1").add_auth(request)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    headers = dict(request.headers.items())
+    headers["Content-Length"] = str(len(sent_body))
+    conn.request("PUT", "/large/" + key, body=sent_body, headers=headers)
+    response = conn.getresponse()
+    result = response.status, response.read().decode()
+    conn.close()
+    return result
+
+
+def bucket_files(server):
+    top = os.path.join(server.data, "buckets", "large")
+    return sorted(os.path.relpath(os.path.join(root, f), top) for root, _, files in os.walk(top) for f in files)
+
+
 class S3LargePutTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -42,11 +65,7 @@ class S3LargePutTest(unittest.TestCase):
         cls.server.cleanup()
 
     def bucket_files(self):
-        out = []
-        for root, _, files in os.walk(os.path.join(self.server.data, "buckets", "large")):
-            out += [os.path.relpath(os.path.join(root, f), os.path.join(self.server.data, "buckets", "large"))
-                    for f in files]
-        return sorted(out)
+        return bucket_files(self.server)
 
     def test_boto3_put_object_20_and_50_mib(self):
         for mib in (20, 50):
@@ -90,18 +109,7 @@ class S3LargePutTest(unittest.TestCase):
                     self.assertTrue(f.read() == body, key)
 
     def signed_put(self, key, signed_body, sent_body):
-        """A PUT signed (SigV4, x-amz-content-sha256) for one body, sending another of the same length."""
-        url = "%s/large/%s" % (self.server.url, key)
-        request = botocore.awsrequest.AWSRequest(method="PUT", url=url, data=signed_body)
-        request.headers["x-amz-content-sha256"] = hashlib.sha256(signed_body).hexdigest()
-        creds = botocore.credentials.Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
-        botocore.auth.S3SigV4Auth(creds, "s3", "us-east-1").add_auth(request)
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60)
-        headers = dict(request.headers.items())
-        headers["Content-Length"] = str(len(sent_body))
-        conn.request("PUT", "/large/" + key, body=sent_body, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.read().decode()
+        return signed_put(self.server, key, signed_body, sent_body)
 
     def test_body_not_matching_its_sha256_writes_nothing(self):
         before = self.bucket_files()
@@ -156,6 +164,42 @@ class S3LargePutTest(unittest.TestCase):
         print("\nS3 PutObject of %d MiB: server RSS %.1f MiB before, peak %.1f MiB (+%.1f MiB), %.2f s"
               % (mib, baseline / 1024.0, peak[0] / 1024.0, growth_mib, seconds))
         self.assertLess(growth_mib, mib / 4.0)
+
+
+class S3LargePutVerifiedTest(unittest.TestCase):
+    """With `serve --credentials`: the signature of a streamed body is verified from its headers, and
+    its SHA-256 against the bytes as they arrive."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        creds = os.path.join(cls.tmp.name, "credentials")
+        with open(creds, "w") as f:
+            f.write("[default]\naws_access_key_id = AKIDEXAMPLE\n"
+                    "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n")
+        cls.server = Server(extra_args=["--credentials", creds]).start()
+        cls.s3 = cls.server.boto3("s3")
+        cls.s3.create_bucket(Bucket="large")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+        cls.tmp.cleanup()
+
+    def test_verified_streamed_puts(self):
+        body = os.urandom(20 * MIB)
+        put = self.s3.put_object(Bucket="large", Key="verified.bin", Body=body)
+        self.assertEqual(put["ETag"], '"%s"' % hashlib.md5(body).hexdigest())
+        self.assertTrue(self.s3.get_object(Bucket="large", Key="verified.bin")["Body"].read() == body)
+        before = bucket_files(self.server)
+        status, reply = signed_put(self.server, "forged.bin", body, body[::-1])
+        self.assertEqual(status, 400)
+        self.assertIn("<Code>XAmzContentSHA256Mismatch</Code>", reply)
+        # Refused from the headers: the connection closes without reading the body, so a small one.
+        status, reply = signed_put(self.server, "wrong-key.bin", b"k" * 1000, b"k" * 1000, secret="not the secret")
+        self.assertEqual(status, 403)
+        self.assertIn("<Code>SignatureDoesNotMatch</Code>", reply)
+        self.assertEqual(bucket_files(self.server), before)
 
 
 if __name__ == "__main__":
