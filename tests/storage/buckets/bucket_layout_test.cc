@@ -275,5 +275,30 @@ TEST_F(BucketLayoutTest, ExistingFoldersWrittenByHandKeepWorking) {
   EXPECT_EQ(ReadFile(bucket_ + "/old"), "marker");
 }
 
+TEST_F(BucketLayoutTest, StaleTempFolderOfAMoveCutShortIsRemovedOnOpen) {
+  // What a Promote leaves when the process dies between its link and its exchange: a temp folder
+  // holding a second link of the object, which is still in its place.
+  ASSERT_TRUE(store_.PutObject("data", "k", "v").ok());
+  const std::string stale = bucket_ + "/.freshet-tmp-2147483646-3";
+  fs::create_directory(stale);
+  fs::create_hard_link(bucket_ + "/k", stale + "/.freshet-object");
+  EXPECT_EQ(AllKeys(), (std::vector<std::string>{"k"}));
+  BucketStore reopened(root_);
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_EQ(Get("k"), "v");
+}
+
+TEST_F(BucketLayoutTest, FolderMarkersAndObjectEntriesKeepABucketFromBeingEmpty) {
+  ASSERT_TRUE(store_.PutObject("data", "dir/", "").ok());
+  EXPECT_EQ(store_.DeleteBucket("data").code(), Status::Code::kFailedPrecondition);
+  ASSERT_TRUE(store_.DeleteObject("data", "dir/").ok());
+  ASSERT_TRUE(store_.PutObject("data", "a/b", "").ok());
+  ASSERT_TRUE(store_.PutObject("data", "a", "").ok());
+  ASSERT_TRUE(store_.DeleteObject("data", "a/b").ok());
+  EXPECT_EQ(store_.DeleteBucket("data").code(), Status::Code::kFailedPrecondition);
+  ASSERT_TRUE(store_.DeleteObject("data", "a").ok());
+  EXPECT_TRUE(store_.DeleteBucket("data").ok());
+}
+
 }  // namespace
 }  // namespace freshet::storage
