@@ -71,6 +71,8 @@ Status RunOwner(Context* ctx, std::vector<stream::PipelineSpec> pipelines, const
   std::unique_ptr<http::Server> http_server;
   if (owner.http) {
     http_options.worker_threads = 64;  // SDKs keep pools of idle keep-alive connections
+    // S3 PutObject bodies (up to 5 GiB) go to their file as they arrive (docs/s3.md, "Limits").
+    http_options.stream_body = [&front](const http::Request& head) { return front.StreamsBody(head); };
     FRESHET_ASSIGN_OR_RETURN(
         http_server, http::Server::Start(http_options, [&front](const http::Request& r) { return front.Handle(r); }));
   }

@@ -1,7 +1,9 @@
 // BucketStore::ListObjects: keys in byte order from a walk of the bucket's folder tree.
 //
-// A folder's entries are visited sorted by name, a subfolder as "name/", which is exactly the byte
-// order of the keys below it. Subtrees that cannot hold a wanted key are not opened: those outside
+// A folder's entries are visited sorted by the key segment they stand for (bucket_files.h: the
+// reserved names of "", "." and ".." decoded), a subfolder as "segment/", which is exactly the byte
+// order of the keys below it; a subfolder's own object (its .freshet-object entry) sorts as
+// "segment", before everything inside it. Subtrees that cannot hold a wanted key are not opened: those outside
 // the prefix, those wholly before start_after, and those inside a common prefix already returned.
 // Cost: the folders on the path to the listed keys, not the whole bucket.
 #include <dirent.h>
@@ -11,6 +13,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 
 #include "storage/buckets/bucket_files.h"
 #include "storage/buckets/bucket_store.h"
@@ -49,8 +52,13 @@ struct Lister {
     return true;
   }
 
-  void Object(const std::string& key, const std::string& path) {
+  // `maybe_absent`: a folder's object entry, which most folders do not have.
+  void Object(const std::string& key, const std::string& path, bool maybe_absent) {
     if (!StartsWith(key, prefix) || key <= after) return;
+    if (maybe_absent) {
+      struct stat st;
+      if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+    }
     if (!skip_prefix.empty() && StartsWith(key, skip_prefix)) return;
     if (!BucketStore::ValidateKey(key).ok()) return;  // a file put there by hand that no request could name
     if (!delimiter.empty()) {
@@ -95,21 +103,30 @@ struct Lister {
       return;
     }
     struct Entry {
-      std::string sort_key;  // name, or name + "/" for a folder
-      std::string name;
+      std::string sort_key;  // the key segment, + "/" for a folder's contents
+      std::string path;
       bool folder;
+      bool maybe_absent;
     };
     std::vector<Entry> entries;
     while (dirent* e = ::readdir(d)) {
-      std::string name = e->d_name;
-      if (name == "." || name == ".." || StartsWith(name, kReservedPrefix)) continue;
+      std::string_view name = e->d_name;
+      if (name == "." || name == ".." || name == kObjectEntry) continue;
+      std::optional<std::string> segment = SegmentOfEntry(name);
+      if (!segment) continue;  // temps and other reserved names
+      const std::string child = path + "/" + std::string(name);
       bool folder = e->d_type == DT_DIR;
       if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
         struct stat st;
-        if (::stat((path + "/" + name).c_str(), &st) != 0) continue;
+        if (::stat(child.c_str(), &st) != 0) continue;
         folder = S_ISDIR(st.st_mode);
       }
-      entries.push_back({folder ? name + "/" : name, std::move(name), folder});
+      if (folder) {
+        entries.push_back({*segment + "/", child, true, false});
+        entries.push_back({std::move(*segment), child + "/" + std::string(kObjectEntry), false, true});
+      } else {
+        entries.push_back({std::move(*segment), child, false, false});
+      }
     }
     ::closedir(d);
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.sort_key < b.sort_key; });
@@ -117,9 +134,9 @@ struct Lister {
       if (stop) return;
       const std::string key = key_prefix + e.sort_key;
       if (e.folder) {
-        if (Wanted(key)) Folder(path + "/" + e.name, key);
+        if (Wanted(key)) Folder(e.path, key);
       } else {
-        Object(key, path + "/" + e.name);
+        Object(key, e.path, e.maybe_absent);
       }
     }
   }

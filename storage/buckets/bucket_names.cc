@@ -1,5 +1,5 @@
 // Bucket-name and key rules of the bucket store (bucket_store.h): S3's bucket naming rules, and the
-// key rules that keep every object inside its bucket's directory.
+// few keys the store cannot hold.
 #include <cctype>
 
 #include "storage/buckets/bucket_store.h"
@@ -47,17 +47,16 @@ Status BucketStore::ValidateKey(std::string_view key) {
                                    " bytes long; keys are at most 1024 bytes");
   if (key.find('\0') != std::string_view::npos) return bad("holds a NUL byte");
   if (!text::IsValidUtf8(key)) return bad("is not valid UTF-8");
-  if (key.front() == '/') return bad("is absolute (begins with '/'): keys are paths inside the bucket");
+  // Every segment is stored as a file name (bucket_files.h maps "", "." and ".."), so only what no
+  // file name can be, and the store's own reserved names, are refused.
   size_t start = 0;
   for (;;) {
     size_t slash = key.find('/', start);
     std::string_view segment =
         key.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
-    if (segment.empty()) return bad("has an empty path segment ('//' or a trailing '/')");
-    if (segment == "." || segment == "..") return bad("has a '.' or '..' segment, which would leave its folder");
-    if (segment.size() > 255) return bad("has a path segment over 255 bytes");
+    if (segment.size() > 255) return bad("has a path segment over 255 bytes (a file name's limit)");
     if (segment.substr(0, kReservedPrefix.size()) == kReservedPrefix) {
-      return bad("has a segment beginning with '.freshet-', which the store reserves for its temp files");
+      return bad("has a segment beginning with '.freshet-', which the store reserves for its own entries");
     }
     if (slash == std::string_view::npos) break;
     start = slash + 1;

@@ -53,7 +53,7 @@ bool HoldsObject(const std::string& path) {
   auto names = ListDir(path);
   if (!names.ok()) return false;
   for (const auto& n : *names) {
-    if (n.rfind(kReservedPrefix, 0) == 0) continue;
+    if (n.rfind(kTempPrefix, 0) == 0) continue;  // an object entry or a mapped segment counts
     struct stat st;
     const std::string child = path + "/" + n;
     if (::lstat(child.c_str(), &st) != 0) continue;
@@ -82,7 +82,9 @@ void BucketStore::RemoveStaleTemps() const {
     auto names = ListDir(BucketPath(b));
     if (!names.ok()) continue;
     for (const auto& n : *names) {
-      if (n.rfind(kTempPrefix, 0) == 0 && !TempOwnerAlive(n)) ::unlink((BucketPath(b) + "/" + n).c_str());
+      if (n.rfind(kTempPrefix, 0) != 0 || TempOwnerAlive(n)) continue;
+      std::error_code ec;  // a file, or a folder of a Promote or Demote cut short
+      std::filesystem::remove_all(BucketPath(b) + "/" + n, ec);
     }
   }
 }
@@ -157,18 +159,16 @@ Result<ObjectData> BucketStore::ReadObject(std::string_view bucket, std::string_
                                            std::optional<ByteRange> range) const {
   FRESHET_RETURN_IF_ERROR(ValidateBucketName(bucket));
   FRESHET_RETURN_IF_ERROR(ValidateKey(key));
-  const std::string path = BucketPath(bucket) + "/" + std::string(key);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  std::string path = BucketPath(bucket) + "/" + KeyPath(key);
   struct stat st;
-  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    const int err = fd < 0 ? errno : EISDIR;
-    if (fd >= 0) ::close(fd);
-    if (err == ENOENT || err == ENOTDIR || err == EISDIR) {
+  int fd = OpenObject(path, &path, &st);
+  if (fd < 0) {
+    if (fd == -ENOENT) {
       FRESHET_RETURN_IF_ERROR(CheckBucket(bucket));
       return Status::NotFound("object '" + std::string(key) + "' does not exist in bucket '" + std::string(bucket) +
                               "'");
     }
-    return ErrnoStatus("open", path, err);
+    return ErrnoStatus("open", path, -fd);
   }
   struct Closer {
     int fd;
@@ -232,18 +232,16 @@ Result<std::string> BucketStore::GetObject(std::string_view bucket, std::string_
 Result<ObjectInfo> BucketStore::HeadObject(std::string_view bucket, std::string_view key) const {
   FRESHET_RETURN_IF_ERROR(ValidateBucketName(bucket));
   FRESHET_RETURN_IF_ERROR(ValidateKey(key));
-  const std::string path = BucketPath(bucket) + "/" + std::string(key);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  std::string path = BucketPath(bucket) + "/" + KeyPath(key);
   struct stat st;
-  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    const int err = fd < 0 ? errno : EISDIR;
-    if (fd >= 0) ::close(fd);
-    if (err == ENOENT || err == ENOTDIR || err == EISDIR) {
+  int fd = OpenObject(path, &path, &st);
+  if (fd < 0) {
+    if (fd == -ENOENT) {
       FRESHET_RETURN_IF_ERROR(CheckBucket(bucket));
       return Status::NotFound("object '" + std::string(key) + "' does not exist in bucket '" + std::string(bucket) +
                               "'");
     }
-    return ErrnoStatus("open", path, err);
+    return ErrnoStatus("open", path, -fd);
   }
   ObjectInfo info{std::string(key), static_cast<uint64_t>(st.st_size), ToMs(st.st_mtim.tv_sec, st.st_mtim.tv_nsec), "",
                   GetAttr(fd, kContentTypeAttr).value_or("")};
@@ -258,32 +256,49 @@ Result<ObjectInfo> BucketStore::HeadObject(std::string_view bucket, std::string_
 Status BucketStore::DeleteObject(std::string_view bucket, std::string_view key) {
   FRESHET_RETURN_IF_ERROR(ValidateBucketName(bucket));
   FRESHET_RETURN_IF_ERROR(ValidateKey(key));
-  const std::string bucket_dir = BucketPath(bucket);
-  const std::string path = bucket_dir + "/" + std::string(key);
+  std::string path = BucketPath(bucket) + "/" + KeyPath(key);
+  std::string dir;
   {
     std::shared_lock lock(Mutex());
     FRESHET_RETURN_IF_ERROR(CheckBucket(bucket));
     struct stat st;
-    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return Status::OK();
+    if (::lstat(path.c_str(), &st) != 0) return Status::OK();
+    if (S_ISDIR(st.st_mode)) {  // the key is also a folder: its object, if any, is the object entry
+      path += "/" + std::string(kObjectEntry);
+      if (::lstat(path.c_str(), &st) != 0) return Status::OK();
+    }
+    if (!S_ISREG(st.st_mode)) return Status::OK();
     if (::unlink(path.c_str()) != 0) {
       if (errno == ENOENT) return Status::OK();
       return ErrnoStatus("delete", path, errno);
     }
     Observe("unlink", path);
-    const std::string dir = std::filesystem::path(path).parent_path().string();
+    dir = path.substr(0, path.rfind('/'));
     FRESHET_RETURN_IF_ERROR(SyncDir(dir));
     Observe("fsync-dir", dir);
   }
-  // Folders the delete left empty go too, innermost first, so the tree mirrors the keys.
   std::unique_lock lock(Mutex());
-  std::string k(key);
-  for (size_t slash = k.rfind('/'); slash != std::string::npos && slash > 0; slash = k.rfind('/')) {
-    k.resize(slash);
-    const std::string dir = bucket_dir + "/" + k;
-    if (::rmdir(dir.c_str()) != 0) break;  // not empty (or gone): outer folders are not empty either
-    (void)SyncDir(std::filesystem::path(dir).parent_path().string());
-  }
+  CleanUpFolders(bucket, std::move(dir));
   return Status::OK();
+}
+
+void BucketStore::CleanUpFolders(std::string_view bucket, std::string dir) const {
+  // Folders left empty go, innermost first, so the tree mirrors the keys; a folder left holding only
+  // its own object ("a" once "a/b" is gone) turns back into that plain file.
+  const std::string bucket_dir = BucketPath(bucket);
+  while (dir.size() > bucket_dir.size() && dir.compare(0, bucket_dir.size() + 1, bucket_dir + "/") == 0) {
+    const std::string parent = dir.substr(0, dir.rfind('/'));
+    if (::rmdir(dir.c_str()) == 0) {
+      (void)SyncDir(parent);
+      dir = parent;
+      continue;
+    }
+    if (errno == ENOTEMPTY || errno == EEXIST) {
+      auto names = ListDir(dir);
+      if (names.ok() && names->size() == 1 && (*names)[0] == kObjectEntry) (void)Demote(bucket, dir);
+    }
+    break;  // not empty (or gone): outer folders are not empty either
+  }
 }
 
 }  // namespace freshet::storage

@@ -1,12 +1,17 @@
 // BucketStore: S3-style buckets of objects kept as plain files, `<root>/<bucket>/<key>`, so a user
 // can `ls` and open what was delivered. No RocksDB: the file system is the store.
 //
-// Keys map to paths segment by segment ("2026/11/29/part-1" is the file 29/part-1 under 2026/11/).
-// Keys that would leave the bucket's directory or alias another key are refused (ValidateKey):
-// "..", ".", empty segments ("a//b", "a/", "/a"), NUL, over 1024 bytes, a segment over 255 bytes,
-// and the reserved segment prefix ".freshet-". Because a path cannot be a file and a folder at once,
-// an object "a" and an object "a/b" cannot both exist (S3 allows it): the second is refused with
-// FailedPrecondition.
+// Layout: a key maps to a path segment by segment ("2026/11/29/part-1" is the file 29/part-1 under
+// 2026/11/), so objects are plain files a user can open. Two cases need reserved entry names (all
+// beginning ".freshet-", which no key segment may; bucket_files.h):
+// - an object whose path is also a folder of other keys ("a" beside "a/b") is the folder's entry
+//   `.freshet-object` (a/.freshet-object). The move happens when the second key arrives (either
+//   order), atomically (renameat2 RENAME_EXCHANGE), and back to a plain file `a` when the folder's
+//   other keys are gone;
+// - the segments "", "." and ".." ("dir/" folder markers, "a//b", "/a", "a/../b") are the entries
+//   .freshet-empty, .freshet-dot and .freshet-dotdot, so no key leaves its bucket's folder.
+// ValidateKey refuses only what cannot be stored: an empty key, over 1024 bytes, NUL, invalid
+// UTF-8, a segment over 255 bytes (the file-name limit), a segment beginning ".freshet-".
 //
 // Durability: PutObject (and ObjectWriter::Commit) returns only once the object is durable: its
 // bytes go to a temp file in the bucket's directory (`.freshet-tmp-<pid>-<n>`), which is fsynced,
@@ -129,7 +134,7 @@ class BucketStore {
   Status HeadBucket(std::string_view bucket) const;
 
   // Replaces or creates the object; durable before it returns. NotFound when the bucket is absent;
-  // InvalidArgument for a bad key; FailedPrecondition when the key conflicts with a folder/object.
+  // InvalidArgument for a bad key.
   Status PutObject(std::string_view bucket, std::string_view key, std::string_view bytes);
   Result<ObjectInfo> PutObject(std::string_view bucket, std::string_view key, std::string_view bytes,
                                const PutOptions& options);
@@ -158,7 +163,8 @@ class BucketStore {
   static Status ValidateBucketName(std::string_view bucket);
   static Status ValidateKey(std::string_view key);
 
-  // For tests: sees each durability step ("fsync-file", "mkdir", "rename", "fsync-dir", "unlink")
+  // For tests: sees each durability step ("fsync-file", "mkdir", "rename", "fsync-dir", "unlink",
+  // "promote", "demote")
   // with its path, in order. Set before concurrent use.
   using SyncObserver = std::function<void(std::string_view step, const std::string& path)>;
   void SetSyncObserver(SyncObserver observer) { observer_ = std::move(observer); }
@@ -170,6 +176,20 @@ class BucketStore {
   void RemoveStaleTemps() const;
   // Creates the key's missing folders, renames the temp over the key, fsyncs what changed.
   Status Publish(const std::string& bucket, const std::string& key, const std::string& temp_path) const;
+  // Publish's work under the lock the caller holds. Without `exclusive`, sets *need_exclusive and
+  // returns OK instead of moving an object into a folder (Promote), or when a concurrent put made
+  // the key's path a folder.
+  Status PublishLocked(const std::string& bucket, const std::string& key, const std::string& temp_path, bool exclusive,
+                       bool* need_exclusive) const;
+  // A new temp name in the bucket's folder.
+  std::string TempPath(std::string_view bucket) const;
+  // The object file at `path` becomes `path`/.freshet-object (Promote), or the folder `path` holding
+  // only its .freshet-object becomes that file (Demote). REQUIRES: the exclusive lock.
+  Status Promote(std::string_view bucket, const std::string& path) const;
+  Status Demote(std::string_view bucket, const std::string& dir) const;
+  // After an object in `dir` was removed: removes the folders left empty, innermost first, and
+  // demotes a folder left holding only an object entry. REQUIRES: the exclusive lock.
+  void CleanUpFolders(std::string_view bucket, std::string dir) const;
   void Observe(std::string_view step, const std::string& path) const {
     if (observer_) observer_(step, path);
   }

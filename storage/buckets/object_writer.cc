@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <mutex>
 
@@ -16,11 +15,6 @@
 namespace freshet::storage {
 
 using namespace buckets_internal;  // NOLINT: the store's own helpers
-
-namespace {
-// Process-wide, so two stores on one root in one process never pick the same temp name.
-std::atomic<uint64_t> temp_counter{0};
-}  // namespace
 
 struct ObjectWriter::Md5 {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(), EVP_MD_CTX_free};
@@ -94,19 +88,34 @@ Result<ObjectInfo> ObjectWriter::Commit() {
 }
 
 Status BucketStore::Publish(const std::string& bucket, const std::string& key, const std::string& temp_path) const {
+  {
+    std::shared_lock lock(Mutex());
+    bool need_exclusive = false;
+    Status s = PublishLocked(bucket, key, temp_path, /*exclusive=*/false, &need_exclusive);
+    if (!need_exclusive) return s;
+  }
+  // A key beside an object ("a/b" when "a" is a file) or racing another put into a new folder:
+  // done alone, so no put or delete sees the object while it moves.
+  std::unique_lock lock(Mutex());
+  bool unused = false;
+  return PublishLocked(bucket, key, temp_path, /*exclusive=*/true, &unused);
+}
+
+Status BucketStore::PublishLocked(const std::string& bucket, const std::string& key, const std::string& temp_path,
+                                  bool exclusive, bool* need_exclusive) const {
   const std::string bucket_dir = BucketPath(bucket);
-  std::shared_lock lock(Mutex());
   struct stat st;
   if (::stat(bucket_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     return Status::NotFound("bucket '" + bucket + "' does not exist");
   }
+  const std::string rel = KeyPath(key);
   // Folders the key needs, outermost first; each new one is fsynced with its parent so the rename
   // below cannot outlive a crash while its folder does not.
   std::string dir = bucket_dir;
   size_t start = 0;
-  for (size_t slash = key.find('/'); slash != std::string::npos; slash = key.find('/', start)) {
+  for (size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', start)) {
     std::string parent = dir;
-    dir = bucket_dir + "/" + key.substr(0, slash);
+    dir = bucket_dir + "/" + rel.substr(0, slash);
     start = slash + 1;
     if (::mkdir(dir.c_str(), 0755) == 0) {
       Observe("mkdir", dir);
@@ -117,25 +126,33 @@ Status BucketStore::Publish(const std::string& bucket, const std::string& key, c
       continue;
     }
     const int err = errno;
-    if (err == EEXIST && ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) continue;
-    if (err == EEXIST || err == ENOTDIR) {
-      return Status::FailedPrecondition("object key '" + key + "' needs '" + key.substr(0, slash) +
-                                        "' to be a folder, but it is an object in bucket '" + bucket + "'");
+    if (err == EEXIST && ::lstat(dir.c_str(), &st) == 0) {
+      if (S_ISDIR(st.st_mode)) continue;
+      if (S_ISREG(st.st_mode)) {  // an object: it moves into the folder as its object entry
+        if (!exclusive) {
+          *need_exclusive = true;
+          return Status::OK();
+        }
+        FRESHET_RETURN_IF_ERROR(Promote(bucket, dir));
+        continue;
+      }
     }
     return ErrnoStatus("create folder", dir, err);
   }
-  const std::string path = bucket_dir + "/" + key;
-  if (::rename(temp_path.c_str(), path.c_str()) != 0) {
+  std::string target = bucket_dir + "/" + rel;
+  if (::lstat(target.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) target += "/" + std::string(kObjectEntry);
+  if (::rename(temp_path.c_str(), target.c_str()) != 0) {
     const int err = errno;
-    if (err == EISDIR || err == ENOTEMPTY || err == EEXIST) {
-      return Status::FailedPrecondition("object key '" + key + "' is a folder of other objects in bucket '" + bucket +
-                                        "'");
+    if (!exclusive && (err == EISDIR || err == ENOTEMPTY || err == EEXIST)) {
+      *need_exclusive = true;  // a concurrent put made the path a folder since the lstat
+      return Status::OK();
     }
-    return ErrnoStatus("rename to", path, err);
+    return ErrnoStatus("rename to", target, err);
   }
-  Observe("rename", path);
-  FRESHET_RETURN_IF_ERROR(SyncDir(dir));
-  Observe("fsync-dir", dir);
+  Observe("rename", target);
+  const std::string target_dir = target.substr(0, target.rfind('/'));
+  FRESHET_RETURN_IF_ERROR(SyncDir(target_dir));
+  Observe("fsync-dir", target_dir);
   // The bucket's folder, which lost the temp's name, is not fsynced: the object does not depend on
   // it, and a temp name a crash brings back is removed as stale when a store opens.
   return Status::OK();
@@ -146,8 +163,7 @@ Result<std::unique_ptr<ObjectWriter>> BucketStore::NewObjectWriter(std::string_v
   FRESHET_RETURN_IF_ERROR(ValidateBucketName(bucket));
   FRESHET_RETURN_IF_ERROR(ValidateKey(key));
   FRESHET_RETURN_IF_ERROR(CheckBucket(bucket));
-  const std::string temp = BucketPath(bucket) + "/" + std::string(kTempPrefix) + std::to_string(::getpid()) + "-" +
-                           std::to_string(temp_counter.fetch_add(1));
+  const std::string temp = TempPath(bucket);
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     if (errno == ENOENT) return Status::NotFound("bucket '" + std::string(bucket) + "' does not exist");

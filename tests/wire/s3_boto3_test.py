@@ -63,9 +63,12 @@ class S3Boto3Test(unittest.TestCase):
             self.assertEqual(f.read(), body)
         self.assertEqual(self.error_code(self.s3.head_object, Bucket="objects", Key="missing.txt"), ("404", 404))
         self.assertEqual(self.error_code(self.s3.get_object, Bucket="objects", Key="missing.txt"), ("NoSuchKey", 404))
-        # Keys that would leave the bucket are refused.
-        self.assertEqual(self.error_code(self.s3.put_object, Bucket="objects", Key="../escape", Body=b"x")[1], 400)
+        # A key with a ".." segment is an S3 key like any other: stored inside its bucket, never above it.
+        self.s3.put_object(Bucket="objects", Key="../escape", Body=b"x")
+        self.assertEqual(self.s3.get_object(Bucket="objects", Key="../escape")["Body"].read(), b"x")
         self.assertFalse(os.path.exists(os.path.join(self.server.data, "buckets", "escape")))
+        self.assertTrue(os.path.isfile(os.path.join(self.server.data, "buckets", "objects", ".freshet-dotdot", "escape")))
+        self.s3.delete_object(Bucket="objects", Key="../escape")
 
     def test_get_with_range(self):
         self.s3.create_bucket(Bucket="ranges")

@@ -26,6 +26,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -233,7 +234,9 @@ class Server::Impl final : public httplib::Server {
     set_keep_alive_timeout(options_.idle_timeout_seconds);
     set_read_timeout(options_.read_timeout_seconds);
     set_write_timeout(options_.write_timeout_seconds);
-    set_payload_max_length(options_.max_body_bytes);
+    // httplib's own limit would refuse a streamed body; the limits are this file's (CheckHeaders,
+    // ReadBodyAndServe) and the Handler's for streamed bodies.
+    set_payload_max_length(options_.stream_body ? std::numeric_limits<size_t>::max() : options_.max_body_bytes);
     set_tcp_nodelay(true);
     // Not httplib's default, which adds SO_REUSEPORT: that would let a second server bind the same
     // port and silently take half of the connections.
@@ -279,8 +282,9 @@ class Server::Impl final : public httplib::Server {
   // connection to close (its body, if any, is never read).
   bool CheckHeaders(const httplib::Request& req, httplib::Response& res) {
     std::string content_length = req.get_header_value("Content-Length");
+    const size_t limit = Streamed(req) ? std::numeric_limits<size_t>::max() : options_.max_body_bytes;
     BodyCheck check = CheckBodyHeaders(req.method, req.has_header("Content-Length") ? &content_length : nullptr,
-                                       req.has_header("Transfer-Encoding"), options_.max_body_bytes);
+                                       req.has_header("Transfer-Encoding"), limit);
     if (check.ok) return true;
     MarkCurrentRequestHandled();
     CloseCurrentConnectionAfterResponse();
@@ -289,7 +293,31 @@ class Server::Impl final : public httplib::Server {
     return false;
   }
 
+  // Whether options_.stream_body picks this request (its body is then the Handler's to read).
+  bool Streamed(const httplib::Request& req) const {
+    if (!options_.stream_body) return false;
+    return options_.stream_body(
+        MakeRequest(req.method, req.target, LowerCaseHeaders(req.headers), {}, req.remote_addr));
+  }
+
   void ReadBodyAndServe(const httplib::Request& req, const httplib::ContentReader& reader, httplib::Response& res) {
+    if (Streamed(req)) {
+      bool called = false, body_read = false;
+      auto read_body = [&reader, &called, &body_read](const Request::BodySink& sink) {
+        if (called) return false;
+        called = true;
+        body_read = reader([&sink](const char* data, size_t length) { return sink(std::string_view(data, length)); });
+        return body_read;
+      };
+      Serve(req, {}, res, read_body);
+      // The Handler answered without the whole body (an error from the headers, a refused body):
+      // what is left of it must not be taken for the next request.
+      if (!body_read) {
+        CloseCurrentConnectionAfterResponse();
+        res.set_header("Connection", "close");
+      }
+      return;
+    }
     std::string body;
     // Content-Length was checked against the limit from the headers (CheckHeaders).
     body.reserve(std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10));
@@ -316,7 +344,8 @@ class Server::Impl final : public httplib::Server {
     Serve(req, std::move(body), res);
   }
 
-  void Serve(const httplib::Request& req, std::string body, httplib::Response& res) {
+  void Serve(const httplib::Request& req, std::string body, httplib::Response& res,
+             std::function<bool(const Request::BodySink&)> read_body = nullptr) {
     MarkCurrentRequestHandled();
     // A Range header is the handler's to apply (S3's GetObject answers 206 with the range it read);
     // httplib would otherwise cut every response body, errors included, by the request's range a
@@ -324,6 +353,7 @@ class Server::Impl final : public httplib::Server {
     const_cast<httplib::Request&>(req).ranges.clear();
     Request request =
         MakeRequest(req.method, req.target, LowerCaseHeaders(req.headers), std::move(body), req.remote_addr);
+    request.read_body = std::move(read_body);
     Response response;
     try {
       response = handler_(request);

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -34,6 +35,10 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   int port = 4566;  // 0 = pick a free port (see Server::port)
   size_t max_body_bytes = 16 << 20;
+  // Whether a request's body is streamed to the Handler (Request::read_body) rather than read whole
+  // into Request::body, decided from its method, target and headers alone (`head` has no body).
+  // Called concurrently from the worker threads. Unset: no request is streamed.
+  std::function<bool(const Request& head)> stream_body;
   int worker_threads = 16;
   int idle_timeout_seconds = 60;
   int read_timeout_seconds = 10;

@@ -4,7 +4,9 @@
 // A Request is what one HTTP request carried, decoded once by the server: the method, the
 // percent-decoded path, the request-target exactly as sent (SigV4 signs that, not the decoded
 // form), the decoded query parameters, the headers with lower-cased names, and the whole body
-// (chunked transfer coding already removed). A Handler turns a Request into a Response.
+// (chunked transfer coding already removed), or for a request the server streams
+// (ServerOptions::stream_body), a way to read the body as it arrives. A Handler turns a Request
+// into a Response.
 //
 // Thread-safety: plain values. A Handler is called concurrently from the server's worker
 // threads, one call per request, so whatever it shares must be thread-safe.
@@ -31,6 +33,13 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string remote_address;  // the peer's IP address
+  // Set (and `body` left empty) when the server streams this request's body: calls `sink` with
+  // each piece of the body, in order, as it arrives (chunked transfer coding removed), and returns
+  // true once the body has ended, false when it could not be read (client gone, timeout) or `sink`
+  // returned false. Call at most once, from the Handler's thread, before the Handler returns. A
+  // Handler that answers without reading the whole body has the connection closed after its reply.
+  using BodySink = std::function<bool(std::string_view piece)>;
+  std::function<bool(const BodySink& sink)> read_body;
 
   // First header with this lower-case name, or nullptr.
   const std::string* Header(std::string_view lower_name) const;

@@ -64,7 +64,9 @@ std::variant<AuthInfo, AuthError> ParseAuthorization(const Request& request);
 // that does not match -> InvalidSignatureException (400, AWS's message with the canonical request
 // and string to sign the server computed). The payload hash signed is x-amz-content-sha256 when
 // present (UNSIGNED-PAYLOAD and STREAMING-* accepted as given; aws-chunked chunk signatures are
-// not checked here), else UNSIGNED-PAYLOAD for S3 presigned URLs, else SHA-256 of the body.
+// not checked here), else UNSIGNED-PAYLOAD for S3 presigned URLs, else SHA-256 of the body. A
+// streamed body (Request::read_body) is not compared with its hash here (whoever reads it must),
+// and without x-amz-content-sha256 it is refused (InvalidRequest 400: the hash signed is unknown).
 std::optional<AuthError> VerifySignature(const Request& request, const CredentialStore& store,
                                          std::chrono::system_clock::time_point now);
 

@@ -13,9 +13,16 @@
 // the body as sent; Content-MD5 (base64) and x-amz-checksum-crc32 / -sha1 / -sha256 (base64)
 // against the decoded bytes. CRC32C and CRC64NVME are accepted unchecked.
 //
-// Thread-safety: pure functions.
+// BodyDecoder does all of this piece by piece as the body arrives (a streamed PutObject never holds
+// its body); ReadBody and DecodeAwsChunked are it applied to a whole body.
+//
+// Thread-safety: pure functions; a BodyDecoder is used by one thread at a time.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -42,5 +49,31 @@ struct BodyOrError {
   S3Error error;
 };
 BodyOrError ReadBody(const http::Request& request);
+
+// Decodes and checks a body fed in pieces, in order (the checks and errors ReadBody makes).
+class BodyDecoder {
+ public:
+  // Receives the decoded bytes in order; returning false stops the decoding (Feed returns false).
+  using Sink = std::function<bool(std::string_view decoded)>;
+  // Reads from the request's headers how to decode and what to check; `request` must outlive this.
+  BodyDecoder(const http::Request& request, Sink sink);
+  ~BodyDecoder();
+  BodyDecoder(const BodyDecoder&) = delete;
+  BodyDecoder& operator=(const BodyDecoder&) = delete;
+
+  // The next piece of the body as sent. False when the body is malformed (error() says why; also
+  // set from the headers alone, e.g. an invalid Content-MD5, before any byte) or the sink refused.
+  bool Feed(std::string_view raw);
+  // After the last piece: nullopt when the body is whole and every check passed, else S3's error.
+  std::optional<S3Error> Finish();
+  const std::optional<S3Error>& error() const;
+  uint64_t decoded_bytes() const;
+  // Trailers of an aws-chunked body (names lower-cased), complete after Finish.
+  const std::vector<std::pair<std::string, std::string>>& trailers() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace freshet::s3

@@ -10,6 +10,15 @@ namespace freshet::s3 {
 namespace {
 
 constexpr const char* kDefaultContentType = "binary/octet-stream";
+// S3's limit for one PutObject (larger objects are multipart uploads).
+constexpr uint64_t kMaxPutObjectBytes = 5ull << 30;
+
+http::Response EntityTooLarge(const S3Request& req, uint64_t proposed) {
+  return req.Error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size (" +
+                                         std::to_string(proposed) + " bytes; a PutObject is at most " +
+                                         std::to_string(kMaxPutObjectBytes) +
+                                         " bytes, larger objects are multipart uploads)");
+}
 
 // The error for a bucket name or key no object can have, or nullopt.
 std::optional<S3Error> BadName(const S3Request& req, bool writing) {
@@ -153,8 +162,59 @@ http::Response GetObject(storage::BucketStore& store, const S3Request& req, bool
   return r;
 }
 
+// PutObject whose body the server streams (S3Service::StreamsBody): decoded and checked as it
+// arrives, written to the object's temp file through a 1 MiB buffer, committed only when whole and
+// every check passed; on any error nothing is written (the writer's temp is removed).
+http::Response PutObjectStreamed(storage::BucketStore& store, const S3Request& req,
+                                 const storage::PutOptions& options) {
+  const std::string* declared = req.Header("x-amz-decoded-content-length");
+  if (!declared) declared = req.Header("content-length");
+  const uint64_t proposed = declared ? std::strtoull(declared->c_str(), nullptr, 10) : 0;
+  if (proposed > kMaxPutObjectBytes) return EntityTooLarge(req, proposed);
+  auto writer = store.NewObjectWriter(req.bucket, req.key, options);
+  if (!writer.ok()) return req.Error(ErrorForStatus(writer.status(), "NoSuchBucket", "InvalidObjectName"));
+  constexpr size_t kBuffer = 1 << 20;
+  std::string buffer;
+  buffer.reserve(kBuffer);
+  Status written;
+  uint64_t total = 0;
+  bool too_large = false;
+  BodyDecoder decoder(req.http(), [&](std::string_view piece) {
+    total += piece.size();
+    if (total > kMaxPutObjectBytes) {
+      too_large = true;
+      return false;
+    }
+    buffer.append(piece);
+    if (buffer.size() < kBuffer) return true;
+    written = (*writer)->Append(buffer);
+    buffer.clear();
+    return written.ok();
+  });
+  const bool read = req.http().read_body([&decoder](std::string_view raw) { return decoder.Feed(raw); });
+  if (too_large) return EntityTooLarge(req, total);
+  if (!written.ok()) return req.Error(ErrorForStatus(written, "NoSuchBucket"));
+  if (decoder.error()) return req.Error(*decoder.error());
+  if (!read) return req.Error("IncompleteBody", "The request body ended before all of it was received.");
+  if (auto error = decoder.Finish()) return req.Error(*error);
+  if (!buffer.empty()) {
+    written = (*writer)->Append(buffer);
+    if (!written.ok()) return req.Error(ErrorForStatus(written, "NoSuchBucket"));
+  }
+  auto info = (*writer)->Commit();
+  if (!info.ok()) return req.Error(ErrorForStatus(info.status(), "NoSuchBucket", "InvalidObjectName"));
+  http::Response r = req.Empty(200);
+  r.headers.emplace_back("ETag", "\"" + info->etag + "\"");
+  return r;
+}
+
 http::Response PutObject(storage::BucketStore& store, const S3Request& req) {
   if (auto bad = BadName(req, true)) return req.Error(*bad);
+  if (req.http().read_body) {
+    storage::PutOptions options;
+    if (const std::string* ct = req.Header("content-type")) options.content_type = *ct;
+    return PutObjectStreamed(store, req, options);
+  }
   BodyOrError body = ReadBody(req.http());
   if (!body.ok) return req.Error(body.error);
   storage::PutOptions options;

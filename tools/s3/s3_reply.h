@@ -29,8 +29,8 @@ struct S3Error {
 
 // S3's error for an engine Status: NotFound -> `not_found_code` (NoSuchBucket, NoSuchKey,
 // NoSuchUpload) 404; InvalidArgument -> `invalid_code` 400; AlreadyExists ->
-// BucketAlreadyOwnedByYou 409; FailedPrecondition -> `conflict_code` 409 (BucketNotEmpty, or
-// InvalidRequest 400 for a key that collides with a folder); others InternalError 500.
+// BucketAlreadyOwnedByYou 409; FailedPrecondition -> `conflict_code` (BucketNotEmpty 409, else
+// InvalidRequest 400); others InternalError 500.
 S3Error ErrorForStatus(const Status& status, std::string_view not_found_code,
                        std::string_view invalid_code = "InvalidArgument",
                        std::string_view conflict_code = "InvalidRequest");

@@ -72,7 +72,7 @@ S3Error AuthFailure(const http::AuthError& e) {
     return {"XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.",
             400};
   }
-  if (e.type == "AuthorizationQueryParametersError") return {e.type, e.message, 400};
+  if (e.type == "AuthorizationQueryParametersError" || e.type == "InvalidRequest") return {e.type, e.message, 400};
   return {"AuthorizationHeaderMalformed", e.message, 400};
 }
 
@@ -113,7 +113,10 @@ bool S3Service::Claims(const transport::HttpCall& call) const {
   return call.auth_error.has_value() && !call.auth && MentionsS3Scope(call.request);
 }
 
-http::Response S3Service::Handle(const transport::HttpCall& call) {
+namespace {
+
+// The request's bucket and key, from a virtual host or the path.
+S3Request Route(const transport::HttpCall& call) {
   const http::Request& r = call.request;
   S3Request req{call, VirtualHostBucket(r), "", r.path};
   std::string_view path = r.path;
@@ -126,6 +129,24 @@ http::Response S3Service::Handle(const transport::HttpCall& call) {
     req.key = std::string(path);
     req.resource = "/" + req.bucket + r.path;
   }
+  return req;
+}
+
+}  // namespace
+
+bool S3Service::StreamsBody(const transport::HttpCall& call) const {
+  const http::Request& r = call.request;
+  if (r.method != "PUT" || r.Header("x-amz-copy-source")) return false;
+  for (const auto& [name, value] : r.query) {
+    if (UnservedSubresources().count(name) || name == "partNumber") return false;
+  }
+  S3Request req = Route(call);
+  return !req.bucket.empty() && !req.key.empty();
+}
+
+http::Response S3Service::Handle(const transport::HttpCall& call) {
+  const http::Request& r = call.request;
+  S3Request req = Route(call);
   if (call.auth_error) return req.Error(AuthFailure(*call.auth_error));
   if (!call.auth && HasSigV2Query(r)) {
     if (auto e = CheckSigV2Query(r, credentials_ ? &*credentials_ : nullptr, call.context.now_ms)) return req.Error(*e);

@@ -133,7 +133,7 @@ std::optional<http::AuthError> HttpFront::Verify(const http::Request& request, c
   return http::VerifySignature(request, *credentials_, std::chrono::system_clock::now());
 }
 
-http::Response HttpFront::HandleService(const http::Request& request, const std::string& request_id) {
+HttpCall HttpFront::MakeCall(const http::Request& request, const std::string& request_id, bool verify) const {
   HttpCall call{request, request_id, {}, {}, false, credentials_.has_value(), {}};
   const bool signed_request = request.Header("authorization") != nullptr ||
                               std::any_of(request.query.begin(), request.query.end(),
@@ -145,12 +145,26 @@ http::Response HttpFront::HandleService(const http::Request& request, const std:
     } else {
       call.auth = std::get<http::AuthInfo>(auth);
       if (!call.auth->region.empty()) call.context.region = call.auth->region;
-      if (credentials_) {
+      if (credentials_ && verify) {
         call.auth_error = Verify(request, *call.auth);
         call.verified = !call.auth_error.has_value();
       }
     }
   }
+  return call;
+}
+
+bool HttpFront::StreamsBody(const http::Request& head) const {
+  if (head.Header("x-amz-target") != nullptr) return false;
+  HttpCall call = MakeCall(head, "", /*verify=*/false);
+  for (HttpService* service : services_) {
+    if (service->Claims(call)) return service->StreamsBody(call);
+  }
+  return false;
+}
+
+http::Response HttpFront::HandleService(const http::Request& request, const std::string& request_id) {
+  HttpCall call = MakeCall(request, request_id, /*verify=*/true);
   call.context.now_ms = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count());

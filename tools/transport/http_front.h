@@ -42,6 +42,10 @@ class HttpFront {
 
   http::Response Handle(const http::Request& request);
 
+  // For http::ServerOptions::stream_body: whether the service that claims this request (headers
+  // only, signature parsed but not verified) reads its body as it arrives. Thread-safe.
+  bool StreamsBody(const http::Request& head) const;
+
   // Adds a service for requests without X-Amz-Target; asked in the order added. Not owned: must
   // outlive this. Call before serving.
   void AddService(HttpService* service) { services_.push_back(service); }
@@ -59,6 +63,8 @@ class HttpFront {
   std::atomic<uint64_t> request_count_{0};
 
   http::Response HandleService(const http::Request& request, const std::string& request_id);
+  // The call a service sees, with the signature parsed (and verified when `verify`).
+  HttpCall MakeCall(const http::Request& request, const std::string& request_id, bool verify) const;
   // VerifySignature against --credentials, or the extra secret of the signing key.
   std::optional<http::AuthError> Verify(const http::Request& request, const http::AuthInfo& info) const;
 };

@@ -56,6 +56,12 @@ class HttpService {
   // Whether this service answers the request. Must be cheap and must not change state.
   virtual bool Claims(const HttpCall& call) const = 0;
   virtual http::Response Handle(const HttpCall& call) = 0;
+  // Whether the claimed request's body is read by Handle as it arrives (Request::read_body) rather
+  // than whole before (http::ServerOptions::stream_body). `call` holds the headers only.
+  virtual bool StreamsBody(const HttpCall& call) const {
+    (void)call;
+    return false;
+  }
 };
 
 }  // namespace freshet::transport
