@@ -52,8 +52,8 @@
 #include "storage/buckets/bucket_store.h"
 #include "stream/delivery/delivery_spec.h"
 #include "stream/delivery/delivery_state.h"
-#include "stream/delivery/record_processor.h"
 #include "stream/delivery/object_sink.h"
+#include "stream/delivery/record_processor.h"
 #include "stream/stream_log.h"
 #include "stream/stream_reader.h"
 

@@ -9,8 +9,8 @@
 #include "storage/buckets/bucket_store.h"
 #include "stream/delivery/delivery_runner.h"
 #include "tools/delivery/function_processor.h"
-#include "tools/owner.h"
 #include "tools/delivery/remote_object_sink.h"
+#include "tools/owner.h"
 
 namespace freshet::delivery {
 namespace {

@@ -33,10 +33,14 @@
 #include <vector>
 
 #include "tools/http/http_request_parts.h"
+#include "tools/http/httplib_parts.h"
 #include "tools/http/socket_wait.h"
 
 namespace freshet::http {
 namespace {
+using server_internal::LowerCaseHeaders;
+using server_internal::SetJsonError;
+using server_internal::WorkerPool;
 
 constexpr size_t kMaxRequestsPerConnection = 100000;
 constexpr int kStopPollMillis = 100;  // how often an idle connection looks at the stop flag
@@ -132,59 +136,6 @@ class ConnectionStream final : public httplib::Stream {
   size_t end_ = 0;
 };
 
-// httplib's ThreadPool plus a count of the connections waiting for a worker, so that idle
-// kept-alive connections can make way for them.
-class WorkerPool final : public httplib::TaskQueue {
- public:
-  explicit WorkerPool(size_t threads) {
-    for (size_t i = 0; i < threads; i++) threads_.emplace_back([this] { Work(); });
-  }
-  ~WorkerPool() override = default;
-
-  void enqueue(std::function<void()> fn) override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      jobs_.push_back(std::move(fn));
-      waiting_.store(jobs_.size());
-    }
-    cv_.notify_one();
-  }
-
-  void shutdown() override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      shutdown_ = true;
-    }
-    cv_.notify_all();
-    for (auto& t : threads_) t.join();
-  }
-
-  size_t waiting() const { return waiting_.load(); }
-
- private:
-  void Work() {
-    for (;;) {
-      std::function<void()> fn;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [this] { return !jobs_.empty() || shutdown_; });
-        if (jobs_.empty()) return;  // shut down and drained
-        fn = std::move(jobs_.front());
-        jobs_.pop_front();
-        waiting_.store(jobs_.size());
-      }
-      fn();
-    }
-  }
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> jobs_;
-  std::atomic<size_t> waiting_{0};
-  bool shutdown_ = false;
-  std::vector<std::thread> threads_;
-};
-
 // The connection the calling worker thread is serving (handlers reach it through this).
 thread_local ConnectionStream* current_connection = nullptr;
 
@@ -194,29 +145,6 @@ void CloseCurrentConnectionAfterResponse() {
 
 void MarkCurrentRequestHandled() {
   if (current_connection != nullptr) current_connection->MarkHandled();
-}
-
-// The request's headers without the four httplib adds to every request (REMOTE_ADDR, REMOTE_PORT,
-// LOCAL_ADDR, LOCAL_PORT: the last header of each of those names), names lower-cased.
-std::vector<std::pair<std::string, std::string>> LowerCaseHeaders(const httplib::Headers& headers) {
-  static constexpr std::string_view kAdded[] = {"REMOTE_ADDR", "REMOTE_PORT", "LOCAL_ADDR", "LOCAL_PORT"};
-  std::vector<std::pair<std::string, std::string>> out;
-  out.reserve(headers.size());
-  for (auto it = headers.begin(); it != headers.end(); ++it) {
-    auto next = std::next(it);
-    bool last_of_its_name = next == headers.end() || next->first != it->first;
-    bool added = last_of_its_name && std::find(std::begin(kAdded), std::end(kAdded), it->first) != std::end(kAdded);
-    if (added) continue;
-    std::string name = it->first;
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    out.emplace_back(std::move(name), it->second);
-  }
-  return out;
-}
-
-void SetJsonError(httplib::Response& res, int status, std::string_view type, std::string_view message) {
-  res.status = status;
-  res.set_content(ErrorBody(type, message), "application/x-amz-json-1.1");
 }
 
 }  // namespace

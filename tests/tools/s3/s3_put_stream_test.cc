@@ -39,8 +39,9 @@ class S3PutStreamTest : public ::testing::Test {
 
   // A PUT whose body arrives through read_body in pieces of `piece` bytes; `complete` false makes
   // the body stop half-way, as a client that goes away.
-  http::Request Streamed(std::string path, std::string body, std::vector<std::pair<std::string, std::string>> headers,
-                         size_t piece = 7000, bool complete = true) {
+  http::Request Streamed(const std::string& path, std::string body,
+                         std::vector<std::pair<std::string, std::string>> headers, size_t piece = 7000,
+                         bool complete = true) {
     http::Request r;
     r.method = "PUT";
     r.path = path;
@@ -104,7 +105,8 @@ std::string Body(size_t n) {
 }
 
 TEST_F(S3PutStreamTest, OnlyPutObjectStreams) {
-  auto streams = [&](std::string method, std::string path, std::vector<std::pair<std::string, std::string>> query,
+  auto streams = [&](std::string method, const std::string& path,
+                     std::vector<std::pair<std::string, std::string>> query,
                      std::vector<std::pair<std::string, std::string>> headers = {}) {
     http::Request r;
     r.method = std::move(method);
