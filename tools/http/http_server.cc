@@ -295,7 +295,7 @@ class Server::Impl final : public httplib::Server {
     if (response.content_type.empty()) {
       res.body = std::move(response.body);
     } else {
-      res.set_content(std::move(response.body), response.content_type);
+      res.set_content(response.body, response.content_type);  // httplib 0.11 copies: no move overload
     }
   }
 
