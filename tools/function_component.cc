@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "tools/lambda/function_runtime.h"
+#include "tools/lambda/invocation_ids.h"
 #include "tools/owner.h"
 #include "tools/owner_component.h"
 #include "tools/transport/function_route_service.h"
@@ -35,6 +36,9 @@ class FunctionComponent : public OwnerComponent {
     env.front->AddService(api_.get());
     lambda::FunctionRuntime* runtime = runtime_.get();
     env.front->SetExtraSecrets([runtime](std::string_view key) { return runtime->SecretForAccessKey(key); });
+    env.front->SetForeignWorkerKeyCheck([runtime](std::string_view key) {
+      return lambda::IsWorkerAccessKey(key) && !runtime->SecretForAccessKey(key).has_value();
+    });
   }
   std::string_view name() const override { return "functions"; }
   Status Start(const OwnerEnv& env) override {

@@ -164,7 +164,8 @@ Result<FunctionRuntime::Impl::Lease> FunctionRuntime::Impl::Acquire(const Functi
     if (pool.total < std::max(1, options_.max_workers_per_function)) {
       ++pool.total;
       auto pooled = std::make_unique<PooledWorker>();
-      pooled->access_key = WorkerAccessKey(config.name, pool.next_number++);
+      pooled->access_key = WorkerAccessKey(secret_, config.name, pool.next_number++);
+      keys_[pooled->access_key] = {config.name, nullptr};  // known before the worker's first call
       pooled->revision = config.revision_id;
       std::shared_ptr<FunctionLogFile> log = pool.log;
       lock.unlock();
@@ -172,12 +173,14 @@ Result<FunctionRuntime::Impl::Lease> FunctionRuntime::Impl::Acquire(const Functi
       lock.lock();
       Pool& again = pools_[config.name];
       if (!started.ok()) {
+        keys_.erase(pooled->access_key);
         --again.total;
         cv_.notify_all();
         return started.status();
       }
       pooled->worker = std::move(started).value();
       if (stopped_) {
+        keys_.erase(pooled->access_key);
         --again.total;
         discard.push_back(std::move(pooled));
         return Status::Aborted("function runtime stopped");
@@ -285,7 +288,7 @@ std::optional<WorkerInfo> FunctionRuntime::Impl::WorkerForAccessKey(std::string_
   std::lock_guard lock(mu_);
   auto it = keys_.find(key);
   if (it == keys_.end()) return std::nullopt;
-  return WorkerInfo{it->second.first, it->second.second->request_id()};
+  return WorkerInfo{it->second.first, it->second.second ? it->second.second->request_id() : std::string()};
 }
 
 void FunctionRuntime::Impl::Retire(const std::string& function) {

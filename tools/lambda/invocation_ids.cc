@@ -21,17 +21,19 @@ std::string NewRequestId() {
   return text;
 }
 
-std::string WorkerAccessKey(const std::string& function, int number) {
-  std::string seed = function + "#" + std::to_string(number);
+std::string WorkerAccessKey(const std::string& nonce, const std::string& function, int number) {
+  std::string seed = nonce + "/" + function + "#" + std::to_string(number);
   std::array<unsigned char, SHA256_DIGEST_LENGTH> digest;
   SHA256(reinterpret_cast<const unsigned char*>(seed.data()), seed.size(), digest.data());
   static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string key = "ASIA";
-  for (int i = 0; i < 8; ++i) {
+  std::string key = kWorkerKeyPrefix;
+  for (int i = 0; i < 7; ++i) {
     key += kHex[digest[static_cast<size_t>(i)] >> 4];
     key += kHex[digest[static_cast<size_t>(i)] & 15];
   }
   return key;
 }
+
+bool IsWorkerAccessKey(std::string_view key) { return key.rfind(kWorkerKeyPrefix, 0) == 0; }
 
 }  // namespace freshet::lambda

@@ -5,14 +5,23 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace freshet::lambda {
 
 // A fresh random version-4 UUID, as Lambda's request ids ("8f1c...-...-4...-...").
 std::string NewRequestId();
 
-// The access key id of worker `number` of `function`: "ASIA" and 16 hex digits of a SHA-256 of the
-// two, so the same worker slot always has the same key (its requests are recognized by it).
-std::string WorkerAccessKey(const std::string& function, int number);
+// Every worker access key starts with this (real temporary keys start "ASIA" too).
+inline constexpr const char* kWorkerKeyPrefix = "ASIAFW";
+
+// The access key id of worker `number` of `function`, given `nonce` (FunctionRuntime's own
+// random secret): kWorkerKeyPrefix and 14 hex digits of a SHA-256 of the three. A key is unique to
+// the runtime that made it, so a worker left running by a killed process is never taken for a
+// worker of the next one (its requests are refused: IsWorkerAccessKey and not issued here).
+std::string WorkerAccessKey(const std::string& nonce, const std::string& function, int number);
+
+// True if `key` has the shape of a worker access key.
+bool IsWorkerAccessKey(std::string_view key);
 
 }  // namespace freshet::lambda

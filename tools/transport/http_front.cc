@@ -85,6 +85,15 @@ http::Response HttpFront::Handle(const http::Request& request) {
   const auto& info = std::get<http::AuthInfo>(auth);
   if (!info.region.empty()) context.region = info.region;
   context.access_key = info.access_key_id;
+  if (foreign_worker_key_ && foreign_worker_key_(info.access_key_id)) {
+    return ErrorResponse(AwsError{"UnrecognizedClientException",
+                                  "The security token included in the request is invalid: " + info.access_key_id +
+                                      " is a function worker's key this server did not issue (a worker of an "
+                                      "earlier process)",
+                                  400,
+                                  {}},
+                         encoding, request_id);
+  }
   if (credentials_) {
     if (auto error = Verify(request, info)) {
       return ErrorResponse(AwsError{error->type, error->message, error->http_status, {}}, encoding, request_id);

@@ -54,12 +54,18 @@ class HttpFront {
   // sign the calls handlers make back to freshet): nullopt for an unknown key. Call before serving.
   using SecretLookup = std::function<std::optional<std::string>(std::string_view access_key)>;
   void SetExtraSecrets(SecretLookup lookup) { extra_secrets_ = std::move(lookup); }
+  // True for a function worker's key that this process did not issue (a worker left running by a
+  // killed process): such requests are refused, so a handler cut off by a crash never writes
+  // outside the invocation that is redone. Call before serving.
+  using KeyCheck = std::function<bool(std::string_view access_key)>;
+  void SetForeignWorkerKeyCheck(KeyCheck check) { foreign_worker_key_ = std::move(check); }
 
  private:
   const protocol::Dispatcher* const dispatcher_;
   const std::optional<http::CredentialStore> credentials_;
   std::vector<HttpService*> services_;
   SecretLookup extra_secrets_;
+  KeyCheck foreign_worker_key_;
   std::atomic<uint64_t> request_count_{0};
 
   http::Response HandleService(const http::Request& request, const std::string& request_id);
