@@ -112,11 +112,12 @@ Result<uint64_t> StreamClient::Trim(const std::string& name) {
   return (*r)["RemovedRecords"].get<uint64_t>();
 }
 
-Result<std::vector<PutAck>> StreamClient::Put(const std::string& name, const std::vector<stream::PutRecord>& records) {
+Result<Json> StreamClient::PutRecords(const std::string& name, std::vector<stream::PutRecord>&& records) {
   Json list = Json::array();
-  for (const auto& r : records) {
-    Json rj = {{"PartitionKey", r.partition_key}, {"Data", query::EncodeBase64(r.data)}};
-    if (r.explicit_hash_key) rj["ExplicitHashKey"] = *r.explicit_hash_key;
+  list.get_ref<Json::array_t&>().reserve(records.size());
+  for (auto& r : records) {
+    Json rj = {{"PartitionKey", std::move(r.partition_key)}, {"Data", query::EncodeBase64(r.data)}};
+    if (r.explicit_hash_key) rj["ExplicitHashKey"] = std::move(*r.explicit_hash_key);
     list.push_back(std::move(rj));
   }
   FRESHET_ASSIGN_OR_RETURN(
@@ -130,11 +131,20 @@ Result<std::vector<PutAck>> StreamClient::Put(const std::string& name, const std
       }
     }
   }
+  return response;
+}
+
+Result<std::vector<PutAck>> StreamClient::Put(const std::string& name, std::vector<stream::PutRecord> records) {
+  FRESHET_ASSIGN_OR_RETURN(Json response, PutRecords(name, std::move(records)));
   std::vector<PutAck> out;
   for (const Json& r : response["Records"]) {
     out.push_back({r["ShardId"].get<std::string>(), PeopleSequence(r["SequenceNumber"].get<std::string>())});
   }
   return out;
+}
+
+Status StreamClient::PutAll(const std::string& name, std::vector<stream::PutRecord>&& records) {
+  return PutRecords(name, std::move(records)).status();
 }
 
 Result<std::string> StreamClient::Iterator(const std::string& name, const std::string& shard_id,

@@ -64,13 +64,17 @@ class StreamClient {
   // Removes expired records now (a freshet operation; 0 from endpoints that do not have it).
   Result<uint64_t> Trim(const std::string& name);
   // One atomic, durable batch (PutRecords); acknowledgements in input order.
-  Result<std::vector<PutAck>> Put(const std::string& name, const std::vector<stream::PutRecord>& records);
+  Result<std::vector<PutAck>> Put(const std::string& name, std::vector<stream::PutRecord> records);
+  // The same without the acknowledgements (what a bulk ingest needs; skips converting each one).
+  Status PutAll(const std::string& name, std::vector<stream::PutRecord>&& records);
   // A shard iterator for `position` ("trim-horizon", "latest", "at:SEQ", "after:SEQ",
   // "timestamp:ISO8601" with freshet's log numbers as SEQ).
   Result<std::string> Iterator(const std::string& name, const std::string& shard_id, const std::string& position);
   Result<ReadPage> Read(const std::string& iterator, size_t limit);
 
  private:
+  Result<api::Json> PutRecords(const std::string& name, std::vector<stream::PutRecord>&& records);
+
   api::Api* api_;
 };
 

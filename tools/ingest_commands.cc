@@ -10,6 +10,7 @@
 
 #include "ingest/cdo_source.h"
 #include "ingest/file_ingest.h"
+#include "ingest/pipelined_sink.h"
 #include "stream/stream_log.h"
 #include "tools/api_client.h"
 #include "tools/cli_common.h"
@@ -28,8 +29,9 @@ class StreamSink : public ingest::RecordSink {
     std::vector<stream::PutRecord> batch;
     batch.reserve(records.size());
     for (auto& r : records) batch.push_back({std::move(r.partition_key), std::move(r.data), std::nullopt});
-    FRESHET_RETURN_IF_ERROR(log_->Put(stream_.name, batch).status());
-    if (progress_ != nullptr) progress_->Add(batch.size());
+    const size_t n = batch.size();
+    FRESHET_RETURN_IF_ERROR(log_->PutAll(stream_.name, std::move(batch)));
+    if (progress_ != nullptr) progress_->Add(n);
     return Status::OK();
   }
 
@@ -58,7 +60,7 @@ Status IngestFiles(Context* ctx, const FileArgs& a) {
   StreamClient log(api);
   FRESHET_ASSIGN_OR_RETURN(StreamSummary d, ExistingStream(&log, a.stream));
   InstallStopHandlers();
-  StreamSink sink(&log, d);
+  StreamSink stream_sink(&log, d);
   ingest::FileIngestOptions options;
   options.format = format;
   options.partition_key_field = a.key_field;
@@ -67,7 +69,12 @@ Status IngestFiles(Context* ctx, const FileArgs& a) {
   for (const std::string& path : a.paths) {
     Progress progress(path, "records");
     options.on_progress = [&progress](uint64_t done, double fraction) { progress.Set(done, fraction); };
+    // The next batch is parsed while the last one is put and synced; every batch is stored before
+    // the file is reported done.
+    ingest::PipelinedSink sink(&stream_sink);
     Result<ingest::FileIngestStats> result = ingest::IngestFile(path, options, &sink);
+    Status stored = sink.Finish();
+    if (result.ok() && !stored.ok()) result = std::move(stored);
     if (result.ok()) progress.Set(result->records, 1.0);  // the last figures, not those of the last callback
     progress.Finish();
     FRESHET_ASSIGN_OR_RETURN(ingest::FileIngestStats stats, std::move(result));

@@ -19,7 +19,7 @@ class OpenWeatherSink : public ingest::RecordSink {
     std::vector<stream::PutRecord> batch;
     batch.reserve(records.size());
     for (auto& r : records) batch.push_back({std::move(r.partition_key), std::move(r.data), std::nullopt});
-    return log_->Put(stream_, batch).status();
+    return log_->PutAll(stream_, std::move(batch));
   }
 
  private:

@@ -20,27 +20,36 @@ bool IsHashKeyText(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// One record of a put request, checked as AWS checks it. `where` prefixes member names
-// ("records.3.member.data") in validation messages of PutRecords.
-Checked<stream::PutRecord> RecordOf(const Json& r, const std::string& where) {
-  if (!r.is_object()) return WrongType(where.empty() ? "Record" : where, "an object");
+// One record of a put request, checked as AWS checks it. `index` is the record's place in
+// PutRecords (1-based; 0 for PutRecord), named in validation messages as "Records.3.member.Data";
+// the names are only built for an error.
+Checked<stream::PutRecord> RecordOf(const Json& r, size_t index) {
+  auto where = [index](const char* member) {
+    return index == 0 ? std::string(member) : "Records." + std::to_string(index) + ".member." + member;
+  };
+  if (!r.is_object()) return WrongType(index == 0 ? "Record" : where(""), "an object");
   stream::PutRecord out;
-  FRESHET_CHECKED_ASSIGN(std::string data, RequiredString(r, "Data"));
-  if (!query::DecodeBase64(data, &out.data)) {
-    return AwsError::Client("SerializationException",
-                            "Data of " + (where.empty() ? "the record" : where) + " is not valid base64");
+  auto data = r.find("Data");
+  if (data == r.end() || data->is_null()) return MissingMember("Data");
+  if (!data->is_string()) return WrongType("Data", "a string");
+  if (!query::DecodeBase64(data->get_ref<const std::string&>(), &out.data)) {
+    return AwsError::Client("SerializationException", "Data of " +
+                                                          (index == 0 ? std::string("the record") : where("")) +
+                                                          " is not valid base64");
   }
   if (out.data.size() > stream::kMaxDataBytes) {
-    return ValidationError(where + "Data",
+    return ValidationError(where("Data"),
                            "'java.nio.HeapByteBuffer[pos=0 lim=" + std::to_string(out.data.size()) + "]'",
                            "Member must have length less than or equal to 1048576");
   }
   FRESHET_CHECKED_ASSIGN(out.partition_key, RequiredString(r, "PartitionKey"));
-  if (auto e = CheckLength(out.partition_key, (where + "PartitionKey").c_str(), 1, 256)) return std::move(*e);
+  if (out.partition_key.empty() || out.partition_key.size() > 256) {  // else 1..256 code points
+    if (auto e = CheckLength(out.partition_key, where("PartitionKey").c_str(), 1, 256)) return std::move(*e);
+  }
   FRESHET_CHECKED_ASSIGN(std::optional<std::string> hash, OptionalString(r, "ExplicitHashKey"));
   if (hash) {
     if (!IsHashKeyText(*hash)) {
-      return ValidationError(where + "ExplicitHashKey", "'" + *hash + "'",
+      return ValidationError(where("ExplicitHashKey"), "'" + *hash + "'",
                              "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})");
     }
     if (!stream::ParseHashKey(*hash).ok()) {
@@ -56,7 +65,7 @@ Checked<stream::PutRecord> RecordOf(const Json& r, const std::string& where) {
 
 Outcome PutRecord(const Call& call) {
   FRESHET_CHECKED_ASSIGN(StreamDescription d, LoadStream(call));
-  FRESHET_CHECKED_ASSIGN(stream::PutRecord record, RecordOf(call.request, ""));
+  FRESHET_CHECKED_ASSIGN(stream::PutRecord record, RecordOf(call.request, 0));
   FRESHET_CHECKED_ASSIGN(std::optional<std::string> ordering,
                          OptionalString(call.request, "SequenceNumberForOrdering"));
   if (ordering && !ParseSequenceNumber(*ordering)) {
@@ -86,7 +95,7 @@ Outcome PutRecords(const Call& call) {
   records.reserve(it->size());
   size_t bytes = 0;
   for (size_t i = 0; i < it->size(); ++i) {
-    FRESHET_CHECKED_ASSIGN(stream::PutRecord r, RecordOf((*it)[i], "Records." + std::to_string(i + 1) + ".member."));
+    FRESHET_CHECKED_ASSIGN(stream::PutRecord r, RecordOf((*it)[i], i + 1));
     bytes += r.data.size() + r.partition_key.size();
     records.push_back(std::move(r));
   }

@@ -22,6 +22,31 @@ TEST(KinesisCodecTest, SequenceNumbersAreLongDecimalsNamingTheirShard) {
   }
 }
 
+TEST(KinesisCodecTest, SequenceNumbersRoundTripAcrossTheirDigitParts) {
+  // The text is written and read 19 digits at a time: check every shard/sequence around the parts'
+  // boundaries against a digit-by-digit reference.
+  auto reference = [](uint32_t shard, uint64_t sequence) {
+    unsigned __int128 v = (static_cast<unsigned __int128>(1) << 124) + (static_cast<unsigned __int128>(shard) << 64) +
+                          sequence;
+    std::string digits;
+    for (; v > 0; v /= 10) digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+    return digits;
+  };
+  for (uint32_t shard : {0u, 1u, 9u, 1000u, UINT32_MAX}) {
+    for (uint64_t sequence : {uint64_t{0}, uint64_t{1}, uint64_t{9'999'999'999'999'999'999ULL},
+                              uint64_t{10'000'000'000'000'000'000ULL}, UINT64_MAX}) {
+      const std::string text = SequenceNumberText(shard, sequence);
+      EXPECT_EQ(text, reference(shard, sequence));
+      auto back = ParseSequenceNumber(text);
+      ASSERT_TRUE(back) << text;
+      EXPECT_EQ(back->shard, shard);
+      EXPECT_EQ(back->sequence, sequence);
+    }
+  }
+  EXPECT_FALSE(ParseSequenceNumber("340282366920938463463374607431768211456"));  // 2^128: does not wrap to 0
+  EXPECT_FALSE(ParseSequenceNumber("999999999999999999999999999999999999999"));
+}
+
 TEST(KinesisCodecTest, IteratorsRoundTripAndRefuseGarbage) {
   IteratorState s{"weather", 7, 3, 1234, 1795977924640};
   std::string text = EncodeIterator(s);
