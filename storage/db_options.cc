@@ -16,13 +16,12 @@
 // at most 2 malloc arenas: per-thread arenas kept freed memtable and block memory resident.
 #include "storage/db_options.h"
 
+#include <malloc.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_buffer_manager.h>
-
-#include <malloc.h>
 
 #include <algorithm>
 

@@ -33,9 +33,8 @@ Checked<stream::PutRecord> RecordOf(const Json& r, size_t index) {
   if (data == r.end() || data->is_null()) return MissingMember("Data");
   if (!data->is_string()) return WrongType("Data", "a string");
   if (!query::DecodeBase64(data->get_ref<const std::string&>(), &out.data)) {
-    return AwsError::Client("SerializationException", "Data of " +
-                                                          (index == 0 ? std::string("the record") : where("")) +
-                                                          " is not valid base64");
+    return AwsError::Client("SerializationException",
+                            "Data of " + (index == 0 ? std::string("the record") : where("")) + " is not valid base64");
   }
   if (out.data.size() > stream::kMaxDataBytes) {
     return ValidationError(where("Data"),

@@ -26,8 +26,8 @@ TEST(KinesisCodecTest, SequenceNumbersRoundTripAcrossTheirDigitParts) {
   // The text is written and read 19 digits at a time: check every shard/sequence around the parts'
   // boundaries against a digit-by-digit reference.
   auto reference = [](uint32_t shard, uint64_t sequence) {
-    unsigned __int128 v = (static_cast<unsigned __int128>(1) << 124) + (static_cast<unsigned __int128>(shard) << 64) +
-                          sequence;
+    unsigned __int128 v =
+        (static_cast<unsigned __int128>(1) << 124) + (static_cast<unsigned __int128>(shard) << 64) + sequence;
     std::string digits;
     for (; v > 0; v /= 10) digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
     return digits;
