@@ -31,11 +31,6 @@ Status PipelinedSink::Finish() {
   return error_;
 }
 
-uint64_t PipelinedSink::stored() const {
-  storage::MutexLock lock(&mu_);
-  return stored_;
-}
-
 void PipelinedSink::Run() {
   for (;;) {
     std::vector<PendingRecord> batch;
@@ -48,13 +43,10 @@ void PipelinedSink::Run() {
       busy_ = true;
       changed_.notify_all();  // a place in the queue is free
     }
-    const size_t n = batch.size();
     Status s = inner_->Put(std::move(batch));
     storage::MutexLock lock(&mu_);
     busy_ = false;
-    if (s.ok()) {
-      stored_ += n;
-    } else {
+    if (!s.ok()) {
       error_ = std::move(s);
       queue_.clear();  // nothing after a failed batch is put
     }

@@ -33,21 +33,18 @@ class PipelinedSink : public RecordSink {
   Status Put(std::vector<PendingRecord>&& records) override;
   // Waits for every queued batch; the first error of any, or OK. Later Puts fail.
   Status Finish();
-  // Records the inner sink has stored so far.
-  uint64_t stored() const;
 
  private:
   void Run();
 
   RecordSink* const inner_;
   const size_t depth_;
-  mutable storage::Mutex mu_;
+  storage::Mutex mu_;
   std::condition_variable_any changed_;
   std::deque<std::vector<PendingRecord>> queue_ GUARDED_BY(mu_);
   bool busy_ GUARDED_BY(mu_) = false;  // the thread holds a batch taken from the queue
   bool closed_ GUARDED_BY(mu_) = false;
   Status error_ GUARDED_BY(mu_);
-  uint64_t stored_ GUARDED_BY(mu_) = 0;
   std::thread thread_;
 };
 
