@@ -231,8 +231,15 @@ struct Parser {
     FRESHET_RETURN_IF_ERROR(ValidateStreamName(s.dead_letter_stream).WithContext(source + ": dead_letter_stream"));
     if (s.dead_letter_stream == s.stream) return Error("dead_letter_stream", "must differ from the stream");
     s.create_if_missing = j.value("create_if_missing", false);
-    s.stream_shards = j.value("stream_shards", 1u);
-    if (s.stream_shards < 1 || s.stream_shards > kMaxShards) return Error("stream_shards", "must be 1 to 1024");
+    if (j.contains("stream_shards")) {
+      // Checked as JSON first: converting a fraction, a negative or a huge number straight to an
+      // unsigned is undefined (the stream fuzzer found 8.9e27).
+      const auto& n = j["stream_shards"];
+      if (!n.is_number_unsigned() || n.get<uint64_t>() < 1 || n.get<uint64_t>() > kMaxShards) {
+        return Error("stream_shards", "must be 1 to 1024");
+      }
+      s.stream_shards = static_cast<uint32_t>(n.get<uint64_t>());
+    }
     if (!j.contains("targets") || !j["targets"].is_array() || j["targets"].empty())
       return Error("targets", "a non-empty array is required");
     for (size_t i = 0; i < j["targets"].size(); ++i) {

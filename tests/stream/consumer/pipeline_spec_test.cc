@@ -60,6 +60,12 @@ TEST(PipelineSpecTest, ErrorsNameTheFileAndField) {
        "key_schema's attributes"},
       {R"({"consumer":"c","stream":"s","dead_letter_stream":"s","targets":[{"table":"t","key":{"id":"id"}}]})",
        "must differ"},
+      // Numbers out of an unsigned's range were converted with undefined behaviour (stream fuzzer).
+      {R"({"consumer":"c","stream":"s","stream_shards":8888888888888888888888888888,"targets":[]})", "stream_shards"},
+      {R"({"consumer":"c","stream":"s","stream_shards":-1,"targets":[]})", "stream_shards"},
+      {R"({"consumer":"c","stream":"s","stream_shards":1.5,"targets":[]})", "stream_shards"},
+      {R"({"consumer":"c","stream":"s","stream_shards":1025,"targets":[]})", "stream_shards"},
+      {R"({"consumer":"c","stream":"s","stream_shards":"4","targets":[]})", "stream_shards"},
   };
   for (const auto& c : cases) {
     auto spec = ParsePipelineSpec(c.json, "spec.json");
