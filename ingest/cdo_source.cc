@@ -173,11 +173,21 @@ Result<CdoStats> IngestFromCdo(const CdoOptions& options, StationNameCache* cach
       FRESHET_ASSIGN_OR_RETURN(Json doc, fetcher.GetJson(url, CheckDataPage));
       if (doc.empty() || doc["results"].empty()) break;
       ++stats.pages;
+      size_t row_number = 0;
       for (const Json& row : doc["results"]) {
+        ++row_number;
         Status st = RowToObservation(row, *cache, &obs);
         if (!st.ok()) return Status::IOError("GET " + url + ": " + st.message());
         records.clear();
         AppendObservationRecord(obs, &records);
+        // The station id becomes the partition key: an empty or over-long one cannot be put.
+        st = CheckRecordLimits(records.back());
+        if (!st.ok()) {
+          std::string station = row["station"].get<std::string>();
+          if (station.size() > 64) station = station.substr(0, 64) + "...";
+          return Status::IOError("GET " + url + ": result " + std::to_string(row_number) + " (station '" + station +
+                                 "'): " + st.message());
+        }
         FRESHET_RETURN_IF_ERROR(batcher.Add(std::move(records.back())));
       }
       FRESHET_RETURN_IF_ERROR(batcher.Flush());  // a page is durable before the next request

@@ -156,6 +156,29 @@ TEST(CdoSourceTest, MalformedPagesEndInAnErrorNamingTheRequest) {
                 "unavailable</body></html> (gave up after 3 attempts)");
 }
 
+// A row whose station id is empty after "GHCND:" would be a record with an empty partition key:
+// the page ends in an error naming the request and the row, and nothing of that page is put.
+TEST(CdoSourceTest, AStationIdThatCannotBeAPartitionKeyIsAnErrorNamingTheRow) {
+  test::FakeCdoServer server("bad-station");
+  ASSERT_TRUE(server.ready());
+  CdoOptions options = FastOptions(server);
+  options.station_ids = {"GHCND:USC00181125"};
+  options.location_id.clear();
+  options.start_date = "2012-01-01";
+  options.end_date = "2012-01-31";
+  StationNameCache cache("");
+  test::VectorSink sink;
+  Result<CdoStats> r = IngestFromCdo(options, &cache, &sink);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kIOError);
+  EXPECT_EQ(r.status().message(),
+            "GET " + server.endpoint() +
+                "/data?datasetid=GHCND&stationid=GHCND%3AUSC00181125&startdate=2012-01-01&enddate=2012-01-31"
+                "&units=metric&limit=1000&offset=1: result 2 (station 'GHCND:'): partition key must be 1 to 256 "
+                "characters (got 0)");
+  EXPECT_TRUE(sink.records.empty());
+}
+
 TEST(CdoSourceTest, BadRequestAndBadTokenReadAsTheApiWroteThem) {
   test::FakeCdoServer server("bad-request");
   ASSERT_TRUE(server.ready());

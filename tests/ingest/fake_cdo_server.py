@@ -12,6 +12,7 @@ Scenarios (--scenario):
                    slow (--slow-seconds) once, the 5th is truncated JSON once; /stations 503 once
   malformed        every /data answer is 200 with an HTML body
   bad-request      every /data answer is 400 with userMessage and developerMessage
+  bad-station      as ok, but the 2nd row of every /data page has the station id "GHCND:" (empty)
 The whole data set, as the client should record it, is written to --dump (JSON list of
 [station, date, element, value]) before the port file appears.
 """
@@ -178,6 +179,8 @@ class Handler(BaseHTTPRequestHandler):
         page = match[offset - 1:offset - 1 + limit]
         if not page:
             return self.send(200, "{}")
+        if st.args.scenario == "bad-station" and len(page) > 1:
+            page = page[:1] + [dict(page[1], station="GHCND:")] + page[2:]
         meta = {"resultset": {"offset": offset, "count": len(match), "limit": limit}}
         return self.send(200, json.dumps({"metadata": meta, "results": page}))
 
