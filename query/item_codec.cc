@@ -276,6 +276,81 @@ bool AppendTypedJsonValue(std::string_view* in, int depth, std::string* out) {
   }
 }
 
+size_t NumberSize(std::string_view text) {
+  size_t digits = 0;
+  for (char c : text) {
+    if (c == 'e' || c == 'E') break;
+    digits += c >= '0' && c <= '9';
+  }
+  return (digits + 1) / 2 + 1;
+}
+
+namespace {
+
+bool EncodedMembersSize(std::string_view* in, int depth, bool nested, size_t* size);
+
+// Adds the DynamoDB size of one encoded `value` at the front of *in to *size, and consumes it.
+bool EncodedValueSize(std::string_view* in, int depth, size_t* size) {
+  if (in->empty() || depth > kMaxDepth) return false;
+  const char tag = in->front();
+  in->remove_prefix(1);
+  std::string_view view;
+  uint32_t count;
+  switch (tag) {
+    case 'S':
+    case 'B':
+      if (!GetView(in, &view)) return false;
+      *size += view.size();
+      return true;
+    case 'N':
+      if (!GetView(in, &view)) return false;
+      *size += NumberSize(view);
+      return true;
+    case 'T':
+    case 'F':
+    case '0': *size += 1; return true;
+    case 'L':
+      if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
+      *size += 3 + count;  // 3 for the list, 1 per element
+      for (uint32_t i = 0; i < count; ++i) {
+        if (!EncodedValueSize(in, depth + 1, size)) return false;
+      }
+      return true;
+    case 'M': *size += 3; return EncodedMembersSize(in, depth + 1, /*nested=*/true, size);
+    case 's':
+    case 'n':
+    case 'b':
+      if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
+      for (uint32_t i = 0; i < count; ++i) {
+        if (!GetView(in, &view)) return false;
+        *size += tag == 'n' ? NumberSize(view) : view.size();
+      }
+      return true;
+    default: return false;
+  }
+}
+
+// A map's members cost 1 + name + value each; an item's top-level attributes name + value.
+bool EncodedMembersSize(std::string_view* in, int depth, bool nested, size_t* size) {
+  uint32_t count;
+  if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
+  std::string_view name;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (!GetView(in, &name)) return false;
+    *size += name.size() + (nested ? 1 : 0);
+    if (!EncodedValueSize(in, depth, size)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool EncodedItemSize(std::string_view value, size_t* size) {
+  if (value.empty() || value.front() != '\x01') return false;
+  value.remove_prefix(1);
+  return EncodedMembersSize(&value, 1, /*nested=*/false, size) && value.empty();
+}
+
 bool GetEncodedMemberCount(std::string_view* in, uint32_t* count) {
   if (in->empty() || in->front() != '\x01') return false;
   in->remove_prefix(1);

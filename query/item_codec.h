@@ -50,6 +50,15 @@ bool SkipValue(std::string_view* in, int depth);
 // (*out then holds part of it).
 bool AppendTypedJsonValue(std::string_view* in, int depth, std::string* out);
 
+// DynamoDB's size of an N value: one byte per two significant digits, plus one (AWS's "about").
+size_t NumberSize(std::string_view text);
+// Adds the DynamoDB size of the attributes encoded in `value` (an `item_value`) to *size: per
+// attribute its name's bytes plus its value's (S and B their bytes, N NumberSize, BOOL and NULL
+// 1, L and M 3 plus 1 per element and each element's size, M's member names counted too; sets
+// the sum of their elements). The key attributes, which are not in the value, are not counted.
+// Returns false if `value` is malformed.
+bool EncodedItemSize(std::string_view value, size_t* size);
+
 // Reading an encoded item (`item_value`) member by member: GetEncodedMemberCount consumes the
 // version byte and the member count; then for each member GetEncodedName, followed by its value
 // (consume it with SkipValue or AppendTypedJsonValue). Return false if malformed.

@@ -37,7 +37,7 @@ bool StoredItemJsonWriter::Wanted(std::string_view name) const {
   return false;
 }
 
-Status StoredItemJsonWriter::Append(std::string_view key, std::string_view value, std::string* out) {
+Status StoredItemJsonWriter::Append(std::string_view key, std::string_view value, std::string* out, size_t* item_size) {
   const size_t start = out->size();
   auto malformed = [&] {
     out->resize(start);
@@ -46,6 +46,15 @@ Status StoredItemJsonWriter::Append(std::string_view key, std::string_view value
   const AttributeValue* partition;
   const AttributeValue* sort;
   if (!keys_.DecodeValues(key, &partition, &sort)) return malformed();
+  if (item_size) {
+    auto key_size = [](const std::string& name, const AttributeValue& v) {
+      return name.size() + (v.type() == AttributeValue::Type::kN ? NumberSize(v.scalar()) : v.scalar().size());
+    };
+    size_t size = key_size(table_.partition_key.name, *partition);
+    if (sort) size += key_size(table_.sort_key->name, *sort);
+    if (!EncodedItemSize(value, &size)) return malformed();
+    *item_size = size;
+  }
   // The key attributes, in name order, to merge into the members (which are in name order).
   std::pair<std::string_view, const AttributeValue*> keys[2];
   int key_count = 0;

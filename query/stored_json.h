@@ -27,9 +27,10 @@ class StoredItemJsonWriter {
   StoredItemJsonWriter(const TableDescription& table, std::vector<std::string> attributes);
 
   // Appends the item stored under `key` with `value` to *out as typed JSON (see the file
-  // comment). Errors: Corruption naming the table if the key or value is malformed; *out is
-  // then unchanged.
-  Status Append(std::string_view key, std::string_view value, std::string* out);
+  // comment). With `item_size`, also sets it to the whole item's DynamoDB size (every attribute,
+  // projected or not; see EncodedItemSize), what a page's 1 MB limit counts. Errors: Corruption
+  // naming the table if the key or value is malformed; *out is then unchanged.
+  Status Append(std::string_view key, std::string_view value, std::string* out, size_t* item_size = nullptr);
 
  private:
   bool Wanted(std::string_view name) const;

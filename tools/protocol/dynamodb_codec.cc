@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "query/item_codec.h"
 #include "query/item_json.h"
 #include "storage/codec.h"
 
@@ -127,15 +128,6 @@ Checked<AttributeValue> DecodeAt(const Json& json, int depth) {
   return NotOneType(true);
 }
 
-size_t NumberSize(const std::string& text) {
-  size_t digits = 0;
-  for (char c : text) {
-    if (c == 'e' || c == 'E') break;
-    digits += c >= '0' && c <= '9';
-  }
-  return (digits + 1) / 2 + 1;
-}
-
 }  // namespace
 
 Checked<AttributeValue> DecodeValue(const Json& json) { return DecodeAt(json, 0); }
@@ -194,7 +186,7 @@ size_t ValueSize(const AttributeValue& value) {
   switch (value.type()) {
     case Type::kS:
     case Type::kB: return value.scalar().size();
-    case Type::kN: return NumberSize(value.scalar());
+    case Type::kN: return query::NumberSize(value.scalar());
     case Type::kBool:
     case Type::kNull: return 1;
     case Type::kL: {

@@ -7,6 +7,11 @@
 // that stops early answers LastEvaluatedKey, the typed key of the last item evaluated, which the
 // next request passes back as ExclusiveStartKey.
 //
+// A read that filters nothing, projects nothing, is not Select COUNT, reads no index and is not
+// one segment of a parallel Scan (most reads) writes its response as JSON text straight from the
+// stored items (RunStored, StoredItemJsonWriter); the item sizes the 1 MB limit counts are read
+// from the stored bytes too. Its response is the one Run would build (tests compare them).
+//
 // Parallel Scan (Segment / TotalSegments): an item belongs to segment
 // FNV-1a-64(partition key type and bytes) % TotalSegments, so every item of a partition is in
 // one segment and the segments are disjoint and cover the table. Each segment's scan reads the
@@ -18,8 +23,10 @@
 #include "query/expr/key_condition_expression.h"
 #include "query/expr/legacy.h"
 #include "query/expr/update.h"
+#include "query/item_key.h"
 #include "query/key_condition.h"
 #include "query/secondary_index.h"
+#include "query/stored_json.h"
 #include "query/table_store.h"
 #include "tools/protocol/dynamodb_common.h"
 
@@ -143,6 +150,62 @@ uint64_t PartitionHash(const TableDescription& table, const Item& item) {
 using FetchPage = std::function<Result<query::Page>(const std::string& token, size_t limit)>;
 using InSegment = std::function<bool(const Item&)>;
 
+// Whether Run's response can be written straight from the stored items (RunStored): nothing is
+// filtered, projected, counted only, fetched again, read through an index or split by segment.
+bool StoredPathFits(const ReadPlan& plan, const InSegment& in_segment) {
+  return !plan.index && !plan.filter && !plan.projection && !plan.count_only && !plan.fetch_table_items && !in_segment;
+}
+
+using FetchStored =
+    std::function<Result<query::StoredPage>(const std::string& token, size_t limit, const query::StoredItemFn& fn)>;
+
+// Run for a plan StoredPathFits: the same pages, Limit, 1 MB and LastEvaluatedKey, but each item
+// is written as typed JSON from its stored key and value (StoredItemJsonWriter) instead of being
+// decoded into an Item and built again as a DOM.
+Outcome RunStored(const ReadPlan& plan, const FetchStored& fetch) {
+  query::StoredItemJsonWriter writer(plan.table, {});
+  std::string text = "{\"Items\":[";
+  size_t evaluated = 0, bytes = 0;
+  std::string last_evaluated;  // the stored key of the item a page stopped at
+  bool stopped = false;
+  std::string token = plan.start_token;
+  auto visit = [&](std::string_view key, std::string_view value) -> Status {
+    if (stopped) return Status::OK();  // read past the stop by the store's page: not evaluated
+    if (evaluated != 0) text.push_back(',');
+    size_t size = 0;
+    FRESHET_RETURN_IF_ERROR(writer.Append(key, value, &text, &size));
+    ++evaluated;
+    bytes += size;
+    if ((plan.limit != 0 && evaluated == plan.limit) || bytes >= query::kMaxPageBytes) {
+      last_evaluated.assign(key);
+      stopped = true;
+    }
+    return Status::OK();
+  };
+  while (!stopped) {
+    auto page = fetch(token, plan.limit == 0 ? 0 : plan.limit - evaluated, visit);
+    if (!page.ok()) {
+      if (page.status().message().find("page token") != std::string::npos) {
+        return Validation("The provided starting key is outside query boundaries based on provided conditions");
+      }
+      return page.status();
+    }
+    if (stopped || !page->next_token) break;
+    token = *page->next_token;
+  }
+  const std::string count = std::to_string(evaluated);
+  text += "],\"Count\":" + count + ",\"ScannedCount\":" + count;
+  if (stopped) {
+    Item key;
+    if (!query::DecodeItemKey(plan.table, last_evaluated, &key)) {
+      return Status::Corruption("item of table '" + plan.table.name + "' is malformed");
+    }
+    text += ",\"LastEvaluatedKey\":" + EncodeItem(key).dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+  text.push_back('}');
+  return RawJson{std::move(text)};
+}
+
 // Runs the pages of a Query or Scan and builds the response.
 Outcome Run(const Call& call, const ReadPlan& plan, const FetchPage& fetch, const InSegment& in_segment) {
   Json items = Json::array();
@@ -222,6 +285,13 @@ Outcome Query(const Call& call) {
   q.partition = key.partition;
   q.condition = key.sort;
   q.reverse = !forward;
+  if (StoredPathFits(plan, nullptr)) {
+    return RunStored(plan, [&](const std::string& token, size_t limit, const query::StoredItemFn& fn) {
+      q.start_after = token;
+      q.limit = limit;
+      return call.backend.tables->QueryStored(plan.table, q, fn);
+    });
+  }
   auto fetch = [&](const std::string& token, size_t limit) {
     q.start_after = token;
     q.limit = limit;
@@ -262,6 +332,14 @@ Outcome Scan(const Call& call) {
   if (total && *total > 1) {
     const uint64_t n = static_cast<uint64_t>(*total), mine = static_cast<uint64_t>(*segment);
     in_segment = [&plan, n, mine](const Item& item) { return PartitionHash(plan.table, item) % n == mine; };
+  }
+  if (StoredPathFits(plan, in_segment)) {
+    return RunStored(plan, [&](const std::string& token, size_t limit, const query::StoredItemFn& fn) {
+      query::ScanRequest s;
+      s.start_after = token;
+      s.limit = limit;
+      return call.backend.tables->ScanStored(plan.table, s, fn);
+    });
   }
   return Run(call, plan, fetch, in_segment);
 }
