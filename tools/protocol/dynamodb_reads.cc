@@ -7,10 +7,10 @@
 // that stops early answers LastEvaluatedKey, the typed key of the last item evaluated, which the
 // next request passes back as ExclusiveStartKey.
 //
-// A read that filters nothing, projects nothing, is not Select COUNT, reads no index and is not
-// one segment of a parallel Scan (most reads) writes its response as JSON text straight from the
-// stored items (RunStored, StoredItemJsonWriter); the item sizes the 1 MB limit counts are read
-// from the stored bytes too. Its response is the one Run would build (tests compare them).
+// A read that filters nothing, projects only top-level attributes (if anything), is not Select
+// COUNT, reads no index and is not one segment of a parallel Scan (most reads) writes its response as JSON text
+// straight from the stored items (RunStored, StoredItemJsonWriter); the item sizes the 1 MB limit counts are read from
+// the stored bytes too. Its response is the one Run would build (tests compare them).
 //
 // Parallel Scan (Segment / TotalSegments): an item belongs to segment
 // FNV-1a-64(partition key type and bytes) % TotalSegments, so every item of a partition is in
@@ -151,9 +151,18 @@ using FetchPage = std::function<Result<query::Page>(const std::string& token, si
 using InSegment = std::function<bool(const Item&)>;
 
 // Whether Run's response can be written straight from the stored items (RunStored): nothing is
-// filtered, projected, counted only, fetched again, read through an index or split by segment.
-bool StoredPathFits(const ReadPlan& plan, const InSegment& in_segment) {
-  return !plan.index && !plan.filter && !plan.projection && !plan.count_only && !plan.fetch_table_items && !in_segment;
+// filtered, counted only, fetched again, read through an index or split by segment, and the
+// projection, if any, names only top-level attributes. Sets *attributes to those names (empty:
+// every attribute).
+bool StoredPathFits(const ReadPlan& plan, const InSegment& in_segment, std::vector<std::string>* attributes) {
+  if (plan.index || plan.filter || plan.count_only || plan.fetch_table_items || in_segment) return false;
+  attributes->clear();
+  if (!plan.projection) return true;
+  for (const expr::Path& path : plan.projection->paths) {
+    if (path.size() != 1 || path[0].is_index) return false;
+    attributes->push_back(path[0].name);
+  }
+  return true;
 }
 
 using FetchStored =
@@ -162,8 +171,8 @@ using FetchStored =
 // Run for a plan StoredPathFits: the same pages, Limit, 1 MB and LastEvaluatedKey, but each item
 // is written as typed JSON from its stored key and value (StoredItemJsonWriter) instead of being
 // decoded into an Item and built again as a DOM.
-Outcome RunStored(const ReadPlan& plan, const FetchStored& fetch) {
-  query::StoredItemJsonWriter writer(plan.table, {});
+Outcome RunStored(const ReadPlan& plan, std::vector<std::string> attributes, const FetchStored& fetch) {
+  query::StoredItemJsonWriter writer(plan.table, std::move(attributes));
   std::string text = "{\"Items\":[";
   size_t evaluated = 0, bytes = 0;
   std::string last_evaluated;  // the stored key of the item a page stopped at
@@ -285,12 +294,13 @@ Outcome Query(const Call& call) {
   q.partition = key.partition;
   q.condition = key.sort;
   q.reverse = !forward;
-  if (StoredPathFits(plan, nullptr)) {
-    return RunStored(plan, [&](const std::string& token, size_t limit, const query::StoredItemFn& fn) {
-      q.start_after = token;
-      q.limit = limit;
-      return call.backend.tables->QueryStored(plan.table, q, fn);
-    });
+  if (std::vector<std::string> attributes; StoredPathFits(plan, nullptr, &attributes)) {
+    return RunStored(plan, std::move(attributes),
+                     [&](const std::string& token, size_t limit, const query::StoredItemFn& fn) {
+                       q.start_after = token;
+                       q.limit = limit;
+                       return call.backend.tables->QueryStored(plan.table, q, fn);
+                     });
   }
   auto fetch = [&](const std::string& token, size_t limit) {
     q.start_after = token;
@@ -333,13 +343,14 @@ Outcome Scan(const Call& call) {
     const uint64_t n = static_cast<uint64_t>(*total), mine = static_cast<uint64_t>(*segment);
     in_segment = [&plan, n, mine](const Item& item) { return PartitionHash(plan.table, item) % n == mine; };
   }
-  if (StoredPathFits(plan, in_segment)) {
-    return RunStored(plan, [&](const std::string& token, size_t limit, const query::StoredItemFn& fn) {
-      query::ScanRequest s;
-      s.start_after = token;
-      s.limit = limit;
-      return call.backend.tables->ScanStored(plan.table, s, fn);
-    });
+  if (std::vector<std::string> attributes; StoredPathFits(plan, in_segment, &attributes)) {
+    return RunStored(plan, std::move(attributes),
+                     [&](const std::string& token, size_t limit, const query::StoredItemFn& fn) {
+                       query::ScanRequest s;
+                       s.start_after = token;
+                       s.limit = limit;
+                       return call.backend.tables->ScanStored(plan.table, s, fn);
+                     });
   }
   return Run(call, plan, fetch, in_segment);
 }

@@ -91,7 +91,32 @@ TEST_F(DynamoDbStoredReadsTest, EveryPageOfEveryTypeIsWhatTheItemPathAnswers) {
     Json req = {{"TableName", "Mixed"}};
     if (limit) req["Limit"] = limit;
     CompareAllPages("Scan", req);
+    // Projections of top-level attributes, key attributes among them or not, present or not.
+    req["ProjectionExpression"] = "#d, #t, big, #m, no_such_attribute";
+    req["ExpressionAttributeNames"] = {{"#d", "date"}, {"#t", "text"}, {"#m", "map"}};
+    CompareAllPages("Scan", req);
+    req["ProjectionExpression"] = "station";
+    req.erase("ExpressionAttributeNames");
+    CompareAllPages("Scan", req);
+    req.erase("ProjectionExpression");
+    req["AttributesToGet"] = {"exp", "date"};
+    CompareAllPages("Scan", req);
   }
+  Json projected = Stored("Scan", {{"TableName", "Mixed"}, {"ProjectionExpression", "big, station"}, {"Limit", 1}});
+  EXPECT_EQ(projected["Items"],
+            Json::array({{{"big", N("12345678901234567890123456789012345678")}, {"station", S("even")}}}));
+  // A nested path is projected from the decoded item (the other path).
+  RequestContext text;
+  text.raw_ok = true;
+  Reply nested = dispatcher_->Dispatch(Target(Service::kDynamoDb, "Scan"),
+                                       {{"TableName", "Mixed"},
+                                        {"ProjectionExpression", "#l[0], #m.#i"},
+                                        {"ExpressionAttributeNames", {{"#l", "list"}, {"#m", "map"}, {"#i", "inner"}}}},
+                                       text);
+  ASSERT_EQ(nested.http_status, 200) << nested.Text();
+  EXPECT_TRUE(nested.raw_body.empty());
+  EXPECT_EQ(nested.body["Items"][1],
+            Json({{"list", {{"L", {S("a")}}}}, {"map", {{"M", {{"inner", {{"L", Json::array()}}}}}}}}));
   Json whole = Stored("Scan", {{"TableName", "Mixed"}});
   ASSERT_EQ(whole["Items"].size(), 20u);
   EXPECT_EQ(whole["Count"], 20);
