@@ -123,7 +123,7 @@ bool TypeFromName(std::string_view name, AttributeValue::Type* type) {
 
 namespace {
 struct EntryLess {
-  bool operator()(const Item::Entry& e, std::string_view name) const { return e.first < name; }
+  bool operator()(const Item::Entry& e, std::string_view name) const { return NameLess(e.first, name); }
 };
 }  // namespace
 

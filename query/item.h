@@ -77,6 +77,16 @@ std::string_view TypeName(AttributeValue::Type type);
 // Inverse of TypeName; false if `name` is none of them.
 bool TypeFromName(std::string_view name, AttributeValue::Type* type);
 
+// The order of attribute names in an Item (bytewise, as std::string_view's <), deciding by the
+// first bytes without calling memcmp when they differ, as most names do: decoders compare every
+// name they read.
+inline bool NameLess(std::string_view a, std::string_view b) {
+  if (!a.empty() && !b.empty() && a[0] != b[0]) {
+    return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]);
+  }
+  return a < b;
+}
+
 class Item {
  public:
   using Entry = std::pair<std::string, AttributeValue>;

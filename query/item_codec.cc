@@ -1,6 +1,8 @@
 // The grammar is at the top of item_codec.h.
 #include "query/item_codec.h"
 
+#include <cstring>
+
 #include "query/item_json.h"
 #include "storage/codec.h"
 #include "storage/text.h"
@@ -78,13 +80,7 @@ bool GetString(std::string_view* in, std::string* out) {
 
 bool DecodeValue(std::string_view* in, int depth, AttributeValue* out);
 
-bool GetView(std::string_view* in, std::string_view* out) {
-  uint32_t len;
-  if (!codec::GetVarint32(in, &len) || in->size() < len) return false;
-  *out = in->substr(0, len);
-  in->remove_prefix(len);
-  return true;
-}
+bool GetView(std::string_view* in, std::string_view* out) { return codec::GetLengthPrefixed(in, out); }
 
 bool DecodeMembers(std::string_view* in, int depth, Item* item) {
   uint32_t count;
@@ -95,7 +91,7 @@ bool DecodeMembers(std::string_view* in, int depth, Item* item) {
   for (uint32_t i = 0; i < count; ++i) {
     if (!GetView(in, &name)) return false;
     if (append) {  // decode in place: no temporary value to move and destroy
-      if (i > 0 && name <= last) return false;
+      if (i > 0 && !NameLess(last, name)) return false;
       if (!DecodeValue(in, depth, item->AppendSortedNull(name))) return false;
       last = name;
     } else {
@@ -183,20 +179,26 @@ bool SkipMembers(std::string_view* in, int depth) {
   return true;
 }
 
-bool AppendTypedMembers(std::string_view* in, int depth, std::string* out) {
+// Copies `literal` to p; returns the end.
+char* PutLiteral(std::string_view literal, char* p) {
+  std::memcpy(p, literal.data(), literal.size());
+  return p + literal.size();
+}
+
+char* PutTypedMembers(std::string_view* in, int depth, char* p) {
   uint32_t count;
-  if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
-  out->push_back('{');
+  if (!codec::GetVarint32(in, &count) || count > in->size()) return nullptr;
+  *p++ = '{';
   std::string_view name;
   for (uint32_t i = 0; i < count; ++i) {
-    if (!GetView(in, &name)) return false;
-    if (i) out->push_back(',');
-    text::AppendJsonString(name, out);
-    out->push_back(':');
-    if (!AppendTypedJsonValue(in, depth, out)) return false;
+    if (!GetView(in, &name)) return nullptr;
+    if (i) *p++ = ',';
+    p = text::PutJsonString(name, p);
+    *p++ = ':';
+    if (!(p = PutTypedJsonValue(in, depth, p))) return nullptr;
   }
-  out->push_back('}');
-  return true;
+  *p++ = '}';
+  return p;
 }
 
 }  // namespace
@@ -228,8 +230,8 @@ bool SkipValue(std::string_view* in, int depth) {
   }
 }
 
-bool AppendTypedJsonValue(std::string_view* in, int depth, std::string* out) {
-  if (in->empty() || depth > kMaxDepth) return false;
+char* PutTypedJsonValue(std::string_view* in, int depth, char* p) {
+  if (in->empty() || depth > kMaxDepth) return nullptr;
   const char tag = in->front();
   in->remove_prefix(1);
   std::string_view view;
@@ -238,41 +240,39 @@ bool AppendTypedJsonValue(std::string_view* in, int depth, std::string* out) {
     case 'S':
     case 'N':
     case 'B':
-      if (!GetView(in, &view)) return false;
-      out->append(tag == 'S' ? "{\"S\":" : tag == 'N' ? "{\"N\":" : "{\"B\":");
-      text::AppendJsonString(tag == 'B' ? std::string_view(EncodeBase64(view)) : view, out);
-      out->push_back('}');
-      return true;
-    case 'T': out->append("{\"BOOL\":true}"); return true;
-    case 'F': out->append("{\"BOOL\":false}"); return true;
-    case '0': out->append("{\"NULL\":true}"); return true;
+      if (!GetView(in, &view)) return nullptr;
+      p = PutLiteral(tag == 'S' ? "{\"S\":" : tag == 'N' ? "{\"N\":" : "{\"B\":", p);
+      p = text::PutJsonString(tag == 'B' ? std::string_view(EncodeBase64(view)) : view, p);
+      *p++ = '}';
+      return p;
+    case 'T': return PutLiteral("{\"BOOL\":true}", p);
+    case 'F': return PutLiteral("{\"BOOL\":false}", p);
+    case '0': return PutLiteral("{\"NULL\":true}", p);
     case 'L':
-      if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
-      out->append("{\"L\":[");
+      if (!codec::GetVarint32(in, &count) || count > in->size()) return nullptr;
+      p = PutLiteral("{\"L\":[", p);
       for (uint32_t i = 0; i < count; ++i) {
-        if (i) out->push_back(',');
-        if (!AppendTypedJsonValue(in, depth + 1, out)) return false;
+        if (i) *p++ = ',';
+        if (!(p = PutTypedJsonValue(in, depth + 1, p))) return nullptr;
       }
-      out->append("]}");
-      return true;
+      return PutLiteral("]}", p);
     case 'M':
-      out->append("{\"M\":");
-      if (!AppendTypedMembers(in, depth + 1, out)) return false;
-      out->push_back('}');
-      return true;
+      p = PutLiteral("{\"M\":", p);
+      if (!(p = PutTypedMembers(in, depth + 1, p))) return nullptr;
+      *p++ = '}';
+      return p;
     case 's':
     case 'n':
     case 'b':
-      if (!codec::GetVarint32(in, &count) || count > in->size()) return false;
-      out->append(tag == 's' ? "{\"SS\":[" : tag == 'n' ? "{\"NS\":[" : "{\"BS\":[");
+      if (!codec::GetVarint32(in, &count) || count > in->size()) return nullptr;
+      p = PutLiteral(tag == 's' ? "{\"SS\":[" : tag == 'n' ? "{\"NS\":[" : "{\"BS\":[", p);
       for (uint32_t i = 0; i < count; ++i) {
-        if (!GetView(in, &view)) return false;
-        if (i) out->push_back(',');
-        text::AppendJsonString(tag == 'b' ? std::string_view(EncodeBase64(view)) : view, out);
+        if (!GetView(in, &view)) return nullptr;
+        if (i) *p++ = ',';
+        p = text::PutJsonString(tag == 'b' ? std::string_view(EncodeBase64(view)) : view, p);
       }
-      out->append("]}");
-      return true;
-    default: return false;
+      return PutLiteral("]}", p);
+    default: return nullptr;
   }
 }
 
@@ -351,27 +351,19 @@ bool EncodedItemSize(std::string_view value, size_t* size) {
   return EncodedMembersSize(&value, 1, /*nested=*/false, size) && value.empty();
 }
 
-bool GetEncodedMemberCount(std::string_view* in, uint32_t* count) {
-  if (in->empty() || in->front() != '\x01') return false;
-  in->remove_prefix(1);
-  return codec::GetVarint32(in, count) && *count <= in->size();
-}
-
-bool GetEncodedName(std::string_view* in, std::string_view* name) { return GetView(in, name); }
-
 bool DecodeItemValueProjected(std::string_view value, const std::vector<std::string>& attributes, Item* item) {
   if (attributes.empty()) return DecodeItemValue(value, item);
   uint32_t count;
   if (!GetEncodedMemberCount(&value, &count)) return false;
   std::string_view name, last;
   for (uint32_t i = 0; i < count; ++i) {
-    if (!GetView(&value, &name) || (i > 0 && name <= last)) return false;
+    if (!GetView(&value, &name) || (i > 0 && !NameLess(last, name))) return false;
     last = name;
     bool wanted = false;
     for (const std::string& a : attributes) wanted = wanted || a == name;
     if (!wanted) {
       if (!SkipValue(&value, 1)) return false;
-    } else if (item->empty() || item->LastName() < name) {
+    } else if (item->empty() || NameLess(item->LastName(), name)) {
       if (!DecodeValue(&value, 1, item->AppendSortedNull(name))) return false;
     } else {
       AttributeValue v;

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "query/item.h"
+#include "storage/codec.h"
 
 namespace freshet::query {
 
@@ -45,10 +46,12 @@ bool DecodeItemValueProjected(std::string_view value, const std::vector<std::str
 
 // Steps over one encoded `value` at the front of *in. Returns false if it is malformed.
 bool SkipValue(std::string_view* in, int depth);
-// Appends one encoded `value` from the front of *in as DynamoDB typed JSON ({"N":"22.8"}, ...),
-// exactly as ItemToTypedJson writes it, and consumes it. Returns false if it is malformed
-// (*out then holds part of it).
-bool AppendTypedJsonValue(std::string_view* in, int depth, std::string* out);
+// Writes one encoded `value` from the front of *in at p as DynamoDB typed JSON ({"N":"22.8"},
+// ...), exactly as ItemToTypedJson writes it, and consumes it. p must have room for
+// kTypedJsonRoomPerByte bytes per encoded byte the value takes (at most that many per byte of
+// *in). Returns the end of what was written, or null if the value is malformed.
+inline constexpr size_t kTypedJsonRoomPerByte = 16;  // {"BOOL":false} for the one byte 'F'
+char* PutTypedJsonValue(std::string_view* in, int depth, char* p);
 
 // DynamoDB's size of an N value: one byte per two significant digits, plus one (AWS's "about").
 size_t NumberSize(std::string_view text);
@@ -61,8 +64,12 @@ bool EncodedItemSize(std::string_view value, size_t* size);
 
 // Reading an encoded item (`item_value`) member by member: GetEncodedMemberCount consumes the
 // version byte and the member count; then for each member GetEncodedName, followed by its value
-// (consume it with SkipValue or AppendTypedJsonValue). Return false if malformed.
-bool GetEncodedMemberCount(std::string_view* in, uint32_t* count);
-bool GetEncodedName(std::string_view* in, std::string_view* name);
+// (consume it with SkipValue or PutTypedJsonValue). Return false if malformed.
+inline bool GetEncodedMemberCount(std::string_view* in, uint32_t* count) {
+  if (in->empty() || in->front() != '\x01') return false;
+  in->remove_prefix(1);
+  return codec::GetVarint32(in, count) && *count <= in->size();
+}
+inline bool GetEncodedName(std::string_view* in, std::string_view* name) { return codec::GetLengthPrefixed(in, name); }
 
 }  // namespace freshet::query

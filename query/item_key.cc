@@ -151,14 +151,17 @@ bool ItemKeyDecoder::Decode(std::string_view key, const std::vector<std::string>
     return false;
   };
   auto set = [&](const std::string& name, const AttributeValue& v) {
-    if (item->empty() || item->LastName() < name) {
+    if (item->empty() || NameLess(item->LastName(), name)) {
       item->AppendSortedNull(name)->AssignScalar(v.type(), v.scalar());  // built in place
     } else {
       item->Set(name, v);
     }
   };
+  // In name order, so that both are appended when they sort after the other attributes.
+  const bool sort_first = sort && NameLess(table_.sort_key->name, table_.partition_key.name);
+  if (sort_first && wanted(table_.sort_key->name)) set(table_.sort_key->name, *sort);
   if (wanted(table_.partition_key.name)) set(table_.partition_key.name, *partition);
-  if (sort && wanted(table_.sort_key->name)) set(table_.sort_key->name, *sort);
+  if (sort && !sort_first && wanted(table_.sort_key->name)) set(table_.sort_key->name, *sort);
   return true;
 }
 

@@ -33,11 +33,13 @@ class StoredItemJsonWriter {
   Status Append(std::string_view key, std::string_view value, std::string* out, size_t* item_size = nullptr);
 
  private:
-  bool Wanted(std::string_view name) const;
+  bool Wanted(std::string_view name) const { return attributes_.empty() || Projected(name); }
+  bool Projected(std::string_view name) const;
 
   const TableDescription& table_;
   const std::vector<std::string> attributes_;
   ItemKeyDecoder keys_;
+  std::string buffer_;  // an item's JSON is written here first; only grows
 };
 
 }  // namespace freshet::query

@@ -20,19 +20,7 @@ void PutFixed64(std::string* dst, uint64_t v) {
   dst->append(buf, 8);
 }
 
-uint32_t DecodeFixed32(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | u[3];
-}
-
 uint64_t DecodeFixed64(const char* p) { return (uint64_t{DecodeFixed32(p)} << 32) | DecodeFixed32(p + 4); }
-
-bool GetFixed32(std::string_view* in, uint32_t* value) {
-  if (in->size() < 4) return false;
-  *value = DecodeFixed32(in->data());
-  in->remove_prefix(4);
-  return true;
-}
 
 bool GetFixed64(std::string_view* in, uint64_t* value) {
   if (in->size() < 8) return false;
@@ -49,7 +37,7 @@ void PutVarint32(std::string* dst, uint32_t v) {
   dst->push_back(static_cast<char>(v));
 }
 
-bool GetVarint32(std::string_view* in, uint32_t* value) {
+bool GetVarint32Slow(std::string_view* in, uint32_t* value) {
   uint32_t result = 0;
   for (int shift = 0, i = 0; shift <= 28 && i < static_cast<int>(in->size()); shift += 7, ++i) {
     auto byte = static_cast<unsigned char>((*in)[i]);

@@ -59,15 +59,42 @@ namespace freshet::codec {
 // --- Fixed-width big-endian integers ---
 void PutFixed32(std::string* dst, uint32_t value);
 void PutFixed64(std::string* dst, uint64_t value);
-uint32_t DecodeFixed32(const char* p);
+inline uint32_t DecodeFixed32(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | u[3];
+}
 uint64_t DecodeFixed64(const char* p);
 // Consume a fixed-width integer from the front of *in. Return false if *in is too short.
-bool GetFixed32(std::string_view* in, uint32_t* value);
+// (GetFixed32 and GetVarint32 are inline: every item key and value read goes through them.)
+inline bool GetFixed32(std::string_view* in, uint32_t* value) {
+  if (in->size() < 4) return false;
+  *value = DecodeFixed32(in->data());
+  in->remove_prefix(4);
+  return true;
+}
 bool GetFixed64(std::string_view* in, uint64_t* value);
 
 // --- Variable-length integers (values only) ---
 void PutVarint32(std::string* dst, uint32_t value);
-bool GetVarint32(std::string_view* in, uint32_t* value);
+bool GetVarint32Slow(std::string_view* in, uint32_t* value);  // GetVarint32 past its first byte
+inline bool GetVarint32(std::string_view* in, uint32_t* value) {
+  if (!in->empty() && (static_cast<unsigned char>(in->front()) & 0x80) == 0) {  // below 128: one byte
+    *value = static_cast<unsigned char>(in->front());
+    in->remove_prefix(1);
+    return true;
+  }
+  return GetVarint32Slow(in, value);
+}
+
+// Consumes a varint32 length and that many bytes from the front of *in, setting *out to the
+// bytes. Returns false if *in is too short.
+inline bool GetLengthPrefixed(std::string_view* in, std::string_view* out) {
+  uint32_t len;
+  if (!GetVarint32(in, &len) || in->size() < len) return false;
+  *out = in->substr(0, len);
+  in->remove_prefix(len);
+  return true;
+}
 
 // --- Order-preserving strings ---
 void PutOrderedBytes(std::string* dst, std::string_view value);

@@ -39,29 +39,59 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-void AppendJsonString(std::string_view text, std::string* out) {
+namespace {
+
+// Writes the escape of a byte that needs one (NeedsJsonEscape) at p; returns the end (<= p + 6).
+char* PutJsonEscape(unsigned char c, char* p) {
   static constexpr char kHex[] = "0123456789abcdef";
+  *p++ = '\\';
+  switch (c) {
+    case '"': *p++ = '"'; break;
+    case '\\': *p++ = '\\'; break;
+    case '\n': *p++ = 'n'; break;
+    case '\r': *p++ = 'r'; break;
+    case '\t': *p++ = 't'; break;
+    default:
+      *p++ = 'u';
+      *p++ = '0';
+      *p++ = '0';
+      *p++ = kHex[c >> 4];
+      *p++ = kHex[c & 0xf];
+  }
+  return p;
+}
+
+bool NeedsJsonEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+}  // namespace
+
+void AppendJsonString(std::string_view text, std::string* out) {
   out->push_back('"');
   size_t run = 0;  // start of the bytes not yet appended that need no escape
   for (size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!NeedsJsonEscape(c)) continue;
     out->append(text.data() + run, i - run);  // in runs: one append per escape, not per byte
     run = i + 1;
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      default: {
-        const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
-        out->append(escaped, sizeof(escaped));
-      }
-    }
+    char escaped[6];
+    out->append(escaped, PutJsonEscape(c, escaped) - escaped);
   }
   out->append(text.data() + run, text.size() - run);
   out->push_back('"');
+}
+
+char* PutJsonString(std::string_view text, char* p) {
+  *p++ = '"';
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (NeedsJsonEscape(c)) {
+      p = PutJsonEscape(c, p);
+    } else {
+      *p++ = ch;
+    }
+  }
+  *p++ = '"';
+  return p;
 }
 
 namespace {

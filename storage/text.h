@@ -18,6 +18,9 @@ bool IsValidUtf8(std::string_view text);
 // bytes below 0x20 as \u00XX. Bytes >= 0x80 are copied as they are (the caller ensures UTF-8
 // where the reader needs it).
 void AppendJsonString(std::string_view text, std::string* out);
+// The same literal written at p, which must have room for 6 * text.size() + 2 bytes; returns the
+// end of what was written. For writers that size their buffer once (query/stored_json.cc).
+char* PutJsonString(std::string_view text, char* p);
 
 // Base64, standard alphabet, padded (RFC 4648 section 4), through OpenSSL. DecodeBase64 is strict:
 // a length that is a multiple of 4, only alphabet characters, '=' only as the last one or two,

@@ -3,6 +3,8 @@
 // with and without projections, for every attribute type and key type.
 #include "query/stored_json.h"
 
+#include <algorithm>
+
 #include "query/item_json.h"
 #include "tests/query/query_test_util.h"
 
@@ -55,6 +57,32 @@ TEST_F(StoredJsonTest, EveryTypeWritesAsTheItemPathWrites) {
     EXPECT_FALSE(from_items.empty());
     EXPECT_EQ(from_stored, from_items) << "projection of " << projection.size();
   }
+}
+
+// The writer sizes its buffer from the stored bytes (kTypedJsonRoomPerByte per byte): the items
+// whose JSON is largest per stored byte (BOOL false in lists and maps with one-letter names, control
+// bytes escaped six-fold, sets of empty strings) write as the Item path writes them, within it
+// (the ASan build checks the writes).
+TEST_F(StoredJsonTest, TheLargestJsonPerStoredByteStaysWithinTheRoom) {
+  const TableDescription t = MakeTable("dense", "id:S", "");
+  std::string falses, members, controls(300, '\x01');
+  for (int i = 0; i < 500; ++i) falses += std::string(i ? "," : "") + R"({"BOOL":false})";
+  for (int i = 0; i < 50; ++i) members += (i ? "," : "") + ("\"" + std::string(i + 1, 'k') + "\":{\"BOOL\":false}");
+  const std::string escaped_controls = [&] {
+    std::string j;
+    for (char c : controls) j += "\\u000" + std::string(1, "0123456789abcdef"[static_cast<unsigned char>(c)]);
+    return j;
+  }();
+  const std::string items[] = {
+      R"({"id":{"S":"a"},"l":{"L":[)" + falses + "]}}",
+      R"({"id":{"S":"b"},"m":{"M":{)" + members + "}},\"z\":{\"BOOL\":false}}",
+      R"({"id":{"S":")" + escaped_controls + R"("},"s":{"S":")" + escaped_controls + R"("},"f":{"BOOL":false}})",
+      R"({"id":{"S":"d"},"e":{"L":[{"L":[{"L":[]}]},{"M":{}},{"NULL":true}]}})",
+  };
+  for (const std::string& json : items) ASSERT_TRUE(store_->PutItem(t, Parse(json)).ok()) << json.substr(0, 80);
+  auto [from_items, from_stored] = Both(t, {});
+  EXPECT_EQ(std::count(from_items.begin(), from_items.end(), '\n'), 4);
+  EXPECT_EQ(from_stored, from_items);
 }
 
 TEST_F(StoredJsonTest, ABinaryPartitionKeyAndQueryPagesAgree) {

@@ -24,6 +24,22 @@ TEST(TextTest, JsonStringEscapesQuotesBackslashesAndControlBytes) {
   EXPECT_EQ(Json("\"\""), "prefix:\"\\\"\\\"\"");
 }
 
+// PutJsonString writes what AppendJsonString appends, for every byte, within 6 * size + 2.
+TEST(TextTest, PutJsonStringWritesWhatAppendJsonStringAppends) {
+  std::string all;
+  for (int c = 0; c < 256; ++c) all.push_back(static_cast<char>(c));
+  for (const std::string& s :
+       {std::string(), std::string("plain"), all, std::string(40, '\x01'), std::string(9, '"')}) {
+    std::string appended;
+    AppendJsonString(s, &appended);
+    std::string buffer(6 * s.size() + 2 + 8, '#');
+    char* end = PutJsonString(s, buffer.data());
+    ASSERT_LE(static_cast<size_t>(end - buffer.data()), 6 * s.size() + 2);
+    EXPECT_EQ(std::string(buffer.data(), end), appended);
+    EXPECT_EQ(buffer.substr(6 * s.size() + 2), "########");  // nothing written past the room
+  }
+}
+
 TEST(TextTest, Utf8AcceptsWellFormedText) {
   EXPECT_TRUE(IsValidUtf8(""));
   EXPECT_TRUE(IsValidUtf8("ascii"));
