@@ -155,8 +155,26 @@ Status BucketStore::HeadBucket(std::string_view bucket) const {
   return CheckBucket(bucket);
 }
 
+ObjectFileReader::~ObjectFileReader() { ::close(fd_); }
+
+Status ObjectFileReader::Read(uint64_t offset, size_t max, std::string* out) const {
+  out->resize(static_cast<size_t>(std::min<uint64_t>(max, length_ - std::min(offset, length_))));
+  size_t done = 0;
+  while (done < out->size()) {
+    ssize_t n = ::pread(fd_, out->data() + done, out->size() - done, static_cast<off_t>(first_ + offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoStatus("read", path_, errno);
+    }
+    if (n == 0) break;  // truncated underneath us: what was there
+    done += static_cast<size_t>(n);
+  }
+  out->resize(done);
+  return Status::OK();
+}
+
 Result<ObjectData> BucketStore::ReadObject(std::string_view bucket, std::string_view key,
-                                           std::optional<ByteRange> range) const {
+                                           std::optional<ByteRange> range, uint64_t max_in_memory) const {
   FRESHET_RETURN_IF_ERROR(ValidateBucketName(bucket));
   FRESHET_RETURN_IF_ERROR(ValidateKey(key));
   std::string path = BucketPath(bucket) + "/" + KeyPath(key);
@@ -172,7 +190,9 @@ Result<ObjectData> BucketStore::ReadObject(std::string_view bucket, std::string_
   }
   struct Closer {
     int fd;
-    ~Closer() { ::close(fd); }
+    ~Closer() {
+      if (fd >= 0) ::close(fd);
+    }
   } closer{fd};
   ObjectData data;
   data.info.key = std::string(key);
@@ -204,20 +224,13 @@ Result<ObjectData> BucketStore::ReadObject(std::string_view bucket, std::string_
     }
   }
   data.first = first;
-  data.bytes.resize(end - first);
-  size_t done = 0;
-  while (done < data.bytes.size()) {
-    ssize_t n = ::pread(fd, data.bytes.data() + done, data.bytes.size() - done, static_cast<off_t>(first + done));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoStatus("read", path, errno);
-    }
-    if (n == 0) {
-      data.bytes.resize(done);  // truncated underneath us: what was there
-      break;
-    }
-    done += static_cast<size_t>(n);
+  auto reader = std::make_shared<ObjectFileReader>(fd, path, first, end - first);
+  closer.fd = -1;  // the reader closes it
+  if (end - first > max_in_memory) {
+    data.reader = std::move(reader);
+    return data;
   }
+  FRESHET_RETURN_IF_ERROR(reader->Read(0, static_cast<size_t>(end - first), &data.bytes));
   return data;
 }
 

@@ -75,11 +75,36 @@ struct ByteRange {
   std::optional<uint64_t> suffix;
 };
 
+// An object's file held open, to read a range of it piece by piece (a large GetObject body as it
+// is sent). The bytes read are those of the object as it was opened, even if it is replaced or
+// deleted meanwhile (the open file keeps them). Closes the file when destroyed.
+// Thread-safety: Read may be called from any one thread at a time.
+class ObjectFileReader {
+ public:
+  ObjectFileReader(int fd, std::string path, uint64_t first, uint64_t length)
+      : fd_(fd), path_(std::move(path)), first_(first), length_(length) {}
+  ~ObjectFileReader();
+  ObjectFileReader(const ObjectFileReader&) = delete;
+  ObjectFileReader& operator=(const ObjectFileReader&) = delete;
+
+  uint64_t length() const { return length_; }
+  // Sets *out to up to `max` bytes at `offset` from the range's start (fewer only at its end, or
+  // where the file was truncated underneath: then possibly none). IOError naming the file.
+  Status Read(uint64_t offset, size_t max, std::string* out) const;
+
+ private:
+  const int fd_;
+  const std::string path_;
+  const uint64_t first_, length_;
+};
+
 // An object's bytes (the whole object or the satisfied range) with its metadata.
 struct ObjectData {
   ObjectInfo info;
   std::string bytes;
   uint64_t first = 0;  // offset of bytes[0] in the object
+  // Set, with `bytes` left empty, when the range is longer than ReadObject's max_in_memory.
+  std::shared_ptr<ObjectFileReader> reader;
 };
 
 class BucketStore;
@@ -148,8 +173,10 @@ class BucketStore {
                                 std::optional<std::pair<uint64_t, uint64_t>> range = {}) const;
   // Bytes and metadata from one open of the file. A range that cannot be satisfied (starts at or
   // past the end, or a zero suffix) is OutOfRange-like: InvalidArgument with "not satisfiable".
-  Result<ObjectData> ReadObject(std::string_view bucket, std::string_view key,
-                                std::optional<ByteRange> range = {}) const;
+  // A range longer than `max_in_memory` bytes is not read: ObjectData::reader holds the file open
+  // to read it from.
+  Result<ObjectData> ReadObject(std::string_view bucket, std::string_view key, std::optional<ByteRange> range = {},
+                                uint64_t max_in_memory = UINT64_MAX) const;
   Result<ObjectInfo> HeadObject(std::string_view bucket, std::string_view key) const;
   // OK also when the key does not exist (S3's DeleteObject); NotFound only for a missing bucket.
   Status DeleteObject(std::string_view bucket, std::string_view key);

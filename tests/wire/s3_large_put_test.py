@@ -2,7 +2,8 @@
 20 MiB `aws s3 cp` as one PUT (multipart threshold raised) and as multipart, read back byte for byte
 with their ETags; a body whose SHA-256 is not its x-amz-content-sha256 refused with nothing
 written; EntityTooLarge over 5 GiB from the headers; and the server's memory while a large body
-streams to its file (S3_RSS_BODY_MIB sets the size, 64 by default)."""
+streams to its file, and while a large object (whole, and a range of it) is sent from its file
+(S3_RSS_BODY_MIB sets the size, 64 by default)."""
 import hashlib
 import http.client
 import os
@@ -163,6 +164,45 @@ class S3LargePutTest(unittest.TestCase):
         growth_mib = (peak[0] - baseline) / 1024.0
         print("\nS3 PutObject of %d MiB: server RSS %.1f MiB before, peak %.1f MiB (+%.1f MiB), %.2f s"
               % (mib, baseline / 1024.0, peak[0] / 1024.0, growth_mib, seconds))
+        self.assertLess(growth_mib, mib / 4.0)
+
+    def test_get_sends_a_large_object_from_its_file(self):
+        """GetObject of an object over 4 MiB is sent from the open file as the connection takes it:
+        the server's memory grows by a small part of it, whole or as a range, and the bytes match."""
+        mib = int(os.environ.get("S3_RSS_BODY_MIB", "64"))
+        body = os.urandom(mib * MIB)
+        self.s3.put_object(Bucket="large", Key="get.bin", Body=body)
+        pid = self.server.proc.pid
+        self.s3.put_object(Bucket="large", Key="get-warm", Body=b"x" * MIB)  # connections and threads up
+        self.s3.get_object(Bucket="large", Key="get-warm")["Body"].read()
+        baseline = rss_kib(pid)
+        peak = [baseline]
+        done = threading.Event()
+
+        def sample():
+            while not done.is_set():
+                peak[0] = max(peak[0], rss_kib(pid))
+                time.sleep(0.005)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        start = time.time()
+        got = self.s3.get_object(Bucket="large", Key="get.bin")
+        digest = hashlib.md5()
+        for piece in iter(lambda: got["Body"].read(MIB), b""):
+            digest.update(piece)
+        seconds = time.time() - start
+        ranged = self.s3.get_object(Bucket="large", Key="get.bin", Range="bytes=1000-%d" % (20 * MIB + 999))
+        ranged_body = ranged["Body"].read()
+        done.set()
+        sampler.join()
+        self.assertEqual(got["ContentLength"], len(body))
+        self.assertEqual(digest.hexdigest(), hashlib.md5(body).hexdigest())
+        self.assertEqual(ranged["ContentRange"], "bytes 1000-%d/%d" % (20 * MIB + 999, len(body)))
+        self.assertTrue(ranged_body == body[1000:20 * MIB + 1000])
+        growth_mib = (peak[0] - baseline) / 1024.0
+        print("\nS3 GetObject of %d MiB (and a 20 MiB range): server RSS %.1f MiB before, peak %.1f MiB (+%.1f MiB), "
+              "%.2f s for the whole object" % (mib, baseline / 1024.0, peak[0] / 1024.0, growth_mib, seconds))
         self.assertLess(growth_mib, mib / 4.0)
 
 

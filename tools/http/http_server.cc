@@ -292,11 +292,23 @@ class Server::Impl final : public httplib::Server {
     }
     res.status = response.status;
     for (auto& [name, value] : response.headers) res.set_header(name, value);
-    if (response.content_type.empty()) {
-      res.body = std::move(response.body);
-    } else {
-      res.set_content(response.body, response.content_type);  // httplib 0.11 copies: no move overload
+    if (response.body_reader) {
+      static constexpr size_t kPiece = 1 << 20;
+      res.set_content_provider(
+          response.body_length, response.content_type.empty() ? "application/octet-stream" : response.content_type,
+          [reader = std::move(response.body_reader)](size_t offset, size_t length, httplib::DataSink& sink) {
+            std::string piece;
+            if (!reader(offset, std::min(length, kPiece), &piece) || piece.empty()) return false;
+            return sink.write(piece.data(), piece.size());
+          });
+      return;
     }
+    if (!response.content_type.empty()) {
+      // What set_content does, without its copy of the body (httplib 0.11 has no move overload).
+      res.headers.erase("Content-Type");
+      res.set_header("Content-Type", response.content_type);
+    }
+    res.body = std::move(response.body);
   }
 
   // Serves one connection until it closes, idles out, misses a deadline or the server stops.

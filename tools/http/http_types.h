@@ -12,6 +12,7 @@
 // threads, one call per request, so whatever it shares must be thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,15 @@ struct Response {
   std::string content_type;  // empty: none sent (with an empty body) or text/plain
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set instead of `body` for a body too large to hold at once (S3's GetObject of a large object):
+  // the server sends body_length bytes, asking for them piece by piece as the connection takes
+  // them. Called on the Handler's worker thread with an offset into the body and the most bytes
+  // wanted; sets *piece to the bytes there (1 to `max` of them) and returns true, or returns false
+  // when they cannot be read (the connection is then closed, and the client sees a short body).
+  // Whatever it captures lives until the body is sent or the connection fails.
+  using BodyReader = std::function<bool(uint64_t offset, size_t max, std::string* piece)>;
+  BodyReader body_reader;
+  uint64_t body_length = 0;  // with body_reader
 };
 
 // Called concurrently from worker threads. An exception it throws becomes a 500 response.

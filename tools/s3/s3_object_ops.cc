@@ -98,6 +98,9 @@ void AddObjectHeaders(http::Response* r, const storage::ObjectInfo& info) {
 
 }  // namespace
 
+// A GetObject body larger than this is not read into memory: the server sends it from the open file.
+constexpr uint64_t kMaxGetInMemory = 4 << 20;
+
 http::Response GetObject(storage::BucketStore& store, const S3Request& req, bool head) {
   if (auto bad = BadName(req, false)) return req.Error(*bad);
   std::optional<storage::ByteRange> range;
@@ -112,7 +115,7 @@ http::Response GetObject(storage::BucketStore& store, const S3Request& req, bool
     if (!info.ok()) return req.Error(ReadError(store, req.bucket, info.status()));
     data.info = std::move(info.value());
   } else {
-    auto read = store.ReadObject(req.bucket, req.key, range);
+    auto read = store.ReadObject(req.bucket, req.key, range, kMaxGetInMemory);
     if (!read.ok()) {
       if (read.status().IsInvalidArgument() && range) {
         auto info = store.HeadObject(req.bucket, req.key);
@@ -151,13 +154,21 @@ http::Response GetObject(storage::BucketStore& store, const S3Request& req, bool
     r.headers.emplace_back("Content-Type", content_type);
     return r;
   }
+  const uint64_t length = data.reader ? data.reader->length() : data.bytes.size();
   if (range) {
     r.status = 206;
     r.headers.emplace_back("Content-Range", "bytes " + std::to_string(data.first) + "-" +
-                                                std::to_string(data.first + data.bytes.size() - 1) + "/" +
+                                                std::to_string(data.first + length - 1) + "/" +
                                                 std::to_string(data.info.size));
   }
   r.content_type = content_type;
+  if (data.reader) {  // sent as the connection takes it, from the file opened above
+    r.body_length = length;
+    r.body_reader = [reader = std::move(data.reader)](uint64_t offset, size_t max, std::string* piece) {
+      return reader->Read(offset, max, piece).ok();
+    };
+    return r;
+  }
   r.body = std::move(data.bytes);
   return r;
 }

@@ -65,12 +65,22 @@ class S3PutStreamTest : public ::testing::Test {
     return call;
   }
   http::Response Do(const http::Request& r) { return service_.Handle(Signed(r)); }
+  // GetObject; a body sent from the open file (body_reader) is read into `body` as the server
+  // would send it, in pieces of at most 1 MiB.
   http::Response Get(const std::string& path) {
     http::Request r;
     r.method = "GET";
     r.path = path;
     r.raw_target = path;
-    return Do(r);
+    http::Response response = Do(r);
+    if (response.body_reader) {
+      std::string piece;
+      while (response.body.size() < response.body_length &&
+             response.body_reader(response.body.size(), 1 << 20, &piece) && !piece.empty()) {
+        response.body += piece;
+      }
+    }
+    return response;
   }
   static std::string Code(const http::Response& r) {
     pugi::xml_document doc;
@@ -136,6 +146,8 @@ TEST_F(S3PutStreamTest, BodyIsWrittenAsItArrivesWithItsChecksChecked) {
   EXPECT_EQ(reads_, 1);
   auto got = Get("/data/big.bin");
   EXPECT_EQ(got.status, 200);
+  EXPECT_TRUE(got.body_reader) << "5 MiB are sent from the file, not read into memory first";
+  EXPECT_EQ(got.body_length, body.size());
   EXPECT_TRUE(got.body == body);
   // UNSIGNED-PAYLOAD, one byte at a time.
   reply = Do(Streamed("/data/tiny", "tiny body", {{"x-amz-content-sha256", "UNSIGNED-PAYLOAD"}}, 1));
