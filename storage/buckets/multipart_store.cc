@@ -100,17 +100,64 @@ Result<UploadInfo> MultipartStore::Get(std::string_view upload_id, std::string_v
   return info;
 }
 
-Result<std::string> MultipartStore::PutPart(std::string_view upload_id, std::string_view bucket, std::string_view key,
-                                            int number, std::string_view bytes) {
+struct PartWriter::Md5 {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~Md5() { EVP_MD_CTX_free(ctx); }
+};
+
+PartWriter::PartWriter(std::string folder, std::string name, std::string temp_path, int fd)
+    : folder_(std::move(folder)),
+      name_(std::move(name)),
+      temp_path_(std::move(temp_path)),
+      fd_(fd),
+      md5_(std::make_unique<Md5>()) {
+  EVP_DigestInit_ex(md5_->ctx, EVP_md5(), nullptr);
+}
+
+PartWriter::~PartWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!done_) ::unlink(temp_path_.c_str());
+}
+
+Status PartWriter::Append(std::string_view bytes) {
+  EVP_DigestUpdate(md5_->ctx, bytes.data(), bytes.size());
+  return WriteAll(fd_, bytes, temp_path_);
+}
+
+Result<std::string> PartWriter::Commit() {
+  Status s = SyncFd(fd_, temp_path_);
+  ::close(fd_);
+  fd_ = -1;
+  FRESHET_RETURN_IF_ERROR(s);
+  if (::rename(temp_path_.c_str(), (folder_ + "/" + name_).c_str()) != 0)
+    return ErrnoStatus("rename", temp_path_, errno);
+  done_ = true;
+  FRESHET_RETURN_IF_ERROR(SyncDir(folder_));
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(md5_->ctx, digest, &len);
+  return HexDigest(digest, len);
+}
+
+Result<std::unique_ptr<PartWriter>> MultipartStore::NewPartWriter(std::string_view upload_id, std::string_view bucket,
+                                                                  std::string_view key, int number) {
   if (number < 1 || number > kMaxParts) {
     return Status::InvalidArgument("part number " + std::to_string(number) + " is not from 1 to 10000");
   }
   FRESHET_ASSIGN_OR_RETURN(UploadInfo info, Get(upload_id, bucket, key));
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_md5(), nullptr);
-  FRESHET_RETURN_IF_ERROR(WriteFileDurably(UploadPath(upload_id), "part-" + std::to_string(number), bytes));
-  return HexDigest(digest, len);
+  static std::atomic<uint64_t> counter{0};
+  const std::string folder = UploadPath(upload_id), name = "part-" + std::to_string(number);
+  const std::string temp = folder + "/.tmp-" + name + "-" + std::to_string(counter.fetch_add(1));
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoStatus("create", temp, errno);
+  return std::unique_ptr<PartWriter>(new PartWriter(folder, name, temp, fd));
+}
+
+Result<std::string> MultipartStore::PutPart(std::string_view upload_id, std::string_view bucket, std::string_view key,
+                                            int number, std::string_view bytes) {
+  FRESHET_ASSIGN_OR_RETURN(std::unique_ptr<PartWriter> writer, NewPartWriter(upload_id, bucket, key, number));
+  FRESHET_RETURN_IF_ERROR(writer->Append(bytes));
+  return writer->Commit();
 }
 
 Result<ObjectInfo> MultipartStore::Complete(std::string_view upload_id, std::string_view bucket, std::string_view key,

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,30 @@ struct UploadInfo {
   std::string content_type;
 };
 
+// Writes one part in pieces (an UploadPart body as it arrives), computing its MD5 as it goes.
+// Nothing is visible until Commit; destroying an uncommitted writer removes its temp file.
+// Thread-safety: one thread at a time per writer.
+class PartWriter {
+ public:
+  ~PartWriter();
+  PartWriter(const PartWriter&) = delete;
+  PartWriter& operator=(const PartWriter&) = delete;
+
+  Status Append(std::string_view bytes);
+  // Makes the part durable under its number, replacing an earlier one (fsync, rename, fsync of the
+  // upload's folder), and returns its ETag (MD5 hex, no quotes). REQUIRES: called at most once.
+  Result<std::string> Commit();
+
+ private:
+  friend class MultipartStore;
+  struct Md5;
+  PartWriter(std::string folder, std::string name, std::string temp_path, int fd);
+  const std::string folder_, name_, temp_path_;
+  int fd_;
+  std::unique_ptr<Md5> md5_;
+  bool done_ = false;
+};
+
 class MultipartStore {
  public:
   static constexpr uint64_t kMinPartBytes = 5ull << 20;
@@ -51,6 +76,10 @@ class MultipartStore {
   // Stores part `number` (replacing an earlier one) and returns its ETag (MD5 hex, no quotes).
   Result<std::string> PutPart(std::string_view upload_id, std::string_view bucket, std::string_view key, int number,
                               std::string_view bytes);
+  // A writer for part `number`, for a body too large to hold at once. Errors as PutPart's (checked
+  // up front).
+  Result<std::unique_ptr<PartWriter>> NewPartWriter(std::string_view upload_id, std::string_view bucket,
+                                                    std::string_view key, int number);
   // Makes the object from `parts`. Returns what HeadObject would.
   Result<ObjectInfo> Complete(std::string_view upload_id, std::string_view bucket, std::string_view key,
                               const std::vector<PartRef>& parts);

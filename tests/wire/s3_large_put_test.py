@@ -1,5 +1,6 @@
 """Large single PutObjects against `freshet serve --http`: boto3 put_object of 20 and 50 MiB and a
-20 MiB `aws s3 cp` as one PUT (multipart threshold raised) and as multipart, read back byte for byte
+20 MiB `aws s3 cp` as one PUT (multipart threshold raised) and as multipart, read back byte for byte;
+multipart uploads with 20 and 24 MiB parts (UploadPart streams too)
 with their ETags; a body whose SHA-256 is not its x-amz-content-sha256 refused with nothing
 written; EntityTooLarge over 5 GiB from the headers; and the server's memory while a large body
 streams to its file, and while a large object (whole, and a range of it) is sent from its file
@@ -109,6 +110,30 @@ class S3LargePutTest(unittest.TestCase):
                 with open(back, "rb") as f:
                     self.assertTrue(f.read() == body, key)
 
+    def test_parts_larger_than_16_mib(self):
+        """UploadPart streams its body as PutObject does: boto3's upload_file with 24 MiB parts and
+        the aws CLI with 20 MiB parts (S3 allows parts up to 5 GiB) complete, byte for byte."""
+        import boto3.s3.transfer
+        body = os.urandom(50 * MIB)
+        with tempfile.TemporaryDirectory() as tmp:
+            src = os.path.join(tmp, "big.bin")
+            with open(src, "wb") as f:
+                f.write(body)
+            config = boto3.s3.transfer.TransferConfig(multipart_threshold=24 * MIB, multipart_chunksize=24 * MIB)
+            self.s3.upload_file(src, "large", "parts/boto3.bin", Config=config)
+            head = self.s3.head_object(Bucket="large", Key="parts/boto3.bin")
+            self.assertTrue(head["ETag"].endswith('-3"'), head["ETag"])  # 24 + 24 + 2 MiB
+            self.assertTrue(self.s3.get_object(Bucket="large", Key="parts/boto3.bin")["Body"].read() == body)
+            home = os.path.join(tmp, "home")
+            os.makedirs(os.path.join(home, ".aws"))
+            with open(os.path.join(home, ".aws", "config"), "w") as f:
+                f.write("[default]\ns3 =\n  multipart_threshold = 20MB\n  multipart_chunksize = 20MB\n")
+            self.aws_cp(home, "s3", "cp", src, "s3://large/parts/cli.bin")
+            head = self.s3.head_object(Bucket="large", Key="parts/cli.bin")
+            self.assertTrue(head["ETag"].endswith('-3"'), head["ETag"])  # 20 + 20 + 10 MiB
+            self.assertTrue(self.s3.get_object(Bucket="large", Key="parts/cli.bin")["Body"].read() == body)
+        self.assertEqual([f for f in os.listdir(os.path.join(self.server.data, "buckets", ".freshet-uploads"))], [])
+
     def signed_put(self, key, signed_body, sent_body):
         return signed_put(self.server, key, signed_body, sent_body)
 
@@ -167,8 +192,9 @@ class S3LargePutTest(unittest.TestCase):
         self.assertLess(growth_mib, mib / 4.0)
 
     def test_get_sends_a_large_object_from_its_file(self):
-        """GetObject of an object over 4 MiB is sent from the open file as the connection takes it:
-        the server's memory grows by a small part of it, whole or as a range, and the bytes match."""
+        """GetObject of an object over 4 MiB is sent from the open file as the connection takes it, and
+        CopyObject copies it a piece at a time: the server's memory grows by a small part of it, and
+        the bytes match (whole, a range, the copy)."""
         mib = int(os.environ.get("S3_RSS_BODY_MIB", "64"))
         body = os.urandom(mib * MIB)
         self.s3.put_object(Bucket="large", Key="get.bin", Body=body)
@@ -194,14 +220,18 @@ class S3LargePutTest(unittest.TestCase):
         seconds = time.time() - start
         ranged = self.s3.get_object(Bucket="large", Key="get.bin", Range="bytes=1000-%d" % (20 * MIB + 999))
         ranged_body = ranged["Body"].read()
+        copied = self.s3.copy_object(Bucket="large", Key="copy.bin", CopySource={"Bucket": "large", "Key": "get.bin"})
         done.set()
         sampler.join()
         self.assertEqual(got["ContentLength"], len(body))
         self.assertEqual(digest.hexdigest(), hashlib.md5(body).hexdigest())
         self.assertEqual(ranged["ContentRange"], "bytes 1000-%d/%d" % (20 * MIB + 999, len(body)))
         self.assertTrue(ranged_body == body[1000:20 * MIB + 1000])
+        self.assertEqual(copied["CopyObjectResult"]["ETag"], '"%s"' % hashlib.md5(body).hexdigest())
+        with open(os.path.join(self.server.data, "buckets", "large", "copy.bin"), "rb") as f:
+            self.assertTrue(f.read() == body)
         growth_mib = (peak[0] - baseline) / 1024.0
-        print("\nS3 GetObject of %d MiB (and a 20 MiB range): server RSS %.1f MiB before, peak %.1f MiB (+%.1f MiB), "
+        print("\nS3 GetObject of %d MiB (and a 20 MiB range, and CopyObject): server RSS %.1f MiB before, peak %.1f MiB (+%.1f MiB), "
               "%.2f s for the whole object" % (mib, baseline / 1024.0, peak[0] / 1024.0, growth_mib, seconds))
         self.assertLess(growth_mib, mib / 4.0)
 

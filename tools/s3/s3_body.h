@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/status.h"
 #include "tools/http/http_types.h"
 #include "tools/s3/s3_reply.h"
 
@@ -75,5 +76,18 @@ class BodyDecoder {
   struct State;
   std::unique_ptr<State> state_;
 };
+
+// A body the server streams (http::Request::read_body), decoded and checked as it arrives
+// (BodyDecoder), handed to `write` in order in pieces of up to 1 MiB. Stops at the first of: more
+// than `limit` decoded bytes (too_large), a write error (write_error), a malformed or incomplete
+// body or a failed check (error). All clear: every byte was written and every check passed.
+struct StreamedBody {
+  uint64_t decoded = 0;  // bytes decoded so far (past `limit` when too_large)
+  bool too_large = false;
+  Status write_error;
+  std::optional<S3Error> error;
+};
+StreamedBody WriteStreamedBody(const http::Request& request, uint64_t limit,
+                               const std::function<Status(std::string_view piece)>& write);
 
 }  // namespace freshet::s3

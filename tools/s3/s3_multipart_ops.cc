@@ -15,6 +15,9 @@ std::optional<S3Error> BadName(const S3Request& req) {
   return std::nullopt;
 }
 
+// S3's limit for one part.
+constexpr uint64_t kMaxPartBytes = 5ull << 30;
+
 S3Error UploadError(const Status& s) {
   if (s.IsNotFound() && s.message().rfind("bucket", 0) == 0) return ErrorForStatus(s, "NoSuchBucket");
   if (s.IsInvalidArgument()) {
@@ -51,9 +54,25 @@ http::Response UploadPart(storage::MultipartStore& uploads, const S3Request& req
   if (number_text.empty() || *end != '\0' || number < 1 || number > storage::MultipartStore::kMaxParts) {
     return req.Error("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive");
   }
-  BodyOrError body = ReadBody(req.http());
-  if (!body.ok) return req.Error(body.error);
-  auto etag = uploads.PutPart(*req.Query("uploadId"), req.bucket, req.key, static_cast<int>(number), body.bytes);
+  Result<std::string> etag = std::string();
+  if (req.http().read_body) {  // streamed (S3Service::StreamsBody): written as it arrives, up to 5 GiB
+    auto writer = uploads.NewPartWriter(*req.Query("uploadId"), req.bucket, req.key, static_cast<int>(number));
+    if (!writer.ok()) return req.Error(UploadError(writer.status()));
+    StreamedBody body =
+        WriteStreamedBody(req.http(), kMaxPartBytes, [&](std::string_view piece) { return (*writer)->Append(piece); });
+    if (body.too_large) {
+      return req.Error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size (" +
+                                             std::to_string(body.decoded) + " bytes; a part is at most " +
+                                             std::to_string(kMaxPartBytes) + " bytes)");
+    }
+    if (!body.write_error.ok()) return req.Error(UploadError(body.write_error));
+    if (body.error) return req.Error(*body.error);
+    etag = (*writer)->Commit();
+  } else {
+    BodyOrError body = ReadBody(req.http());
+    if (!body.ok) return req.Error(body.error);
+    etag = uploads.PutPart(*req.Query("uploadId"), req.bucket, req.key, static_cast<int>(number), body.bytes);
+  }
   if (!etag.ok()) return req.Error(UploadError(etag.status()));
   http::Response r = req.Empty(200);
   r.headers.emplace_back("ETag", "\"" + *etag + "\"");

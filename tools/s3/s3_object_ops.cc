@@ -12,6 +12,9 @@ namespace {
 constexpr const char* kDefaultContentType = "binary/octet-stream";
 // S3's limit for one PutObject (larger objects are multipart uploads).
 constexpr uint64_t kMaxPutObjectBytes = 5ull << 30;
+// An object larger than this is not read into memory: GetObject sends it from the open file, and
+// CopyObject copies it a piece at a time.
+constexpr uint64_t kMaxGetInMemory = 4 << 20;
 
 http::Response EntityTooLarge(const S3Request& req, uint64_t proposed) {
   return req.Error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size (" +
@@ -98,9 +101,6 @@ void AddObjectHeaders(http::Response* r, const storage::ObjectInfo& info) {
 
 }  // namespace
 
-// A GetObject body larger than this is not read into memory: the server sends it from the open file.
-constexpr uint64_t kMaxGetInMemory = 4 << 20;
-
 http::Response GetObject(storage::BucketStore& store, const S3Request& req, bool head) {
   if (auto bad = BadName(req, false)) return req.Error(*bad);
   std::optional<storage::ByteRange> range;
@@ -184,34 +184,11 @@ http::Response PutObjectStreamed(storage::BucketStore& store, const S3Request& r
   if (proposed > kMaxPutObjectBytes) return EntityTooLarge(req, proposed);
   auto writer = store.NewObjectWriter(req.bucket, req.key, options);
   if (!writer.ok()) return req.Error(ErrorForStatus(writer.status(), "NoSuchBucket", "InvalidObjectName"));
-  constexpr size_t kBuffer = 1 << 20;
-  std::string buffer;
-  buffer.reserve(kBuffer);
-  Status written;
-  uint64_t total = 0;
-  bool too_large = false;
-  BodyDecoder decoder(req.http(), [&](std::string_view piece) {
-    total += piece.size();
-    if (total > kMaxPutObjectBytes) {
-      too_large = true;
-      return false;
-    }
-    buffer.append(piece);
-    if (buffer.size() < kBuffer) return true;
-    written = (*writer)->Append(buffer);
-    buffer.clear();
-    return written.ok();
-  });
-  const bool read = req.http().read_body([&decoder](std::string_view raw) { return decoder.Feed(raw); });
-  if (too_large) return EntityTooLarge(req, total);
-  if (!written.ok()) return req.Error(ErrorForStatus(written, "NoSuchBucket"));
-  if (decoder.error()) return req.Error(*decoder.error());
-  if (!read) return req.Error("IncompleteBody", "The request body ended before all of it was received.");
-  if (auto error = decoder.Finish()) return req.Error(*error);
-  if (!buffer.empty()) {
-    written = (*writer)->Append(buffer);
-    if (!written.ok()) return req.Error(ErrorForStatus(written, "NoSuchBucket"));
-  }
+  StreamedBody body = WriteStreamedBody(req.http(), kMaxPutObjectBytes,
+                                        [&](std::string_view piece) { return (*writer)->Append(piece); });
+  if (body.too_large) return EntityTooLarge(req, body.decoded);
+  if (!body.write_error.ok()) return req.Error(ErrorForStatus(body.write_error, "NoSuchBucket"));
+  if (body.error) return req.Error(*body.error);
   auto info = (*writer)->Commit();
   if (!info.ok()) return req.Error(ErrorForStatus(info.status(), "NoSuchBucket", "InvalidObjectName"));
   http::Response r = req.Empty(200);
@@ -254,7 +231,7 @@ http::Response CopyObject(storage::BucketStore& store, const S3Request& req) {
                      "This copy request is illegal because it is trying to copy an object to itself without changing "
                      "the object's metadata, storage class, website redirect location or encryption attributes.");
   }
-  auto data = store.ReadObject(src_bucket, src_key);
+  auto data = store.ReadObject(src_bucket, src_key, std::nullopt, kMaxGetInMemory);
   if (!data.ok()) return req.Error(ReadError(store, src_bucket, data.status()));
   storage::PutOptions options;
   options.content_type = data->info.content_type;
@@ -262,7 +239,22 @@ http::Response CopyObject(storage::BucketStore& store, const S3Request& req) {
     const std::string* ct = req.Header("content-type");
     options.content_type = ct ? *ct : "";
   }
-  auto info = store.PutObject(req.bucket, req.key, data->bytes, options);
+  Result<storage::ObjectInfo> info = storage::ObjectInfo();
+  if (data->reader) {  // a large source is copied 1 MiB at a time through an ObjectWriter
+    auto writer = store.NewObjectWriter(req.bucket, req.key, options);
+    if (!writer.ok()) return req.Error(ErrorForStatus(writer.status(), "NoSuchBucket", "InvalidObjectName"));
+    std::string piece;
+    Status copied;
+    for (uint64_t at = 0; copied.ok() && at < data->reader->length(); at += piece.size()) {
+      copied = data->reader->Read(at, 1 << 20, &piece);
+      if (copied.ok() && piece.empty()) copied = Status::IOError("the source object shrank while it was copied");
+      if (copied.ok()) copied = (*writer)->Append(piece);
+    }
+    if (!copied.ok()) return req.Error(ErrorForStatus(copied, "NoSuchBucket"));
+    info = (*writer)->Commit();
+  } else {
+    info = store.PutObject(req.bucket, req.key, data->bytes, options);
+  }
   if (!info.ok()) return req.Error(ErrorForStatus(info.status(), "NoSuchBucket", "InvalidObjectName"));
   pugi::xml_document doc;
   pugi::xml_node root = NewRoot(&doc, "CopyObjectResult");

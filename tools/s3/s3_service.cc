@@ -137,9 +137,13 @@ S3Request Route(const transport::HttpCall& call) {
 bool S3Service::StreamsBody(const transport::HttpCall& call) const {
   const http::Request& r = call.request;
   if (r.method != "PUT" || r.Header("x-amz-copy-source")) return false;
+  bool part = false, upload = false;  // UploadPart streams as PutObject does
   for (const auto& [name, value] : r.query) {
-    if (UnservedSubresources().count(name) || name == "partNumber") return false;
+    part = part || name == "partNumber";
+    upload = upload || name == "uploadId";
+    if (name != "uploadId" && UnservedSubresources().count(name)) return false;
   }
+  if (part != upload) return false;
   S3Request req = Route(call);
   return !req.bucket.empty() && !req.key.empty();
 }

@@ -33,8 +33,8 @@ class S3Service final : public transport::HttpService {
   std::string_view name() const override { return "s3"; }
   bool Claims(const transport::HttpCall& call) const override;
   http::Response Handle(const transport::HttpCall& call) override;
-  // PutObject (a PUT of a key that is not UploadPart, CopyObject or a sub-resource): its body goes
-  // to the object's file as it arrives, up to 5 GiB.
+  // PutObject (a PUT of a key that is not CopyObject or a sub-resource) and UploadPart: the body
+  // goes to the object's or the part's file as it arrives, up to 5 GiB.
   bool StreamsBody(const transport::HttpCall& call) const override;
 
  private:

@@ -1,9 +1,11 @@
 // S3Service with streamed bodies (Request::read_body, as the HTTP server hands PutObject over):
-// which requests stream, bodies decoded and checked piece by piece, nothing written when a check
-// fails or the body stops, EntityTooLarge; and keys that are both an object and a folder.
+// which requests stream (PutObject, UploadPart), bodies decoded and checked piece by piece,
+// nothing written when a check fails or the body stops, EntityTooLarge; large GetObject bodies
+// sent from the file; and keys that are both an object and a folder.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <pugixml.hpp>
 
@@ -114,7 +116,7 @@ std::string Body(size_t n) {
   return body;
 }
 
-TEST_F(S3PutStreamTest, OnlyPutObjectStreams) {
+TEST_F(S3PutStreamTest, OnlyPutObjectAndUploadPartStream) {
   auto streams = [&](std::string method, const std::string& path,
                      std::vector<std::pair<std::string, std::string>> query,
                      std::vector<std::pair<std::string, std::string>> headers = {}) {
@@ -128,8 +130,11 @@ TEST_F(S3PutStreamTest, OnlyPutObjectStreams) {
   };
   EXPECT_TRUE(streams("PUT", "/data/key", {}));
   EXPECT_TRUE(streams("PUT", "/data/dir/", {}));
-  EXPECT_FALSE(streams("PUT", "/data", {}));  // CreateBucket
-  EXPECT_FALSE(streams("PUT", "/data/key", {{"partNumber", "1"}, {"uploadId", "x"}}));
+  EXPECT_FALSE(streams("PUT", "/data", {}));                                           // CreateBucket
+  EXPECT_TRUE(streams("PUT", "/data/key", {{"partNumber", "1"}, {"uploadId", "x"}}));  // UploadPart
+  EXPECT_FALSE(streams("PUT", "/data/key", {{"partNumber", "1"}}));
+  EXPECT_FALSE(streams("PUT", "/data/key", {{"uploadId", "x"}}));
+  EXPECT_FALSE(streams("PUT", "/data/key", {{"partNumber", "1"}, {"uploadId", "x"}}, {{"x-amz-copy-source", "/d/o"}}));
   EXPECT_FALSE(streams("PUT", "/data/key", {{"tagging", ""}}));
   EXPECT_FALSE(streams("PUT", "/data/key", {}, {{"x-amz-copy-source", "/data/other"}}));
   EXPECT_FALSE(streams("POST", "/data/key", {{"uploads", ""}}));
@@ -169,6 +174,54 @@ TEST_F(S3PutStreamTest, ChecksThatFailWriteNothing) {
   EXPECT_EQ(Code(reply), "IncompleteBody");
   EXPECT_EQ(Get("/data/k").status, 404);
   EXPECT_TRUE(BucketEntries().empty());
+}
+
+// UploadPart streams as PutObject does: the part is written as it arrives with its checks, a part
+// over 16 MiB is taken, and a part that fails a check writes nothing (an earlier one stays).
+TEST_F(S3PutStreamTest, UploadPartIsStreamedWithItsChecks) {
+  http::Request create;
+  create.method = "POST";
+  create.path = create.raw_target = "/data/mp";
+  create.query = {{"uploads", ""}};
+  auto created = Do(create);
+  ASSERT_EQ(created.status, 200) << created.body;
+  pugi::xml_document doc;
+  doc.load_string(created.body.c_str());
+  const std::string id = doc.child("InitiateMultipartUploadResult").child_value("UploadId");
+  ASSERT_EQ(id.size(), 32u) << created.body;
+  auto part = [&](int number, const std::string& body, std::vector<std::pair<std::string, std::string>> headers,
+                  bool complete = true) {
+    http::Request r = Streamed("/data/mp", body, std::move(headers), 1 << 20, complete);
+    r.query = {{"partNumber", std::to_string(number)}, {"uploadId", id}};
+    return Do(r);
+  };
+  const std::string first = Body(20 << 20), last = "the last part";
+  reads_ = 0;
+  auto reply = part(1, first, {{"content-md5", text::EncodeBase64(Digest(EVP_md5(), first))}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(Etag(reply), "\"" + Hex(Digest(EVP_md5(), first)) + "\"");
+  EXPECT_EQ(reads_, 1);
+  EXPECT_EQ(Code(part(1, last, {{"content-md5", text::EncodeBase64(Digest(EVP_md5(), "other"))}})), "BadDigest");
+  EXPECT_EQ(Code(part(2, last, {}, /*complete=*/false)), "IncompleteBody");
+  reply = part(2, last, {});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(buckets_.root() + "/.freshet-uploads/" + id)) {
+    files.push_back(e.path().filename().string());
+  }
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files, (std::vector<std::string>{"part-1", "part-2", "target"}));  // no temp left behind
+
+  http::Request complete;
+  complete.method = "POST";
+  complete.path = complete.raw_target = "/data/mp";
+  complete.query = {{"uploadId", id}};
+  complete.body = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + Hex(Digest(EVP_md5(), first)) +
+                  "</ETag></Part><Part><PartNumber>2</PartNumber><ETag>" + Hex(Digest(EVP_md5(), last)) +
+                  "</ETag></Part></CompleteMultipartUpload>";
+  reply = Do(complete);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_TRUE(Get("/data/mp").body == first + last);
 }
 
 TEST_F(S3PutStreamTest, AwsChunkedBodyInPieces) {
