@@ -1,7 +1,10 @@
-// The body of S3 writes: aws-chunked decoding (signed chunks, trailers) and the integrity checks.
+// The body of S3 writes: aws-chunked decoding (signed chunks, trailers) and the integrity checks,
+// CRC-32C and CRC-64/NVME among them.
 #include "tools/s3/s3_body.h"
 
 #include <gtest/gtest.h>
+
+#include "tools/s3/s3_crc.h"
 
 namespace freshet::s3 {
 namespace {
@@ -75,7 +78,69 @@ TEST(ReadBodyTest, PlainBodyChecks) {
   EXPECT_EQ(ReadBody(Put("hello", {{"content-md5", "short"}})).error.code, "InvalidDigest");
   EXPECT_TRUE(ReadBody(Put("hello", {{"x-amz-checksum-crc32", "NhCmhg=="}})).ok);
   EXPECT_EQ(ReadBody(Put("hellO", {{"x-amz-checksum-crc32", "NhCmhg=="}})).error.code, "BadDigest");
-  EXPECT_TRUE(ReadBody(Put("hello", {{"x-amz-checksum-crc32c", "unchecked"}})).ok);
+  // CRC-32C and CRC-64/NVME of "hello" (from a bitwise reference), big-endian in base64.
+  EXPECT_TRUE(ReadBody(Put("hello", {{"x-amz-checksum-crc32c", "mnG7TA=="}})).ok);
+  auto bad_crc32c = ReadBody(Put("hellO", {{"x-amz-checksum-crc32c", "mnG7TA=="}}));
+  EXPECT_EQ(bad_crc32c.error.code, "BadDigest");
+  EXPECT_EQ(bad_crc32c.error.message, "The CRC32C you specified did not match the calculated checksum.");
+  EXPECT_TRUE(ReadBody(Put("hello", {{"x-amz-checksum-crc64nvme", "M3eFcAZSQlc="}})).ok);
+  auto bad_crc64 = ReadBody(Put("hello", {{"x-amz-checksum-crc64nvme", "M3eFcAZSQlQ="}}));
+  EXPECT_EQ(bad_crc64.error.code, "BadDigest");
+  EXPECT_EQ(bad_crc64.error.message, "The CRC64NVME you specified did not match the calculated checksum.");
+  EXPECT_EQ(ReadBody(Put("hello", {{"x-amz-checksum-crc64nvme", "not base64"}})).error.code, "BadDigest");
+}
+
+TEST(ReadBodyTest, ChunkedTrailersOfCrc32cAndCrc64NvmeAreChecked) {
+  for (const auto& [name, good] : std::vector<std::pair<std::string, std::string>>{
+           {"x-amz-checksum-crc32c", "mnG7TA=="}, {"x-amz-checksum-crc64nvme", "M3eFcAZSQlc="}}) {
+    auto put = [&, name = name](const std::string& value) {
+      return ReadBody(Put("5\r\nhello\r\n0\r\n" + name + ":" + value + "\r\n\r\n",
+                          {{"content-encoding", "aws-chunked"},
+                           {"x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"},
+                           {"x-amz-decoded-content-length", "5"},
+                           {"x-amz-trailer", name}}));
+    };
+    auto ok = put(good);
+    EXPECT_TRUE(ok.ok) << name << ": " << ok.error.message;
+    EXPECT_EQ(put(good.substr(0, 2) + (good[2] == 'A' ? "B" : "A") + good.substr(3)).error.code, "BadDigest") << name;
+  }
+}
+
+// Both CRCs against a bitwise reference, over lengths and piece splits that cross the table's
+// byte steps and ISA-L's vector blocks.
+TEST(S3CrcTest, MatchTheBitwiseDefinitionPieceByPiece) {
+  auto bitwise = [](std::string_view data, uint64_t reflected_poly, int width) {
+    const uint64_t mask = width == 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1;
+    uint64_t c = mask;
+    for (unsigned char b : data) {
+      c ^= b;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ reflected_poly : c >> 1;
+    }
+    return c ^ mask;
+  };
+  Crc32c check32;
+  check32.Update("123456789");
+  EXPECT_EQ(check32.Value(), 0xE3069283u);
+  Crc64Nvme check64;
+  check64.Update("123456789");
+  EXPECT_EQ(check64.Value(), 0xAE8B14860A799888ull);
+  EXPECT_EQ(Crc32c().Value(), 0u);
+  EXPECT_EQ(Crc64Nvme().Value(), 0u);
+  std::string data;
+  for (int i = 0; i < 5000; ++i) data.push_back(static_cast<char>((i * 131 + i / 7) & 0xff));
+  for (size_t length : {1u, 7u, 8u, 63u, 64u, 65u, 1000u, 4999u}) {
+    const std::string_view d = std::string_view(data).substr(0, length);
+    for (size_t split : {size_t{0}, size_t{1}, length / 3, length - 1}) {
+      Crc32c c32;
+      Crc64Nvme c64;
+      c32.Update(d.substr(0, split));
+      c32.Update(d.substr(split));
+      c64.Update(d.substr(0, split));
+      c64.Update(d.substr(split));
+      EXPECT_EQ(c32.Value(), bitwise(d, 0x82F63B78u, 32)) << length << " split " << split;
+      EXPECT_EQ(c64.Value(), bitwise(d, 0x9A6C9329AC4BC9B5ull, 64)) << length << " split " << split;
+    }
+  }
 }
 
 }  // namespace
