@@ -1,6 +1,7 @@
 // Running every delivery stream of a Db (delivery_runner.h).
 #include "stream/delivery/delivery_runner.h"
 
+#include <algorithm>
 #include <atomic>
 
 namespace freshet::stream::delivery {
@@ -59,7 +60,18 @@ Result<size_t> DeliveryRunner::PollAll(uint64_t now_ms) {
   std::map<std::string, std::unique_ptr<Deliverer>> kept;
   size_t written = 0;
   uint64_t deadline = 0;
+  std::map<std::string, Backoff> backoff;
+  auto earliest = [&deadline](uint64_t d) {
+    if (d != 0 && (deadline == 0 || d < deadline)) deadline = d;
+  };
   for (const DeliverySpec& spec : specs) {
+    auto waiting = backoff_.find(spec.name);
+    if (waiting != backoff_.end() && now_ms < waiting->second.retry_at_ms) {  // not yet: keep it as it is
+      earliest(waiting->second.retry_at_ms);
+      backoff.insert(backoff_.extract(waiting));
+      if (auto it = deliverers_.find(spec.name); it != deliverers_.end()) kept.insert(deliverers_.extract(it));
+      continue;
+    }
     auto deliverer = DelivererFor(spec);
     Result<size_t> polled = deliverer.ok() ? (*deliverer)->Poll(now_ms, false) : Result<size_t>(deliverer.status());
     if (polled.ok()) {
@@ -69,15 +81,20 @@ Result<size_t> DeliveryRunner::PollAll(uint64_t now_ms) {
       std::string message = polled.status().ToString();
       if (notice_ && last_error_[spec.name] != message) notice_("delivery stream " + spec.name + ": " + message);
       last_error_[spec.name] = message;
+      Backoff next;
+      next.wait_ms = waiting == backoff_.end() ? kFirstBackoffMs : std::min(2 * waiting->second.wait_ms, kMaxBackoffMs);
+      next.retry_at_ms = now_ms + next.wait_ms;
+      backoff[spec.name] = next;
+      earliest(next.retry_at_ms);
     }
     auto it = deliverers_.find(spec.name);
     if (it != deliverers_.end()) {
-      uint64_t d = it->second->next_deadline_ms();
-      if (d != 0 && (deadline == 0 || d < deadline)) deadline = d;
+      if (polled.ok()) earliest(it->second->next_deadline_ms());
       kept.insert(deliverers_.extract(it));
     }
   }
   deliverers_ = std::move(kept);  // deleted deliveries are dropped
+  backoff_ = std::move(backoff);  // deliveries that succeeded, or were deleted, wait no more
   next_deadline_ms_ = deadline;
   return written;
 }
@@ -86,7 +103,9 @@ Result<size_t> DeliveryRunner::Flush(const std::string& name, uint64_t now_ms) {
   std::lock_guard lock(mu_);
   FRESHET_ASSIGN_OR_RETURN(DeliverySpec spec, store_.Get(name));
   FRESHET_ASSIGN_OR_RETURN(Deliverer * deliverer, DelivererFor(spec));
-  return deliverer->Poll(now_ms, true);
+  Result<size_t> flushed = deliverer->Poll(now_ms, true);
+  if (flushed.ok()) backoff_.erase(name);  // delivered: the next poll need not wait
+  return flushed;
 }
 
 void DeliveryRunner::SetProcessor(RecordProcessor* processor) {

@@ -5,8 +5,9 @@
 // Each poll re-reads the list of deliveries: a new delivery is activated (CREATING -> ACTIVE, its
 // buffer stream created if a crash left it missing), an updated one (new version) gets a new
 // Deliverer, a deleted one is dropped. A delivery whose poll fails (bucket missing, source stream
-// deleted) is retried at its next poll, and its error is reported through `notice` once per new
-// message.
+// deleted, an external endpoint down) is not polled again until a backoff has passed: 1 s after
+// the first failure, doubling up to 60 s while it keeps failing, back to none once a poll succeeds
+// (Flush tries at once). Its error is reported through `notice` once per new message.
 //
 // Thread-safety: Poll and Flush may be called from any thread; they are serialized by a mutex.
 #pragma once
@@ -32,8 +33,10 @@ class DeliveryRunner {
   DeliveryRunner(StreamLog* log, storage::BucketStore* buckets, std::function<void(const std::string&)> notice,
                  RemoteSinkFactory remote = nullptr);
 
-  // Polls every delivery once at `now_ms`. Returns the objects written; the earliest time any
-  // buffer becomes complete by the clock is in next_deadline_ms() (0: nothing buffered).
+  // Polls every delivery once at `now_ms` (but those waiting out a backoff). Returns the objects
+  // written; the earliest time any buffer becomes complete by the clock, or a failing delivery is
+  // due to be tried again, is in next_deadline_ms() (0: nothing buffered or waiting).
+  static constexpr uint64_t kFirstBackoffMs = 1000, kMaxBackoffMs = 60000;
   Result<size_t> PollAll(uint64_t now_ms);
   // Delivers everything buffered in `name` now (making a boundary: the buffer is sealed as it is).
   // Errors: NotFound; the deliverer's errors.
@@ -64,6 +67,11 @@ class DeliveryRunner {
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<Deliverer>> deliverers_;  // by delivery name
   std::map<std::string, std::string> last_error_;
+  struct Backoff {
+    uint64_t retry_at_ms = 0;
+    uint64_t wait_ms = 0;
+  };
+  std::map<std::string, Backoff> backoff_;  // deliveries whose last poll failed, by name
   uint64_t next_deadline_ms_ = 0;
   RecordProcessor* processor_ = nullptr;
 };
