@@ -28,7 +28,7 @@ packages=(
   chromium                # tests: the dashboard in a real headless browser (Dashboard.browser)
   libsnappy-dev           # delivery streams: Firehose's Snappy and HADOOP_SNAPPY object compression
   libpugixml-dev          # S3, IAM and STS speak XML: bodies parsed (DeleteObjects, multipart) and replies built
-  libisal-dev             # S3's x-amz-checksum-crc32c checked with Intel ISA-L's crc32_iscsi (tools/s3/s3_crc.cc)
+  libisal-dev             # S3 x-amz-checksum-crc32c: Intel ISA-L crc32_iscsi, loaded on first use (tools/s3/s3_crc.cc)
   nodejs                  # Lambda functions with a nodejsNN.x runtime run on it (tools/lambda/)
 )
 

@@ -276,7 +276,13 @@ BodyDecoder::BodyDecoder(const http::Request& request, Sink sink)
     if (name.rfind("x-amz-checksum-", 0) == 0 || name == "x-amz-trailer") wanted += " " + Lower(name + ":" + value);
   }
   s.crc_wanted = s.chunked || wanted.find("crc32") != std::string::npos;  // (also for crc32c: harmless)
-  if (wanted.find("crc32c") != std::string::npos) s.crc32c.emplace();
+  if (wanted.find("crc32c") != std::string::npos) {
+    if (std::string why; !Crc32c::Available(&why)) {
+      s.error = S3Error{"NotImplemented", "x-amz-checksum-crc32c cannot be checked here: " + why, 501};
+    } else {
+      s.crc32c.emplace();
+    }
+  }
   if (wanted.find("crc64nvme") != std::string::npos) s.crc64nvme.emplace();
   if (wanted.find("sha1") != std::string::npos) s.sha1 = NewMd(EVP_sha1());
   if (wanted.find("sha256") != std::string::npos) s.sha256 = NewMd(EVP_sha256());

@@ -1,5 +1,6 @@
 // The two S3 checksums no other library here computes: CRC-32C (x-amz-checksum-crc32c), through
-// Intel ISA-L's crc32_iscsi (libisal-dev: SSE 4.2 / PCLMUL when the CPU has them), and
+// Intel ISA-L's crc32_iscsi (libisal.so.2 from libisal-dev, loaded on first use; SSE 4.2 / PCLMUL
+// when the CPU has them), and
 // CRC-64/NVME (x-amz-checksum-crc64nvme), which no Debian library has, table-driven. Both are
 // computed piece by piece as a body arrives; Value() is what S3 sends, big-endian, in base64.
 //
@@ -10,12 +11,15 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace freshet::s3 {
 
 class Crc32c {
  public:
+  // Whether ISA-L could be loaded; if not, *why says so. REQUIRES: true before Update is called.
+  static bool Available(std::string* why);
   void Update(std::string_view bytes);
   uint32_t Value() const { return ~state_; }
 
