@@ -32,6 +32,26 @@ def rss_kib(pid):
     return 0
 
 
+class PeakRss:
+    """Samples a process's RSS every 5 ms from construction until stop(): baseline and peak, KiB."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.baseline = self.peak = rss_kib(pid)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample)
+        self.thread.start()
+
+    def _sample(self):
+        while not self.done.is_set():
+            self.peak = max(self.peak, rss_kib(self.pid))
+            time.sleep(0.005)
+
+    def stop(self):
+        self.done.set()
+        self.thread.join()
+
+
 def signed_put(server, key, signed_body, sent_body, secret="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"):
     """A PUT to bucket "large" signed (SigV4, hex x-amz-content-sha256) for one body, sending another
     of the same length; returns (status, body)."""
@@ -169,26 +189,15 @@ class S3LargePutTest(unittest.TestCase):
         body = os.urandom(mib * MIB)
         pid = self.server.proc.pid
         self.s3.put_object(Bucket="large", Key="warm", Body=b"x" * MIB)  # connections and threads up
-        baseline = rss_kib(pid)
-        peak = [baseline]
-        done = threading.Event()
-
-        def sample():
-            while not done.is_set():
-                peak[0] = max(peak[0], rss_kib(pid))
-                time.sleep(0.005)
-
-        sampler = threading.Thread(target=sample)
-        sampler.start()
+        rss = PeakRss(pid)
         start = time.time()
         put = self.s3.put_object(Bucket="large", Key="rss.bin", Body=body)
         seconds = time.time() - start
-        done.set()
-        sampler.join()
+        rss.stop()
         self.assertEqual(put["ETag"], '"%s"' % hashlib.md5(body).hexdigest())
-        growth_mib = (peak[0] - baseline) / 1024.0
+        growth_mib = (rss.peak - rss.baseline) / 1024.0
         print("\nS3 PutObject of %d MiB: server RSS %.1f MiB before, peak %.1f MiB (+%.1f MiB), %.2f s"
-              % (mib, baseline / 1024.0, peak[0] / 1024.0, growth_mib, seconds))
+              % (mib, rss.baseline / 1024.0, rss.peak / 1024.0, growth_mib, seconds))
         self.assertLess(growth_mib, mib / 4.0)
 
     def test_get_sends_a_large_object_from_its_file(self):
@@ -201,17 +210,7 @@ class S3LargePutTest(unittest.TestCase):
         pid = self.server.proc.pid
         self.s3.put_object(Bucket="large", Key="get-warm", Body=b"x" * MIB)  # connections and threads up
         self.s3.get_object(Bucket="large", Key="get-warm")["Body"].read()
-        baseline = rss_kib(pid)
-        peak = [baseline]
-        done = threading.Event()
-
-        def sample():
-            while not done.is_set():
-                peak[0] = max(peak[0], rss_kib(pid))
-                time.sleep(0.005)
-
-        sampler = threading.Thread(target=sample)
-        sampler.start()
+        rss = PeakRss(pid)
         start = time.time()
         got = self.s3.get_object(Bucket="large", Key="get.bin")
         digest = hashlib.md5()
@@ -221,8 +220,7 @@ class S3LargePutTest(unittest.TestCase):
         ranged = self.s3.get_object(Bucket="large", Key="get.bin", Range="bytes=1000-%d" % (20 * MIB + 999))
         ranged_body = ranged["Body"].read()
         copied = self.s3.copy_object(Bucket="large", Key="copy.bin", CopySource={"Bucket": "large", "Key": "get.bin"})
-        done.set()
-        sampler.join()
+        rss.stop()
         self.assertEqual(got["ContentLength"], len(body))
         self.assertEqual(digest.hexdigest(), hashlib.md5(body).hexdigest())
         self.assertEqual(ranged["ContentRange"], "bytes 1000-%d/%d" % (20 * MIB + 999, len(body)))
@@ -230,9 +228,9 @@ class S3LargePutTest(unittest.TestCase):
         self.assertEqual(copied["CopyObjectResult"]["ETag"], '"%s"' % hashlib.md5(body).hexdigest())
         with open(os.path.join(self.server.data, "buckets", "large", "copy.bin"), "rb") as f:
             self.assertTrue(f.read() == body)
-        growth_mib = (peak[0] - baseline) / 1024.0
+        growth_mib = (rss.peak - rss.baseline) / 1024.0
         print("\nS3 GetObject of %d MiB (and a 20 MiB range, and CopyObject): server RSS %.1f MiB before, peak %.1f MiB (+%.1f MiB), "
-              "%.2f s for the whole object" % (mib, baseline / 1024.0, peak[0] / 1024.0, growth_mib, seconds))
+              "%.2f s for the whole object" % (mib, rss.baseline / 1024.0, rss.peak / 1024.0, growth_mib, seconds))
         self.assertLess(growth_mib, mib / 4.0)
 
 
